@@ -1,0 +1,228 @@
+package dsl
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// golden compares got with testdata file name, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(name, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs:\n--- got\n%s\n--- want\n%s", name, got, want)
+	}
+}
+
+func TestDecodeValid(t *testing.T) {
+	files, _ := filepath.Glob("testdata/valid/*.form.json")
+	if len(files) < 3 {
+		t.Fatalf("only %d valid forms in testdata", len(files))
+	}
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			src, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := Decode(src)
+			if err != nil {
+				t.Fatalf("Decode: %v", err)
+			}
+			canon := Encode(f)
+			golden(t, strings.TrimSuffix(file, ".form.json")+".canonical.json", canon)
+			f2, err := Decode(canon)
+			if err != nil {
+				t.Fatalf("Decode(canonical): %v", err)
+			}
+			if again := Encode(f2); !bytes.Equal(again, canon) {
+				t.Errorf("canonical form is not a fixed point:\n%s\n---\n%s", canon, again)
+			}
+			if _, err := f.Program(); err != nil {
+				t.Errorf("Program: %v", err)
+			}
+		})
+	}
+}
+
+func TestDecodeInvalid(t *testing.T) {
+	files, _ := filepath.Glob("testdata/invalid/*.json")
+	if len(files) < 10 {
+		t.Fatalf("only %d invalid forms in testdata", len(files))
+	}
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			src, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := Decode(src)
+			if err == nil {
+				t.Fatalf("Decode accepted an invalid form: %+v", f)
+			}
+			var list ErrorList
+			if !errors.As(err, &list) {
+				t.Fatalf("error is %T, not an ErrorList: %v", err, err)
+			}
+			for _, e := range list {
+				if e.Line == 0 || e.Column == 0 {
+					t.Errorf("error without a location: %v", e)
+				}
+			}
+			golden(t, strings.TrimSuffix(file, ".json")+".golden", []byte(err.Error()+"\n"))
+		})
+	}
+}
+
+// TestDecodeReportsEveryProblem checks that one pass finds each kind of
+// problem the issue names, in many_problems.json, at the right place.
+func TestDecodeReportsEveryProblem(t *testing.T) {
+	src, _ := os.ReadFile("testdata/invalid/many_problems.json")
+	_, err := Decode(src)
+	var list ErrorList
+	if !errors.As(err, &list) {
+		t.Fatalf("want an ErrorList, got %v", err)
+	}
+	want := []struct {
+		code Code
+		ptr  string
+		line int
+	}{
+		{CodeBadVersion, "/version", 4},
+		{CodeBadValue, "/code", 5},
+		{CodeUnknownKey, "/title/fr", 6},
+		{CodeUnknownWidget, "/root/children/0/type", 10},
+		{CodeType, "/root/children/1/props/label", 12},
+		{CodeBadValue, "/root/children/1/props/max", 12},
+		{CodeType, "/root/children/1/props/upper", 12},
+		{CodeUnknownRule, "/root/children/1/rules/1/positive", 13},
+		{CodeDuplicateID, "/root/children/2/id", 14},
+		{CodeMissing, "/root/children/3", 15},
+		{CodeNotContainer, "/root/children/4/children", 16},
+		{CodeType, "/root/children/6/bind", 18},
+		{CodeBadID, "/submit/txn", 21},
+		{CodeBadValue, "/submit/authorize/role", 21},
+	}
+	for _, w := range want {
+		found := false
+		for _, e := range list {
+			if e.Code == w.code && e.Pointer == w.ptr {
+				found = true
+				if e.Line != w.line {
+					t.Errorf("%s %s: line %d, want %d", w.code, w.ptr, e.Line, w.line)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("missing %s at %s in:\n%v", w.code, w.ptr, err)
+		}
+	}
+}
+
+func TestExpressionErrorsPointInsideTheString(t *testing.T) {
+	src := []byte(`{"dsl": "guitai.form/1", "id": "f", "version": "1.0.0", "title": {"zh": "x"},
+"root": {"id": "root", "type": "form", "children": [
+  {"id": "a", "type": "amount", "bind": "amount"},
+  {"id": "b", "type": "text", "bind": "memo", "visibleWhen": "amount > limit"}]}}`)
+	_, err := Decode(src)
+	var list ErrorList
+	if !errors.As(err, &list) || len(list) != 1 {
+		t.Fatalf("want one error, got %v", err)
+	}
+	e := list[0]
+	// The string opens at column 62 of line 4; "limit" starts at 72.
+	if e.Code != CodeUnknownField || e.Line != 4 || e.Column != 72 {
+		t.Errorf("got %v, want unknown-field at 4:72", e)
+	}
+}
+
+func TestUnknownKeysSurviveRoundTrip(t *testing.T) {
+	src, _ := os.ReadFile("testdata/valid/everything.form.json")
+	f, err := Decode(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := string(Encode(f))
+	for _, k := range []string{`"x-analyst-note": "kept on round trip"`, `"x-layout-hint": {"dense": true}`, `"x-channel": "counter"`, `"x-owner": "analyst@branch"`} {
+		if !strings.Contains(out, k) {
+			t.Errorf("lost %s", k)
+		}
+	}
+}
+
+func TestMigrationFromSchema0(t *testing.T) {
+	src, _ := os.ReadFile("testdata/valid/v0_migrated.form.json")
+	f, err := Decode(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.DSL != Current || f.Title.Zh != "旧表单" {
+		t.Errorf("dsl %q title %+v", f.DSL, f.Title)
+	}
+	if got := f.Find("name").PropText("label"); got.Zh != "姓名" {
+		t.Errorf("label %+v", got)
+	}
+	if got := f.Find("name").PropInt("maxLength", 0); got != 30 {
+		t.Errorf("a number prop was touched: %d", got)
+	}
+}
+
+func TestMissingMigration(t *testing.T) {
+	saved := migrations[0]
+	delete(migrations, 0)
+	defer RegisterMigration(0, saved)
+	src, _ := os.ReadFile("testdata/valid/v0_migrated.form.json")
+	_, err := Decode(src)
+	if err == nil || !strings.Contains(err.Error(), "no migration from guitai.form/0") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	for _, dir := range []string{"testdata/valid/*.json", "testdata/invalid/*.json"} {
+		files, _ := filepath.Glob(dir)
+		for _, file := range files {
+			b, _ := os.ReadFile(file)
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		form, err := Decode(data)
+		if err != nil {
+			var list ErrorList
+			if !errors.As(err, &list) || len(list) == 0 {
+				t.Fatalf("error is not a non-empty ErrorList: %T %v", err, err)
+			}
+			for _, e := range list {
+				if e.Line < 1 || e.Column < 1 {
+					t.Fatalf("unlocated error %v", e)
+				}
+			}
+			return
+		}
+		canon := Encode(form)
+		again, err := Decode(canon)
+		if err != nil {
+			t.Fatalf("canonical output does not decode: %v\n%s", err, canon)
+		}
+		if b := Encode(again); !bytes.Equal(b, canon) {
+			t.Fatalf("canonical form not stable:\n%s\n---\n%s", canon, b)
+		}
+	})
+}
