@@ -153,7 +153,6 @@ func eachNode(n *Node, fn func(*Node)) {
 	}
 }
 
-
 func insertAt(list []*Node, i int, n *Node) []*Node {
 	list = append(list, nil)
 	copy(list[i+1:], list[i:])
