@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"guitai/money"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -225,4 +227,90 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("canonical form not stable:\n%s\n---\n%s", canon, b)
 		}
 	})
+}
+
+func TestCheckRules(t *testing.T) {
+	f := loadForm(t, "everything.form.json")
+	p, err := f.Program()
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := p.Env(nil)
+	tests := []struct {
+		node  string
+		value any
+		kind  string // broken rule, "" for none
+	}{
+		{"num", int64(0), "min"},
+		{"num", int64(1), ""},
+		{"num", int64(100), "max"},
+		{"num", nil, ""}, // empty and not required
+		{"phone", "13812345678", ""},
+		{"phone", "010-12345678", ""},
+		{"phone", "2381234567", "phone"},
+		{"id", "11010519491231002X", ""},
+		{"id", "110105194912310021", "idcard"},
+	}
+	for _, tt := range tests {
+		v := p.Check(f.Find(tt.node), tt.value, env)
+		switch {
+		case tt.kind == "" && v != nil:
+			t.Errorf("%s=%v: unexpected %v", tt.node, tt.value, v)
+		case tt.kind != "" && (v == nil || v.Kind != tt.kind):
+			t.Errorf("%s=%v: got %v, want rule %s", tt.node, tt.value, v, tt.kind)
+		}
+	}
+	dep := loadForm(t, "cash_deposit.form.json")
+	dp, _ := dep.Program()
+	amount := dep.Find("amount")
+	if v := dp.Check(amount, nil, dp.Env(nil)); v == nil || v.Kind != "required" {
+		t.Errorf("empty amount: %v", v)
+	}
+	env = dp.Env(map[string]any{"amount": money.Fen(0)})
+	if v := dp.Check(amount, money.Fen(0), env); v == nil || v.Kind != "expr" || v.Message.Zh != "金额必须大于零" {
+		t.Errorf("zero amount: %v", v)
+	}
+	dp.Put(env, "amount", money.Fen(1))
+	if v := dp.Check(amount, money.Fen(1), env); v != nil {
+		t.Errorf("one fen: %v", v)
+	}
+}
+
+func TestMoneyLiteralsAreYuan(t *testing.T) {
+	f := loadForm(t, "cash_deposit.form.json")
+	p, _ := f.Program()
+	auth := p.Authorize()
+	for _, tt := range []struct {
+		fen  money.Fen
+		want bool
+	}{{money.MustParse("50000.00"), false}, {money.MustParse("50000.01"), true}, {money.MustParse("49999.99"), false}} {
+		got, err := auth.EvalBool(p.Env(map[string]any{"amount": tt.fen}))
+		if err != nil || got != tt.want {
+			t.Errorf("authorize at %s: %v %v, want %v", tt.fen, got, err, tt.want)
+		}
+	}
+}
+
+func TestExpressionsOverArithmetic(t *testing.T) {
+	src := []byte(`{"dsl": "guitai.form/1", "id": "f", "version": "1.0.0", "title": {"zh": "x"},
+"root": {"id": "root", "type": "form", "children": [
+  {"id": "shown", "type": "label", "bind": "amount"},
+  {"id": "a", "type": "amount", "bind": "amount"},
+  {"id": "n", "type": "number", "bind": "n100"},
+  {"id": "l1", "type": "label", "value": "yuan(amount - 100)"},
+  {"id": "l2", "type": "label", "value": "cnUpper(fen(n100 * 10000))"},
+  {"id": "l3", "type": "label", "value": "amount > 50000 * 2"}]}}`)
+	f, err := Decode(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := f.Program()
+	env := p.Env(map[string]any{"amount": money.MustParse("100001.00"), "n100": int64(3)})
+	want := map[string]any{"l1": "99,901.00", "l2": "叁佰元整", "l3": true}
+	for id, w := range want {
+		v, err := p.OfNode(id)[0].Eval(env)
+		if err != nil || v != w {
+			t.Errorf("%s: %v %v, want %v", id, v, err, w)
+		}
+	}
 }

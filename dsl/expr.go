@@ -159,9 +159,9 @@ var helpers = []struct {
 	sig  any
 	doc  string
 }{
-	{"cnUpper", func(p ...any) (any, error) { return money.Fen(p[0].(int64)).Upper(), nil },
+	{"cnUpper", func(p ...any) (any, error) { return money.Fen(asInt64(p[0])).Upper(), nil },
 		new(func(int64) string), "an amount in Chinese capitals: cnUpper(amount) = \"壹仟元整\""},
-	{"yuan", func(p ...any) (any, error) { return money.Fen(p[0].(int64)).Grouped(), nil },
+	{"yuan", func(p ...any) (any, error) { return money.Fen(asInt64(p[0])).Grouped(), nil },
 		new(func(int64) string), "an amount as figures: yuan(amount) = \"1,000.00\""},
 	{"luhn", func(p ...any) (any, error) { return idnum.Luhn(p[0].(string)), nil },
 		new(func(string) bool), "bank card check digit holds"},
@@ -173,8 +173,22 @@ var helpers = []struct {
 		new(func() string), "the business date, \"YYYY-MM-DD\""},
 	{"mask", func(p ...any) (any, error) { return Mask(p[0].(string)), nil },
 		new(func(string) string), "an account with all but the first and last four digits hidden"},
-	{"fen", func(p ...any) (any, error) { return p[0].(int64), nil },
+	{"fen", func(p ...any) (any, error) { return asInt64(p[0]), nil },
 		new(func(int64) int64), "marks a whole number as fen, so no yuan scaling applies"},
+}
+
+// asInt64 takes the integer an expression computed: expr's arithmetic gives
+// int even over int64 operands.
+func asInt64(v any) int64 {
+	switch x := v.(type) {
+	case int64:
+		return x
+	case int:
+		return int64(x)
+	case float64:
+		return int64(math.Round(x))
+	}
+	return 0
 }
 
 func helperNames() []string {
@@ -417,7 +431,28 @@ func (m *moneyLiterals) scale(n *ast.Node) {
 		}
 		return
 	default:
+		// A constant expression such as 50000 * 2 is yuan too: scale its
+		// result.
+		if isConstant(*n) {
+			ast.Patch(n, &ast.BinaryNode{Operator: "*", Left: *n, Right: &ast.IntegerNode{Value: 100}})
+		}
 		return
 	}
 	ast.Patch(n, &ast.IntegerNode{Value: fen})
+}
+
+// isConstant reports whether n is arithmetic over number literals only.
+func isConstant(n ast.Node) bool {
+	switch x := n.(type) {
+	case *ast.IntegerNode, *ast.FloatNode:
+		return true
+	case *ast.UnaryNode:
+		return (x.Operator == "-" || x.Operator == "+") && isConstant(x.Node)
+	case *ast.BinaryNode:
+		switch x.Operator {
+		case "+", "-", "*", "/":
+			return isConstant(x.Left) && isConstant(x.Right)
+		}
+	}
+	return false
 }

@@ -132,16 +132,26 @@ func (f *Form) Find(id string) *Node {
 }
 
 // Fields returns the bound keys of the form with their value types, in tree
-// order of first binding.
+// order of first binding. A key bound by a label (any type) and by an input
+// takes the input's type, wherever the two stand.
 func (f *Form) Fields() []Field {
 	var out []Field
-	seen := map[string]bool{}
+	at := map[string]int{}
 	f.Walk(func(_ []string, n *Node) bool {
-		if n.Bind != "" && !seen[n.Bind] {
-			if spec, ok := Types[n.Type]; ok && spec.Value != ValueNone {
-				seen[n.Bind] = true
-				out = append(out, Field{Key: n.Bind, Type: spec.Value, Node: n.ID})
-			}
+		if n.Bind == "" {
+			return true
+		}
+		spec, ok := Types[n.Type]
+		if !ok || spec.Value == ValueNone {
+			return true
+		}
+		i, seen := at[n.Bind]
+		switch {
+		case !seen:
+			at[n.Bind] = len(out)
+			out = append(out, Field{Key: n.Bind, Type: spec.Value, Node: n.ID})
+		case out[i].Type == ValueAny && spec.Value != ValueAny:
+			out[i].Type, out[i].Node = spec.Value, n.ID
 		}
 		return true
 	})

@@ -1,0 +1,329 @@
+// Package teller is the teller's window: the menu of business forms, the
+// fast-path code box, search, and the form host that renders the chosen form,
+// validates it and submits it. cmd/teller only wires it up.
+package teller
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/png"
+	"sort"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"guitai/assets"
+	"guitai/dsl"
+	"guitai/money"
+	"guitai/state"
+	"guitai/widgets"
+)
+
+// Config is what the window needs from the outside.
+type Config struct {
+	Forms []*dsl.Form
+	Bus   *state.Bus
+	Lang  string // "zh" or "en"
+	// Seal loads seal specimens for the seal widget.
+	Seal func(specimen string) (cheque, seal image.Image, err error)
+	// Submit posts a validated form. Until the ledger lands, the demo
+	// shows the values instead; it returns the message to show.
+	Submit func(f *dsl.Form, values map[string]any) (string, error)
+}
+
+// Shell is the teller window's content.
+type Shell struct {
+	cfg    Config
+	win    fyne.Window
+	lang   string
+	forms  []*dsl.Form
+	byCode map[string]*dsl.Form
+
+	list    *widget.List
+	shown   []*dsl.Form // forms the list shows (after search)
+	code    *widget.Entry
+	search  *widget.Entry
+	host    *fyne.Container
+	title   *widget.Label
+	status  *widget.Label
+	current *widgets.Form
+	opened  int
+}
+
+// New builds the shell into win.
+func New(win fyne.Window, cfg Config) *Shell {
+	s := &Shell{cfg: cfg, win: win, lang: cfg.Lang, byCode: map[string]*dsl.Form{}}
+	if s.lang == "" {
+		s.lang = "zh"
+	}
+	s.forms = append(s.forms, cfg.Forms...)
+	sort.Slice(s.forms, func(i, j int) bool { return s.forms[i].Code < s.forms[j].Code })
+	for _, f := range s.forms {
+		if f.Code != "" {
+			s.byCode[f.Code] = f
+		}
+	}
+	s.build()
+	return s
+}
+
+func (s *Shell) t(zh, en string) string {
+	if s.lang == "en" {
+		return en
+	}
+	return zh
+}
+
+func (s *Shell) build() {
+	s.code = widget.NewEntry()
+	s.code.SetPlaceHolder(s.t("交易码", "Code"))
+	s.code.OnSubmitted = func(code string) { s.openCode(strings.TrimSpace(code)) }
+	s.search = widget.NewEntry()
+	s.search.SetPlaceHolder(s.t("搜索交易", "Search"))
+	s.search.OnChanged = func(q string) { s.filter(q) }
+	s.shown = s.forms
+	s.list = widget.NewList(
+		func() int { return len(s.shown) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			f := s.shown[id]
+			o.(*widget.Label).SetText(f.Code + "  " + f.Title.In(s.lang))
+		})
+	s.list.OnSelected = func(id widget.ListItemID) { s.open(s.shown[id]) }
+
+	s.title = widget.NewLabel("")
+	s.title.TextStyle = fyne.TextStyle{Bold: true}
+	s.title.SizeName = theme.SizeNameSubHeadingText
+	s.host = container.NewStack()
+	s.status = widget.NewLabel(s.t("演示模式：提交只显示校验后的数据，不记账", "Demo mode: submit shows the validated values and posts nothing"))
+	s.status.Importance = widget.LowImportance
+
+	lang := widget.NewSelect([]string{"中文", "English"}, func(v string) {
+		l := "zh"
+		if v == "English" {
+			l = "en"
+		}
+		if l != s.lang {
+			s.lang = l
+			cur := s.currentDef()
+			s.build()
+			if cur != nil {
+				s.open(cur)
+			}
+		}
+	})
+	if s.lang == "en" {
+		lang.SetSelected("English")
+	} else {
+		lang.SetSelected("中文")
+	}
+	nav := container.NewBorder(
+		container.NewVBox(container.NewGridWithColumns(2, s.code, s.search)), nil, nil, nil, s.list)
+	header := container.NewBorder(nil, nil, nil, lang, s.title)
+	right := container.NewBorder(header, nil, nil, nil, s.host)
+	split := container.NewHSplit(nav, right)
+	split.Offset = 0.22
+	s.win.SetContent(container.NewBorder(nil, container.NewHBox(s.status, layout.NewSpacer()), nil, nil, split))
+	s.showWelcome()
+}
+
+func (s *Shell) showWelcome() {
+	s.title.SetText(s.t("柜台 Guitai", "Guitai teller"))
+	hint := widget.NewLabel(s.t("从左侧菜单选择交易，或输入交易码（如 1401）后回车。", "Pick a transaction on the left, or type its code (e.g. 1401) and press Enter."))
+	hint.Wrapping = fyne.TextWrapWord
+	s.host.Objects = []fyne.CanvasObject{container.NewVBox(hint)}
+	s.host.Refresh()
+}
+
+func (s *Shell) currentDef() *dsl.Form {
+	if s.current == nil {
+		return nil
+	}
+	return s.current.Def
+}
+
+func (s *Shell) filter(q string) {
+	q = strings.ToLower(strings.TrimSpace(q))
+	s.shown = s.shown[:0:0]
+	for _, f := range s.forms {
+		hay := strings.ToLower(f.Code + " " + f.Title.Zh + " " + f.Title.En + " " + f.ID)
+		if q == "" || strings.Contains(hay, q) {
+			s.shown = append(s.shown, f)
+		}
+	}
+	s.list.UnselectAll()
+	s.list.Refresh()
+}
+
+func (s *Shell) openCode(code string) {
+	f, ok := s.byCode[code]
+	if !ok {
+		dialog.ShowInformation(s.t("交易码", "Code"), s.t("没有交易码 ", "No transaction has code ")+code, s.win)
+		return
+	}
+	s.code.SetText("")
+	s.open(f)
+}
+
+// Open shows a form by id; it is what the menu, the search and the code box
+// end in.
+func (s *Shell) Open(id string) error {
+	for _, f := range s.forms {
+		if f.ID == id {
+			s.open(f)
+			return nil
+		}
+	}
+	return fmt.Errorf("no form %q", id)
+}
+
+// Current is the open form, or nil.
+func (s *Shell) Current() *widgets.Form { return s.current }
+
+func (s *Shell) open(def *dsl.Form) {
+	if s.current != nil {
+		s.current.Close()
+		s.cfg.Bus.Drop(s.current.Scope.Name())
+	}
+	s.opened++
+	scope := s.cfg.Bus.Scope(fmt.Sprintf("form:%s#%d", def.ID, s.opened))
+	var live *widgets.Form
+	live, err := widgets.Render(def, scope, widgets.Options{
+		Lang: s.lang,
+		Seal: s.cfg.Seal,
+		OnAction: func(action string) {
+			switch action {
+			case "submit":
+				s.submit()
+			case "cancel":
+				s.close()
+			case "clear":
+				live.Clear()
+			}
+		},
+	})
+	if err != nil {
+		dialog.ShowError(err, s.win)
+		return
+	}
+	s.current = live
+	s.title.SetText(def.Code + "  " + def.Title.In(s.lang))
+	submit := widget.NewButtonWithIcon(s.t("提交", "Submit"), theme.ConfirmIcon(), s.submit)
+	submit.Importance = widget.HighImportance
+	clearBtn := widget.NewButtonWithIcon(s.t("清空", "Clear"), theme.ContentClearIcon(), live.Clear)
+	cancel := widget.NewButtonWithIcon(s.t("关闭", "Close"), theme.CancelIcon(), s.close)
+	bar := container.NewHBox(layout.NewSpacer(), cancel, clearBtn, submit)
+	body := container.NewVScroll(container.NewPadded(live.Object()))
+	s.host.Objects = []fyne.CanvasObject{container.NewBorder(nil, bar, nil, nil, body)}
+	s.host.Refresh()
+	live.FocusFirst()
+}
+
+func (s *Shell) close() {
+	if s.current != nil {
+		s.current.Close()
+		s.cfg.Bus.Drop(s.current.Scope.Name())
+		s.current = nil
+	}
+	s.showWelcome()
+}
+
+func (s *Shell) submit() {
+	f := s.current
+	if f == nil {
+		return
+	}
+	if problems := f.Validate(); len(problems) > 0 {
+		s.status.SetText(fmt.Sprintf(s.t("有 %d 处需要修改", "%d fields need attention"), len(problems)))
+		return
+	}
+	values := f.Values()
+	needAuth, err := f.NeedsAuthorization()
+	if err != nil {
+		dialog.ShowError(err, s.win)
+		return
+	}
+	post := func() {
+		msg, err := s.cfg.Submit(f.Def, values)
+		if err != nil {
+			dialog.ShowError(err, s.win)
+			return
+		}
+		s.status.SetText(msg)
+		dialog.ShowInformation(s.t("已提交", "Submitted"), msg, s.win)
+	}
+	summary := Summary(f.Def, values, s.lang)
+	if needAuth {
+		summary += "\n\n" + s.t("此交易需主管授权（授权在记账功能上线后启用）。", "This transaction needs a supervisor's authorization (enabled with the ledger).")
+	}
+	if f.Def.Submit != nil && f.Def.Submit.Confirm || needAuth {
+		dialog.ShowConfirm(s.t("请确认", "Please confirm"), summary, func(ok bool) {
+			if ok {
+				post()
+			}
+		}, s.win)
+		return
+	}
+	post()
+}
+
+// Summary lists the submitted values with their captions, money in figures.
+func Summary(def *dsl.Form, values map[string]any, lang string) string {
+	var b strings.Builder
+	def.Walk(func(_ []string, n *dsl.Node) bool {
+		v, ok := values[n.Bind]
+		if n.Bind == "" || !ok {
+			return true
+		}
+		label := n.PropText("label").In(lang)
+		if label == "" {
+			label = n.Bind
+		}
+		var shown string
+		switch x := v.(type) {
+		case money.Fen:
+			shown = "¥" + x.Grouped()
+		case bool:
+			shown = map[bool]string{true: "✓", false: "✗"}[x]
+		default:
+			shown = fmt.Sprint(v)
+			if n.Type == "password" {
+				shown = "******"
+			}
+			if n.Type == "account" && n.PropBool("masked") {
+				shown = dsl.Mask(shown)
+			}
+		}
+		fmt.Fprintf(&b, "%s: %s\n", label, shown)
+		return true
+	})
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// DemoSeal loads the demo seal specimen shipped in assets: the cheque image
+// and the specimen decrypted in memory with the demo key.
+func DemoSeal(string) (cheque, seal image.Image, err error) {
+	chequePNG, blob, key, err := assets.DemoSeal()
+	if err != nil {
+		return nil, nil, err
+	}
+	cheque, err = png.Decode(bytes.NewReader(chequePNG))
+	if err != nil {
+		return nil, nil, fmt.Errorf("demo cheque: %w", err)
+	}
+	seal, err = widgets.DecryptSeal(key, blob)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cheque, seal, nil
+}

@@ -1,0 +1,215 @@
+package widgets
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/mobile"
+	"fyne.io/fyne/v2/widget"
+
+	"guitai/idnum"
+)
+
+// DefaultAccountDigits is the MaxDigits of a new AccountEntry: the longest
+// bank card number (PAN).
+const DefaultAccountDigits = 19
+
+// AccountEntry is the entry of a bank card or account number. It takes
+// digits only, up to MaxDigits, and shows them in groups of four
+// ("6222 0200 1234 5678 901"). When Masked is set and the entry has no
+// focus it shows only the first and last four digits
+// ("6222 **** **** 8901"). A number read from an IC card by FillFromCard is
+// marked "(卡)" on the line under the entry until the teller edits it.
+//
+// The widget itself is not focusable: the entry inside it is, see Entry.
+type AccountEntry struct {
+	widget.BaseWidget
+
+	// MaxDigits is the most digits a keystroke may make (19 for a new
+	// entry).
+	MaxDigits int
+	// Masked hides the middle digits while the entry has no focus; call
+	// Refresh after changing it.
+	Masked bool
+
+	// OnChanged is called after every change of the number, typed, pasted,
+	// read from a card or set by SetValue; value is the digits.
+	OnChanged func(value string) `json:"-"`
+	// OnSubmitted is called when Enter or Return is pressed in the entry.
+	OnSubmitted func() `json:"-"`
+	// OnFocusLost is called after the entry has lost the keyboard focus.
+	OnFocusLost func() `json:"-"`
+
+	field    fieldCore
+	cardRead bool
+	setting  bool // a change made by FillFromCard, not by the teller
+}
+
+// NewAccountEntry returns an empty, unmasked account entry taking up to
+// DefaultAccountDigits digits.
+func NewAccountEntry() *AccountEntry {
+	a := &AccountEntry{MaxDigits: DefaultAccountDigits}
+	a.ExtendBaseWidget(a)
+	a.field.init(a, fieldRules{
+		mapRune:   digitRune,
+		sep:       ' ',
+		pasteSkip: "-",
+		format:    accountFormat,
+		accept:    a.accept,
+		blurred:   a.blurred,
+		keyboard:  mobile.NumberKeyboard,
+	}, fieldHooks{
+		changed:   a.changed,
+		submitted: func() { call(a.OnSubmitted) },
+		focusLost: func() { call(a.OnFocusLost) },
+	})
+	return a
+}
+
+// CreateRenderer is a private method to Fyne which links this widget to its
+// renderer.
+func (a *AccountEntry) CreateRenderer() fyne.WidgetRenderer {
+	return a.field.renderer(a.hint)
+}
+
+// Refresh redraws the widget, masking or unmasking the number after a
+// change of Masked.
+func (a *AccountEntry) Refresh() {
+	if e := a.field.entry; e.Text != e.display() {
+		e.show(len(e.raw))
+	}
+	a.BaseWidget.Refresh()
+}
+
+// Value returns the digits of the number, without spaces.
+func (a *AccountEntry) Value() string {
+	return a.field.entry.raw
+}
+
+// SetValue sets the number; anything but digits in s (spaces, dashes) is
+// dropped. It is not limited by MaxDigits and clears the card mark.
+func (a *AccountEntry) SetValue(s string) {
+	a.cardRead = false
+	a.field.entry.setRaw(onlyDigits(s))
+	a.Refresh()
+}
+
+// FillFromCard sets the number read from an IC or magnetic-stripe card
+// and marks it as read from the card. Anything but digits in pan is
+// dropped.
+func (a *AccountEntry) FillFromCard(pan string) {
+	a.setting, a.cardRead = true, true
+	a.field.entry.setRaw(onlyDigits(pan))
+	a.setting = false
+	a.Refresh()
+}
+
+// CardRead reports whether the number was read from a card by
+// FillFromCard and has not been edited since.
+func (a *AccountEntry) CardRead() bool {
+	return a.cardRead
+}
+
+// Valid reports whether the number passes the Luhn check.
+func (a *AccountEntry) Valid() bool {
+	return idnum.Luhn(a.field.entry.raw)
+}
+
+// Text returns the number as displayed: grouped, or masked.
+func (a *AccountEntry) Text() string {
+	return a.field.entry.Text
+}
+
+// Entry returns the focusable entry inside the widget: give it to
+// Canvas.Focus to put the cursor in this field.
+func (a *AccountEntry) Entry() fyne.Focusable {
+	return a.field.entry
+}
+
+// SetValidationError shows msg under the entry in the error colour and
+// marks the entry as in error; "" clears it.
+func (a *AccountEntry) SetValidationError(msg string) {
+	a.field.setError(msg)
+}
+
+// ValidationError returns the message set by SetValidationError.
+func (a *AccountEntry) ValidationError() string {
+	return a.field.err
+}
+
+// SetPlaceHolder sets the text shown in the empty entry.
+func (a *AccountEntry) SetPlaceHolder(text string) {
+	a.field.entry.SetPlaceHolder(text)
+}
+
+// Disable stops the entry taking input.
+func (a *AccountEntry) Disable() { a.field.entry.Disable() }
+
+// Enable lets the entry take input again.
+func (a *AccountEntry) Enable() { a.field.entry.Enable() }
+
+// Disabled reports whether the entry is disabled.
+func (a *AccountEntry) Disabled() bool { return a.field.entry.Disabled() }
+
+func (a *AccountEntry) hint() string {
+	if a.cardRead {
+		return "(卡)"
+	}
+	return ""
+}
+
+func (a *AccountEntry) changed() {
+	if !a.setting {
+		a.cardRead = false
+	}
+	if a.OnChanged != nil {
+		a.OnChanged(a.field.entry.raw)
+	}
+	a.Refresh()
+}
+
+func (a *AccountEntry) accept(raw, prev string) bool {
+	return allDigits(raw) && (len(raw) <= a.MaxDigits || len(raw) < len(prev))
+}
+
+// blurred masks all but the first and last four digits when Masked.
+func (a *AccountEntry) blurred(raw string) string {
+	if !a.Masked || len(raw) <= 8 {
+		return accountFormat(raw)
+	}
+	return raw[:4] + " **** **** " + raw[len(raw)-4:]
+}
+
+// accountFormat groups digits by four with spaces.
+func accountFormat(raw string) string {
+	var b strings.Builder
+	for i := 0; i < len(raw); i++ {
+		if i > 0 && i%4 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteByte(raw[i])
+	}
+	return b.String()
+}
+
+// digitRune takes ASCII and full-width digits.
+func digitRune(r rune) (rune, bool) {
+	switch {
+	case r >= '0' && r <= '9':
+		return r, true
+	case r >= '０' && r <= '９':
+		return '0' + (r - '０'), true
+	}
+	return 0, false
+}
+
+// onlyDigits keeps the digits of s, full-width ones as ASCII.
+func onlyDigits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if d, ok := digitRune(r); ok {
+			b.WriteRune(d)
+		}
+	}
+	return b.String()
+}

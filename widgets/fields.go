@@ -1,0 +1,499 @@
+package widgets
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"guitai/dsl"
+	"guitai/money"
+)
+
+// hooks are the renderer's callbacks, shared by every field adapter.
+type hooks struct {
+	changed, submitted, left func()
+	quiet                    bool // set while SetValue writes, so no change is reported
+}
+
+func (h *hooks) Watch(changed, submitted, left func()) {
+	h.changed, h.submitted, h.left = changed, submitted, left
+}
+
+func (h *hooks) fireChanged() {
+	if !h.quiet && h.changed != nil {
+		h.changed()
+	}
+}
+
+func (h *hooks) fireSubmitted() {
+	if h.submitted != nil {
+		h.submitted()
+	}
+}
+
+func (h *hooks) fireLeft() {
+	if h.left != nil {
+		h.left()
+	}
+}
+
+// errorLine is the red line under a standard input, shown only when set.
+type errorLine struct {
+	label *widget.Label
+}
+
+func newErrorLine() errorLine {
+	l := widget.NewLabel("")
+	l.Importance = widget.DangerImportance
+	l.SizeName = "subHeadingText"
+	l.Hide()
+	return errorLine{label: l}
+}
+
+func (e errorLine) SetError(msg string) {
+	if msg == e.label.Text && (msg == "") == !e.label.Visible() {
+		return
+	}
+	e.label.SetText(msg)
+	if msg == "" {
+		e.label.Hide()
+	} else {
+		e.label.Show()
+	}
+}
+
+// keyEntry is an Entry that reports Enter, Escape and focus loss, and can
+// filter what is typed.
+type keyEntry struct {
+	widget.Entry
+	h      *hooks
+	cancel func()
+	accept func(r rune) bool
+}
+
+func newKeyEntry(h *hooks, cancel func(), multiLine bool) *keyEntry {
+	e := &keyEntry{h: h, cancel: cancel}
+	e.MultiLine = multiLine
+	if multiLine {
+		e.Wrapping = fyne.TextWrapWord
+	}
+	e.ExtendBaseWidget(e)
+	e.OnChanged = func(string) { h.fireChanged() }
+	e.OnSubmitted = func(string) { h.fireSubmitted() }
+	return e
+}
+
+// TypedRune drops characters the field does not take.
+func (e *keyEntry) TypedRune(r rune) {
+	if e.accept != nil && !e.accept(r) {
+		return
+	}
+	e.Entry.TypedRune(r)
+}
+
+// TypedKey turns Escape into cancel.
+func (e *keyEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape && e.cancel != nil {
+		e.cancel()
+		return
+	}
+	e.Entry.TypedKey(k)
+}
+
+// FocusLost reports that the teller left the field.
+func (e *keyEntry) FocusLost() {
+	e.Entry.FocusLost()
+	e.h.fireLeft()
+}
+
+// textField adapts a plain entry: text, textarea, password, phone, number
+// and date.
+type textField struct {
+	hooks
+	errorLine
+	entry *keyEntry
+	kind  string
+	box   *fyne.Container
+}
+
+func newTextField(c *Context, n *dsl.Node) *textField {
+	f := &textField{kind: n.Type, errorLine: newErrorLine()}
+	f.entry = newKeyEntry(&f.hooks, c.Cancel, n.Type == "textarea")
+	e := f.entry
+	if n.Type == "textarea" {
+		e.SetMinRowsVisible(n.PropInt("rows", 3))
+	}
+	e.Password = n.Type == "password"
+	switch n.Type {
+	case "number":
+		e.accept = func(r rune) bool { return r >= '0' && r <= '9' }
+	case "phone":
+		e.accept = func(r rune) bool { return (r >= '0' && r <= '9') || r == '-' }
+	case "date":
+		e.accept = func(r rune) bool { return (r >= '0' && r <= '9') || r == '-' }
+		e.SetPlaceHolder("YYYY-MM-DD")
+	}
+	if max := n.PropInt("maxLength", 0); max > 0 {
+		prev := e.accept
+		e.accept = func(r rune) bool {
+			return len([]rune(e.Text)) < max && (prev == nil || prev(r))
+		}
+	}
+	if ph := c.T(n.PropText("placeholder")); ph != "" {
+		e.SetPlaceHolder(ph)
+	}
+	if n.PropBool("readOnly") {
+		e.Disable()
+	}
+	if n.Type == "date" && n.PropBool("defaultToday") {
+		e.SetText(dsl.Today().Format("2006-01-02"))
+	}
+	f.box = container.NewVBox(e, f.label)
+	return f
+}
+
+func (f *textField) Value() any {
+	s := strings.TrimSpace(f.entry.Text)
+	if f.kind == "password" || f.kind == "textarea" {
+		s = f.entry.Text
+	}
+	if s == "" {
+		return nil
+	}
+	switch f.kind {
+	case "number":
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return s // Problem reports it
+		}
+		return n
+	case "date":
+		if t, err := parseDate(s); err == nil {
+			return t.Format("2006-01-02")
+		}
+	}
+	return s
+}
+
+// Problem reports a value the field's type cannot hold, before any rule.
+func (f *textField) Problem() dsl.Text {
+	s := strings.TrimSpace(f.entry.Text)
+	if s == "" {
+		return dsl.Text{}
+	}
+	switch f.kind {
+	case "number":
+		if _, err := strconv.ParseInt(s, 10, 64); err != nil {
+			return dsl.Text{Zh: "请输入整数", En: "Enter a whole number"}
+		}
+	case "date":
+		if _, err := parseDate(s); err != nil {
+			return dsl.Text{Zh: "日期格式为 YYYY-MM-DD", En: "Date is YYYY-MM-DD"}
+		}
+	}
+	return dsl.Text{}
+}
+
+func parseDate(s string) (time.Time, error) {
+	if len(s) == 8 {
+		return time.Parse("20060102", s)
+	}
+	return time.Parse("2006-01-02", s)
+}
+
+func (f *textField) SetValue(v any) {
+	f.quiet = true
+	defer func() { f.quiet = false }()
+	if v == nil {
+		f.entry.SetText("")
+		return
+	}
+	f.entry.SetText(fmt.Sprint(v))
+}
+
+func (f *textField) SetEnabled(on bool) { setEnabled(f.entry, on) }
+
+func (f *textField) Focusable() fyne.Focusable { return f.entry }
+
+func setEnabled(w fyne.Disableable, on bool) {
+	if on {
+		w.Enable()
+	} else {
+		w.Disable()
+	}
+}
+
+// selectEntry is a Select that moves on with Enter.
+type selectEntry struct {
+	widget.Select
+	h *hooks
+}
+
+// TypedKey moves to the next field on Enter.
+func (s *selectEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter {
+		s.h.fireSubmitted()
+		return
+	}
+	s.Select.TypedKey(k)
+}
+
+// FocusLost reports that the teller left the field.
+func (s *selectEntry) FocusLost() {
+	s.Select.FocusLost()
+	s.h.fireLeft()
+}
+
+// choiceField adapts select and radio: labels shown, option values stored.
+type choiceField struct {
+	hooks
+	errorLine
+	options []dsl.Option
+	labels  []string
+	sel     *selectEntry
+	radio   *widget.RadioGroup
+	box     *fyne.Container
+}
+
+func newChoiceField(c *Context, n *dsl.Node) *choiceField {
+	f := &choiceField{options: n.PropOptions("options"), errorLine: newErrorLine()}
+	for _, o := range f.options {
+		f.labels = append(f.labels, c.T(o.Label))
+	}
+	changed := func(string) { f.fireChanged() }
+	if n.Type == "radio" {
+		f.radio = widget.NewRadioGroup(f.labels, changed)
+		f.radio.Horizontal = n.PropBool("horizontal")
+		f.box = container.NewVBox(f.radio, f.label)
+		return f
+	}
+	f.sel = &selectEntry{h: &f.hooks}
+	f.sel.Options = f.labels
+	f.sel.OnChanged = changed
+	f.sel.PlaceHolder = c.T(n.PropText("placeholder"))
+	if f.sel.PlaceHolder == "" {
+		f.sel.PlaceHolder = c.T(dsl.Text{Zh: "请选择", En: "Select"})
+	}
+	f.sel.ExtendBaseWidget(f.sel)
+	f.box = container.NewVBox(f.sel, f.label)
+	return f
+}
+
+func (f *choiceField) selected() string {
+	if f.radio != nil {
+		return f.radio.Selected
+	}
+	return f.sel.Selected
+}
+
+func (f *choiceField) Value() any {
+	s := f.selected()
+	for i, l := range f.labels {
+		if l == s {
+			return f.options[i].Value
+		}
+	}
+	return nil
+}
+
+func (f *choiceField) SetValue(v any) {
+	f.quiet = true
+	defer func() { f.quiet = false }()
+	label := ""
+	for i, o := range f.options {
+		if o.Value == v {
+			label = f.labels[i]
+		}
+	}
+	if f.radio != nil {
+		f.radio.SetSelected(label)
+	} else if label == "" {
+		f.sel.ClearSelected()
+	} else {
+		f.sel.SetSelected(label)
+	}
+}
+
+func (f *choiceField) SetEnabled(on bool) {
+	if f.radio != nil {
+		setEnabled(f.radio, on)
+	} else {
+		setEnabled(f.sel, on)
+	}
+}
+
+func (f *choiceField) Focusable() fyne.Focusable {
+	if f.sel != nil {
+		return f.sel
+	}
+	return nil
+}
+
+// checkEntry is a Check that moves on with Enter.
+type checkEntry struct {
+	widget.Check
+	h *hooks
+}
+
+// TypedKey moves to the next field on Enter.
+func (c *checkEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter {
+		c.h.fireSubmitted()
+		return
+	}
+	c.Check.TypedKey(k)
+}
+
+// FocusLost reports that the teller left the field.
+func (c *checkEntry) FocusLost() {
+	c.Check.FocusLost()
+	c.h.fireLeft()
+}
+
+type checkField struct {
+	hooks
+	errorLine
+	check *checkEntry
+	box   *fyne.Container
+}
+
+func newCheckField(c *Context, n *dsl.Node) *checkField {
+	f := &checkField{errorLine: newErrorLine()}
+	f.check = &checkEntry{h: &f.hooks}
+	f.check.Text = c.T(n.PropText("label"))
+	f.check.OnChanged = func(bool) { f.fireChanged() }
+	f.check.ExtendBaseWidget(f.check)
+	f.box = container.NewVBox(f.check, f.label)
+	return f
+}
+
+func (f *checkField) Value() any { return f.check.Checked }
+
+func (f *checkField) SetValue(v any) {
+	f.quiet = true
+	defer func() { f.quiet = false }()
+	b, _ := v.(bool)
+	f.check.SetChecked(b)
+}
+
+func (f *checkField) SetEnabled(on bool)        { setEnabled(f.check, on) }
+func (f *checkField) Focusable() fyne.Focusable { return f.check }
+
+// amountField adapts AmountEntry.
+type amountField struct {
+	hooks
+	w *AmountEntry
+}
+
+func newAmountField(c *Context, n *dsl.Node) *amountField {
+	f := &amountField{w: NewAmountEntry()}
+	if s := n.PropString("max"); s != "" {
+		f.w.Max, _ = money.Parse(s)
+	}
+	f.w.ShowUpper = n.PropBool("upper")
+	f.w.OnChanged = func(money.Fen, bool) { f.fireChanged() }
+	f.w.OnSubmitted = f.fireSubmitted
+	f.w.OnFocusLost = f.fireLeft
+	if n.PropBool("readOnly") {
+		f.w.Disable()
+	}
+	return f
+}
+
+func (f *amountField) Value() any {
+	if v, ok := f.w.Value(); ok {
+		return v
+	}
+	return nil
+}
+
+func (f *amountField) SetValue(v any) {
+	f.quiet = true
+	defer func() { f.quiet = false }()
+	if fen, ok := v.(money.Fen); ok {
+		f.w.SetValue(fen)
+	} else {
+		f.w.Clear()
+	}
+}
+
+func (f *amountField) SetError(msg string)        { f.w.SetValidationError(msg) }
+func (f *amountField) SetEnabled(on bool)         { setEnabled(f.w, on) }
+func (f *amountField) Focusable() fyne.Focusable  { return f.w.Entry() }
+
+// accountField adapts AccountEntry.
+type accountField struct {
+	hooks
+	w *AccountEntry
+}
+
+func newAccountField(c *Context, n *dsl.Node) *accountField {
+	f := &accountField{w: NewAccountEntry()}
+	f.w.Masked = n.PropBool("masked")
+	f.w.MaxDigits = n.PropInt("maxDigits", DefaultAccountDigits)
+	f.w.OnChanged = func(string) { f.fireChanged() }
+	f.w.OnSubmitted = f.fireSubmitted
+	f.w.OnFocusLost = f.fireLeft
+	if n.PropBool("readOnly") {
+		f.w.Disable()
+	}
+	return f
+}
+
+func (f *accountField) Value() any {
+	if v := f.w.Value(); v != "" {
+		return v
+	}
+	return nil
+}
+
+func (f *accountField) SetValue(v any) {
+	f.quiet = true
+	defer func() { f.quiet = false }()
+	s, _ := v.(string)
+	f.w.SetValue(s)
+}
+
+func (f *accountField) SetError(msg string)       { f.w.SetValidationError(msg) }
+func (f *accountField) SetEnabled(on bool)        { setEnabled(f.w, on) }
+func (f *accountField) Focusable() fyne.Focusable { return f.w.Entry() }
+
+// idField adapts IDCardEntry.
+type idField struct {
+	hooks
+	w *IDCardEntry
+}
+
+func newIDField(c *Context, n *dsl.Node) *idField {
+	f := &idField{w: NewIDCardEntry()}
+	f.w.OnChanged = func(string) { f.fireChanged() }
+	f.w.OnSubmitted = f.fireSubmitted
+	f.w.OnFocusLost = f.fireLeft
+	if n.PropBool("readOnly") {
+		f.w.Disable()
+	}
+	return f
+}
+
+func (f *idField) Value() any {
+	if v := f.w.Value(); v != "" {
+		return v
+	}
+	return nil
+}
+
+func (f *idField) SetValue(v any) {
+	f.quiet = true
+	defer func() { f.quiet = false }()
+	s, _ := v.(string)
+	f.w.SetValue(s)
+}
+
+func (f *idField) SetError(msg string)       { f.w.SetValidationError(msg) }
+func (f *idField) SetEnabled(on bool)        { setEnabled(f.w, on) }
+func (f *idField) Focusable() fyne.Focusable { return f.w.Entry() }

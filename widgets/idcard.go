@@ -1,0 +1,149 @@
+package widgets
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/mobile"
+	"fyne.io/fyne/v2/widget"
+
+	"guitai/idnum"
+)
+
+// idCardLen is the length of a resident identity number.
+const idCardLen = 18
+
+// IDCardEntry is the entry of an 18-character resident identity number
+// (居民身份证号码). It takes digits, and X (a typed x is upper-cased) as the
+// check character in the last place only. When the number is valid the line
+// under the entry shows the birth date it carries ("1990-03-07").
+//
+// The widget itself is not focusable: the entry inside it is, see Entry.
+type IDCardEntry struct {
+	widget.BaseWidget
+
+	// OnChanged is called after every change of the number, typed, pasted
+	// or set by SetValue.
+	OnChanged func(value string) `json:"-"`
+	// OnSubmitted is called when Enter or Return is pressed in the entry.
+	OnSubmitted func() `json:"-"`
+	// OnFocusLost is called after the entry has lost the keyboard focus.
+	OnFocusLost func() `json:"-"`
+
+	field fieldCore
+}
+
+// NewIDCardEntry returns an empty identity number entry.
+func NewIDCardEntry() *IDCardEntry {
+	c := &IDCardEntry{}
+	c.ExtendBaseWidget(c)
+	c.field.init(c, fieldRules{
+		mapRune:  idCardRune,
+		format:   func(raw string) string { return raw },
+		accept:   idCardAccept,
+		keyboard: mobile.SingleLineKeyboard, // letters, for the X
+	}, fieldHooks{
+		changed:   c.changed,
+		submitted: func() { call(c.OnSubmitted) },
+		focusLost: func() { call(c.OnFocusLost) },
+	})
+	return c
+}
+
+// CreateRenderer is a private method to Fyne which links this widget to its
+// renderer.
+func (c *IDCardEntry) CreateRenderer() fyne.WidgetRenderer {
+	return c.field.renderer(c.hint)
+}
+
+// Value returns the number typed, with an upper-case X.
+func (c *IDCardEntry) Value() string {
+	return c.field.entry.raw
+}
+
+// SetValue sets the number: digits and x or X are kept (x upper-cased),
+// anything else is dropped.
+func (c *IDCardEntry) SetValue(s string) {
+	var b strings.Builder
+	for _, r := range s {
+		if m, ok := idCardRune(r); ok {
+			b.WriteRune(m)
+		}
+	}
+	c.field.entry.setRaw(b.String())
+}
+
+// Valid reports whether the number is a valid identity number: check
+// character and birth date (idnum.IDCard).
+func (c *IDCardEntry) Valid() bool {
+	return idnum.IDCard(c.field.entry.raw)
+}
+
+// Entry returns the focusable entry inside the widget: give it to
+// Canvas.Focus to put the cursor in this field.
+func (c *IDCardEntry) Entry() fyne.Focusable {
+	return c.field.entry
+}
+
+// SetValidationError shows msg under the entry in the error colour, in
+// place of the birth date, and marks the entry as in error; "" clears it.
+func (c *IDCardEntry) SetValidationError(msg string) {
+	c.field.setError(msg)
+}
+
+// ValidationError returns the message set by SetValidationError.
+func (c *IDCardEntry) ValidationError() string {
+	return c.field.err
+}
+
+// SetPlaceHolder sets the text shown in the empty entry.
+func (c *IDCardEntry) SetPlaceHolder(text string) {
+	c.field.entry.SetPlaceHolder(text)
+}
+
+// Disable stops the entry taking input.
+func (c *IDCardEntry) Disable() { c.field.entry.Disable() }
+
+// Enable lets the entry take input again.
+func (c *IDCardEntry) Enable() { c.field.entry.Enable() }
+
+// Disabled reports whether the entry is disabled.
+func (c *IDCardEntry) Disabled() bool { return c.field.entry.Disabled() }
+
+// hint is the birth date of a valid number.
+func (c *IDCardEntry) hint() string {
+	birth, ok := idnum.IDCardBirth(c.field.entry.raw)
+	if !ok {
+		return ""
+	}
+	return birth.Format("2006-01-02")
+}
+
+func (c *IDCardEntry) changed() {
+	if c.OnChanged != nil {
+		c.OnChanged(c.field.entry.raw)
+	}
+	c.Refresh()
+}
+
+// idCardRune takes ASCII and full-width digits and x or X, as X.
+func idCardRune(r rune) (rune, bool) {
+	switch r {
+	case 'x', 'X', 'ｘ', 'Ｘ':
+		return 'X', true
+	}
+	return digitRune(r)
+}
+
+// idCardAccept lets a keystroke make at most 18 characters with an X only
+// in the last place. Deleting is always allowed.
+func idCardAccept(raw, prev string) bool {
+	if len(raw) < len(prev) {
+		return true
+	}
+	if len(raw) > idCardLen {
+		return false
+	}
+	i := strings.IndexByte(raw, 'X')
+	return i < 0 || i == idCardLen-1
+}

@@ -1,0 +1,451 @@
+package widgets
+
+import (
+	"fmt"
+	"image"
+	"sort"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"guitai/dsl"
+	"guitai/state"
+)
+
+// Context is what constructors see of the form being rendered.
+type Context struct {
+	Lang string // "zh" or "en"
+
+	opts *Options
+}
+
+// T returns a text in the form's language.
+func (c *Context) T(t dsl.Text) string { return t.In(c.Lang) }
+
+// Do performs a button's action.
+func (c *Context) Do(action string) {
+	if c.opts.OnAction != nil {
+		c.opts.OnAction(action)
+	}
+}
+
+// Cancel is what Escape in a field does.
+func (c *Context) Cancel() { c.Do("cancel") }
+
+// Seal loads a seal specimen and the cheque to compare it with.
+func (c *Context) Seal(specimen string) (cheque, seal image.Image, err error) {
+	if c.opts.Seal == nil {
+		return nil, nil, fmt.Errorf("no seal store configured")
+	}
+	return c.opts.Seal(specimen)
+}
+
+func (c *Context) image(src string) fyne.Resource {
+	if c.opts.Image == nil {
+		return nil
+	}
+	return c.opts.Image(src)
+}
+
+// Options configure a rendered form.
+type Options struct {
+	Lang string // "zh" (default) or "en"
+	// OnAction is called for button actions and keys: "submit", "cancel"
+	// (also Escape), "clear", "readCard", "query".
+	OnAction func(action string)
+	// Seal returns the cheque image and decrypted seal specimen for the
+	// seal widget; the images live in memory only.
+	Seal func(specimen string) (cheque, seal image.Image, err error)
+	// Image returns an image asset by name.
+	Image func(src string) fyne.Resource
+}
+
+// Form is a dsl form rendered as a live Fyne tree bound to a state scope:
+// every input writes its key on each edit, every change of a key updates the
+// inputs bound to it and re-evaluates only the expressions that read it.
+type Form struct {
+	Def   *dsl.Form
+	Scope *state.Scope
+
+	ctx     *Context
+	prog    *dsl.Program
+	env     map[string]any
+	object  fyne.CanvasObject
+	nodes   map[string]*live
+	byKey   map[string][]*live
+	fields  []*live // inputs in tree (and tab) order
+	cancel  func()
+	checked map[string]bool // fields whose rules have run, so errors follow edits
+}
+
+// live is one rendered node.
+type live struct {
+	node   *dsl.Node
+	parent *live
+	el    Element
+	outer fyne.CanvasObject // what visibleWhen shows and hides
+	shown bool
+	on    bool // enabled
+}
+
+// Render builds the live form. The scope's current values are shown, and
+// the expressions evaluated once; after that only changes flow.
+func Render(def *dsl.Form, scope *state.Scope, opts Options) (*Form, error) {
+	prog, err := def.Program()
+	if err != nil {
+		return nil, err
+	}
+	if opts.Lang == "" {
+		opts.Lang = "zh"
+	}
+	f := &Form{
+		Def: def, Scope: scope, prog: prog,
+		ctx:     &Context{Lang: opts.Lang, opts: &opts},
+		nodes:   map[string]*live{},
+		byKey:   map[string][]*live{},
+		checked: map[string]bool{},
+	}
+	width := float32(def.Root.PropInt("labelWidth", 110))
+	f.object = f.build(def.Root, width)
+
+	values := scope.Snapshot()
+	f.env = prog.Env(values)
+	for key, ls := range f.byKey {
+		if v, ok := values[key]; ok {
+			for _, l := range ls {
+				l.el.Field.SetValue(v)
+			}
+		} else if v := ls[0].el.Field.Value(); v != nil {
+			// A field that starts with a value (a date defaulting to today)
+			// puts it in state.
+			_ = scope.Set(key, v)
+			prog.Put(f.env, key, v)
+		}
+	}
+	for _, e := range prog.Exprs {
+		f.apply(e)
+	}
+	f.cancel = scope.Subscribe(nil, f.changed)
+	return f, nil
+}
+
+func (f *Form) build(n *dsl.Node, labelWidth float32) fyne.CanvasObject {
+	spec, ok := registry[n.Type]
+	if !ok {
+		return widget.NewLabel(fmt.Sprintf("?%s", n.Type))
+	}
+	kids := make([]fyne.CanvasObject, len(n.Children))
+	for i, c := range n.Children {
+		kids[i] = f.build(c, labelWidth)
+	}
+	defer func() {
+		for _, c := range n.Children {
+			if cl := f.nodes[c.ID]; cl != nil {
+				cl.parent = f.nodes[n.ID]
+			}
+		}
+	}()
+	el := spec.New(f.ctx, n, kids)
+	outer := el.Object
+	if lt := n.PropText("label"); !lt.IsZero() && spec.Prop("label") != nil && n.Type != "check" {
+		cap := caption(f.ctx.T(lt), hasRequired(n))
+		if n.Type == "table" || n.Type == "seal" {
+			cap.Segments[len(cap.Segments)-1].(*widget.TextSegment).Style.Alignment = fyne.TextAlignLeading
+			outer = container.NewBorder(cap, nil, nil, nil, outer)
+		} else {
+			outer = container.New(&labelRow{width: labelWidth}, cap, outer)
+		}
+	}
+	l := &live{node: n, el: el, outer: outer, shown: true, on: true}
+	f.nodes[n.ID] = l
+	if el.Field != nil {
+		if n.Bind != "" {
+			f.byKey[n.Bind] = append(f.byKey[n.Bind], l)
+		}
+		if el.Field.Focusable() != nil {
+			f.fields = append(f.fields, l)
+		}
+		el.Field.Watch(func() { f.edited(l) }, func() { f.next(l) }, func() { f.left(l) })
+	}
+	return outer
+}
+
+func hasRequired(n *dsl.Node) bool {
+	for _, r := range n.Rules {
+		if r.Kind == "required" && r.Arg == true {
+			return true
+		}
+	}
+	return false
+}
+
+// Object is the form's canvas object, to place in a window.
+func (f *Form) Object() fyne.CanvasObject { return f.object }
+
+// Field returns the input of a node, or nil.
+func (f *Form) Field(id string) Field {
+	if l, ok := f.nodes[id]; ok {
+		return l.el.Field
+	}
+	return nil
+}
+
+// Visible reports whether a node is shown (its visibleWhen holds).
+func (f *Form) Visible(id string) bool {
+	l, ok := f.nodes[id]
+	return ok && l.shown
+}
+
+// Enabled reports whether a node takes input (its enabledWhen holds).
+func (f *Form) Enabled(id string) bool {
+	l, ok := f.nodes[id]
+	return ok && l.on
+}
+
+// Close stops following the scope.
+func (f *Form) Close() {
+	if f.cancel != nil {
+		f.cancel()
+		f.cancel = nil
+	}
+}
+
+// edited writes a field's new value to state.
+func (f *Form) edited(l *live) {
+	if l.node.Bind == "" {
+		return
+	}
+	_ = f.Scope.Set(l.node.Bind, l.el.Field.Value())
+}
+
+// changed follows commits to the scope: inputs bound to a changed key show
+// the new value, and the expressions reading it run again.
+func (f *Form) changed(c state.Change) {
+	var todo []*dsl.Expr
+	for _, key := range c.Keys {
+		v := c.Values[key]
+		f.prog.Put(f.env, key, v)
+		for _, l := range f.byKey[key] {
+			if !sameValue(l.el.Field.Value(), v) {
+				l.el.Field.SetValue(v)
+			}
+			if f.checked[l.node.ID] {
+				f.check(l)
+			}
+		}
+		todo = append(todo, f.prog.Dependents(key)...)
+	}
+	for _, e := range todo {
+		f.apply(e)
+	}
+}
+
+func sameValue(a, b any) bool {
+	defer func() { recover() }()
+	return a == b
+}
+
+// apply evaluates one expression and shows its result.
+func (f *Form) apply(e *dsl.Expr) {
+	l := f.nodes[e.Node]
+	switch e.Kind {
+	case dsl.ExprVisible:
+		ok, err := e.EvalBool(f.env)
+		show := err == nil && ok
+		if show != l.shown {
+			l.shown = show
+			if show {
+				l.outer.Show()
+			} else {
+				l.outer.Hide()
+				if l.el.Field != nil {
+					l.el.Field.SetError("")
+				}
+			}
+		}
+	case dsl.ExprEnabled:
+		ok, err := e.EvalBool(f.env)
+		on := err == nil && ok
+		if on != l.on {
+			l.on = on
+			if l.el.Field != nil {
+				l.el.Field.SetEnabled(on)
+			}
+		}
+	case dsl.ExprValue:
+		v, err := e.Eval(f.env)
+		if l.el.Text != nil {
+			if err != nil {
+				l.el.Text("")
+			} else {
+				l.el.Text(display(v))
+			}
+		}
+	case dsl.ExprRule:
+		if f.checked[l.node.ID] {
+			f.check(l)
+		}
+	}
+}
+
+// next moves the focus to the next input, as Enter does.
+func (f *Form) next(from *live) {
+	f.check(from)
+	f.checked[from.node.ID] = true
+	for i, l := range f.fields {
+		if l != from {
+			continue
+		}
+		for _, n := range f.fields[i+1:] {
+			if f.active(n) {
+				f.focus(n)
+				return
+			}
+		}
+		return
+	}
+}
+
+func (f *Form) active(l *live) bool {
+	if !l.on || !f.shownInTree(l) {
+		return false
+	}
+	if d, ok := l.el.Field.Focusable().(fyne.Disableable); ok && d.Disabled() {
+		return false
+	}
+	return true
+}
+
+// shownInTree reports whether no visibleWhen on l or above it hides it.
+func (f *Form) shownInTree(l *live) bool {
+	for ; l != nil; l = l.parent {
+		if !l.shown {
+			return false
+		}
+	}
+	return true
+}
+
+func (f *Form) focus(l *live) {
+	target := l.el.Field.Focusable()
+	if c := fyne.CurrentApp().Driver().CanvasForObject(f.object); c != nil && target != nil {
+		c.Focus(target)
+	}
+}
+
+// FocusFirst puts the keyboard focus in the first input that takes it.
+func (f *Form) FocusFirst() {
+	for _, l := range f.fields {
+		if f.active(l) {
+			f.focus(l)
+			return
+		}
+	}
+}
+
+// left shows the field's first broken rule when the teller leaves it.
+func (f *Form) left(l *live) {
+	f.checked[l.node.ID] = true
+	f.check(l)
+}
+
+// check runs a field's type check and rules and shows the first problem.
+func (f *Form) check(l *live) *dsl.Violation {
+	if !l.shown || !f.shownInTree(l) {
+		l.el.Field.SetError("")
+		return nil
+	}
+	var v *dsl.Violation
+	if p, ok := l.el.Field.(interface{ Problem() dsl.Text }); ok {
+		if msg := p.Problem(); !msg.IsZero() {
+			v = &dsl.Violation{Node: l.node.ID, Kind: "type", Message: msg}
+		}
+	}
+	if v == nil {
+		v = f.prog.Check(l.node, l.el.Field.Value(), f.env)
+	}
+	if v != nil {
+		l.el.Field.SetError(f.ctx.T(v.Message))
+	} else {
+		l.el.Field.SetError("")
+	}
+	return v
+}
+
+// Validate checks every visible field, shows each problem under its field,
+// focuses the first one, and returns them in tree order.
+func (f *Form) Validate() []*dsl.Violation {
+	var out []*dsl.Violation
+	var first *live
+	f.Def.Walk(func(_ []string, n *dsl.Node) bool {
+		l := f.nodes[n.ID]
+		if !l.shown {
+			return false
+		}
+		if l.el.Field != nil && n.Bind != "" && !isDisplay(n.Type) {
+			f.checked[n.ID] = true
+			if v := f.check(l); v != nil {
+				out = append(out, v)
+				if first == nil && l.el.Field.Focusable() != nil {
+					first = l
+				}
+			}
+		}
+		return true
+	})
+	if first != nil {
+		f.focus(first)
+	}
+	return out
+}
+
+func isDisplay(t string) bool { return t == "label" || t == "table" }
+
+// Values returns the values of the visible inputs by key: what a submit
+// posts. Hidden fields are left out, so a value typed and then hidden by a
+// visibleWhen is not posted.
+func (f *Form) Values() map[string]any {
+	out := map[string]any{}
+	f.Def.Walk(func(_ []string, n *dsl.Node) bool {
+		l := f.nodes[n.ID]
+		if !l.shown {
+			return false
+		}
+		if l.el.Field != nil && n.Bind != "" && !isDisplay(n.Type) {
+			if v := l.el.Field.Value(); v != nil {
+				out[n.Bind] = v
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// NeedsAuthorization evaluates the form's authorize.when.
+func (f *Form) NeedsAuthorization() (bool, error) {
+	e := f.prog.Authorize()
+	if e == nil {
+		return false, nil
+	}
+	return e.EvalBool(f.env)
+}
+
+// Clear empties every input.
+func (f *Form) Clear() {
+	keys := make([]string, 0, len(f.byKey))
+	for k := range f.byKey {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	tx := f.Scope.Begin()
+	for _, k := range keys {
+		tx.Delete(k)
+	}
+	_ = tx.Commit()
+	for _, l := range f.fields {
+		l.el.Field.SetValue(nil)
+		l.el.Field.SetError("")
+	}
+	clear(f.checked)
+}
