@@ -39,6 +39,8 @@ type AccountEntry struct {
 	OnSubmitted func() `json:"-"`
 	// OnFocusLost is called after the entry has lost the keyboard focus.
 	OnFocusLost func() `json:"-"`
+	// OnCancel is called when Escape is pressed in the entry.
+	OnCancel func() `json:"-"`
 
 	field    fieldCore
 	cardRead bool
@@ -62,6 +64,7 @@ func NewAccountEntry() *AccountEntry {
 		changed:   a.changed,
 		submitted: func() { call(a.OnSubmitted) },
 		focusLost: func() { call(a.OnFocusLost) },
+		cancel:    func() { call(a.OnCancel) },
 	})
 	return a
 }

@@ -399,6 +399,7 @@ func newAmountField(c *Context, n *dsl.Node) *amountField {
 	f.w.OnChanged = func(money.Fen, bool) { f.fireChanged() }
 	f.w.OnSubmitted = f.fireSubmitted
 	f.w.OnFocusLost = f.fireLeft
+	f.w.OnCancel = c.Cancel
 	if n.PropBool("readOnly") {
 		f.w.Disable()
 	}
@@ -422,9 +423,9 @@ func (f *amountField) SetValue(v any) {
 	}
 }
 
-func (f *amountField) SetError(msg string)        { f.w.SetValidationError(msg) }
-func (f *amountField) SetEnabled(on bool)         { setEnabled(f.w, on) }
-func (f *amountField) Focusable() fyne.Focusable  { return f.w.Entry() }
+func (f *amountField) SetError(msg string)       { f.w.SetValidationError(msg) }
+func (f *amountField) SetEnabled(on bool)        { setEnabled(f.w, on) }
+func (f *amountField) Focusable() fyne.Focusable { return f.w.Entry() }
 
 // accountField adapts AccountEntry.
 type accountField struct {
@@ -439,6 +440,7 @@ func newAccountField(c *Context, n *dsl.Node) *accountField {
 	f.w.OnChanged = func(string) { f.fireChanged() }
 	f.w.OnSubmitted = f.fireSubmitted
 	f.w.OnFocusLost = f.fireLeft
+	f.w.OnCancel = c.Cancel
 	if n.PropBool("readOnly") {
 		f.w.Disable()
 	}
@@ -474,6 +476,7 @@ func newIDField(c *Context, n *dsl.Node) *idField {
 	f.w.OnChanged = func(string) { f.fireChanged() }
 	f.w.OnSubmitted = f.fireSubmitted
 	f.w.OnFocusLost = f.fireLeft
+	f.w.OnCancel = c.Cancel
 	if n.PropBool("readOnly") {
 		f.w.Disable()
 	}

@@ -29,6 +29,8 @@ type IDCardEntry struct {
 	OnSubmitted func() `json:"-"`
 	// OnFocusLost is called after the entry has lost the keyboard focus.
 	OnFocusLost func() `json:"-"`
+	// OnCancel is called when Escape is pressed in the entry.
+	OnCancel func() `json:"-"`
 
 	field fieldCore
 }
@@ -46,6 +48,7 @@ func NewIDCardEntry() *IDCardEntry {
 		changed:   c.changed,
 		submitted: func() { call(c.OnSubmitted) },
 		focusLost: func() { call(c.OnFocusLost) },
+		cancel:    func() { call(c.OnCancel) },
 	})
 	return c
 }

@@ -32,20 +32,102 @@ func (l *labelRow) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	field.Resize(fyne.NewSize(size.Width-l.width-pad, size.Height))
 }
 
-// caption is the label of a field: right-aligned, cut with an ellipsis if
-// the column is too narrow, and marked when the field is required.
-func caption(text string, required bool) *widget.RichText {
-	segs := []widget.RichTextSegment{}
-	if required {
-		segs = append(segs, &widget.TextSegment{Text: "*", Style: widget.RichTextStyle{
-			Inline: true, ColorName: theme.ColorNameError, Alignment: fyne.TextAlignTrailing}})
-	}
-	segs = append(segs, &widget.TextSegment{Text: text, Style: widget.RichTextStyle{
-		Inline: true, ColorName: theme.ColorNameForeground, Alignment: fyne.TextAlignTrailing}})
-	rt := widget.NewRichText(segs...)
-	rt.Truncation = fyne.TextTruncateEllipsis
-	return rt
+// Caption is the label of a field: right-aligned in its column, cut with an
+// ellipsis when the column is too narrow, with a red asterisk when the field
+// is required. It draws two canvas.Texts: shaping a rich text on every
+// layout costs a form of 200 fields tens of milliseconds.
+type Caption struct {
+	widget.BaseWidget
+	Text     string
+	Required bool
+	Align    fyne.TextAlign
 }
+
+// NewCaption returns a right-aligned caption.
+func NewCaption(text string, required bool) *Caption {
+	c := &Caption{Text: text, Required: required, Align: fyne.TextAlignTrailing}
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+// CreateRenderer is a private method to Fyne which links this widget to its
+// renderer.
+func (c *Caption) CreateRenderer() fyne.WidgetRenderer {
+	r := &captionRenderer{c: c, star: canvas.NewText("*", color.Black), text: canvas.NewText("", color.Black)}
+	r.Refresh()
+	return r
+}
+
+type captionRenderer struct {
+	c          *Caption
+	star, text *canvas.Text
+	shown      string // c.Text as it fits the last width laid out
+}
+
+func (r *captionRenderer) Layout(size fyne.Size) {
+	pad := theme.InnerPadding()
+	avail := size.Width - pad
+	if r.c.Required {
+		avail -= r.star.MinSize().Width
+	}
+	r.fit(avail)
+	tw := r.text.MinSize().Width
+	x := size.Width - pad - tw // trailing
+	if r.c.Align == fyne.TextAlignLeading {
+		x = 0
+		if r.c.Required {
+			x = r.star.MinSize().Width
+		}
+	}
+	h := r.text.MinSize().Height
+	y := (size.Height - h) / 2
+	r.text.Move(fyne.NewPos(x, y))
+	r.text.Resize(fyne.NewSize(tw, h))
+	r.star.Move(fyne.NewPos(x-r.star.MinSize().Width, y))
+	r.star.Resize(r.star.MinSize())
+}
+
+// fit cuts the text to the width with an ellipsis.
+func (r *captionRenderer) fit(width float32) {
+	full := r.c.Text
+	text := full
+	for runes := []rune(full); len(runes) > 0; runes = runes[:len(runes)-1] {
+		if fyne.MeasureText(text, r.text.TextSize, r.text.TextStyle).Width <= width {
+			break
+		}
+		text = string(runes[:len(runes)-1]) + "…"
+	}
+	if text != r.shown {
+		r.shown = text
+		r.text.Text = text
+		r.text.Refresh()
+	}
+}
+
+func (r *captionRenderer) MinSize() fyne.Size {
+	s := fyne.MeasureText(r.c.Text, r.text.TextSize, r.text.TextStyle)
+	return fyne.NewSize(min(s.Width, 40)+theme.InnerPadding(), s.Height+theme.InnerPadding()*2)
+}
+
+func (r *captionRenderer) Refresh() {
+	th := r.c.Theme()
+	v := fyne.CurrentApp().Settings().ThemeVariant()
+	r.text.Color = th.Color(theme.ColorNameForeground, v)
+	r.text.TextSize = th.Size(theme.SizeNameText)
+	r.star.Color = th.Color(theme.ColorNameError, v)
+	r.star.TextSize = r.text.TextSize
+	r.star.Hidden = !r.c.Required
+	r.shown = ""
+	r.text.Text = r.c.Text
+	r.Layout(r.c.Size())
+	r.star.Refresh()
+}
+
+func (r *captionRenderer) Objects() []fyne.CanvasObject {
+	return []fyne.CanvasObject{r.star, r.text}
+}
+
+func (r *captionRenderer) Destroy() {}
 
 // GroupBox is a titled card holding related fields: a tinted panel with a
 // thin border and a bold title, lighter than widget.Card so that a dense

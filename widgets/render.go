@@ -83,10 +83,10 @@ type Form struct {
 type live struct {
 	node   *dsl.Node
 	parent *live
-	el    Element
-	outer fyne.CanvasObject // what visibleWhen shows and hides
-	shown bool
-	on    bool // enabled
+	el     Element
+	outer  fyne.CanvasObject // what visibleWhen shows and hides
+	shown  bool
+	on     bool // enabled
 }
 
 // Render builds the live form. The scope's current values are shown, and
@@ -149,9 +149,9 @@ func (f *Form) build(n *dsl.Node, labelWidth float32) fyne.CanvasObject {
 	el := spec.New(f.ctx, n, kids)
 	outer := el.Object
 	if lt := n.PropText("label"); !lt.IsZero() && spec.Prop("label") != nil && n.Type != "check" {
-		cap := caption(f.ctx.T(lt), hasRequired(n))
+		cap := NewCaption(f.ctx.T(lt), hasRequired(n))
 		if n.Type == "table" || n.Type == "seal" {
-			cap.Segments[len(cap.Segments)-1].(*widget.TextSegment).Style.Alignment = fyne.TextAlignLeading
+			cap.Align = fyne.TextAlignLeading
 			outer = container.NewBorder(cap, nil, nil, nil, outer)
 		} else {
 			outer = container.New(&labelRow{width: labelWidth}, cap, outer)

@@ -1,0 +1,251 @@
+package widgets
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"guitai/dsl"
+	"guitai/money"
+	"guitai/state"
+)
+
+const depositForm = `{"dsl": "guitai.form/1", "id": "dep", "version": "1.0.0", "code": "1401",
+"title": {"zh": "现金存款", "en": "Cash deposit"},
+"root": {"id": "root", "type": "form", "children": [
+  {"id": "g", "type": "group", "props": {"title": {"zh": "账户", "en": "Account"}}, "children": [
+    {"id": "account", "type": "account", "bind": "account", "props": {"label": {"zh": "账号", "en": "Account"}},
+     "rules": [{"required": true}, {"luhn": true}]},
+    {"id": "name", "type": "text", "bind": "name", "props": {"label": {"zh": "户名", "en": "Name"}}}
+  ]},
+  {"id": "amount", "type": "amount", "bind": "amount", "props": {"label": {"zh": "金额", "en": "Amount"}},
+   "rules": [{"required": true}, {"expr": "amount > 0", "message": {"zh": "金额必须大于零", "en": "Amount must be positive"}}]},
+  {"id": "upper", "type": "label", "value": "cnUpper(amount)"},
+  {"id": "memo", "type": "text", "bind": "memo", "visibleWhen": "amount >= 50000", "props": {"label": {"zh": "用途", "en": "Purpose"}},
+   "rules": [{"required": true}]},
+  {"id": "copy", "type": "label", "bind": "name"},
+  {"id": "agree", "type": "check", "bind": "agree", "enabledWhen": "amount > 0", "props": {"label": {"zh": "已核对", "en": "Checked"}}}
+]},
+"submit": {"txn": "cash_deposit", "authorize": {"when": "amount > 50000", "role": "supervisor"}}}`
+
+func render(t testing.TB, src string, lang string) (*Form, *state.Scope, fyne.Window, *[]string) {
+	t.Helper()
+	def, err := dsl.Decode([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	scope := state.NewBus().Scope("form:test")
+	var actions []string
+	f, err := Render(def, scope, Options{Lang: lang, OnAction: func(a string) { actions = append(actions, a) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := test.NewWindow(f.Object())
+	w.Resize(fyne.NewSize(900, 700))
+	t.Cleanup(w.Close)
+	return f, scope, w, &actions
+}
+
+func TestRenderBindsStateBothWays(t *testing.T) {
+	test.NewTempApp(t)
+	f, scope, w, _ := render(t, depositForm, "zh")
+
+	// Typing writes state.
+	test.Type(f.Field("name").Focusable().(fyne.Focusable), "张三")
+	if v, _ := scope.Get("name"); v != "张三" {
+		t.Fatalf("name in state = %v", v)
+	}
+	// A label bound to the same key follows.
+	if got := f.nodes["copy"].el.Object.(*widget.Label).Text; got != "张三" {
+		t.Fatalf("label bound to name shows %q", got)
+	}
+	// State writes show in the field.
+	if err := scope.Set("amount", money.MustParse("60000.00")); err != nil {
+		t.Fatal(err)
+	}
+	if v := f.Field("amount").Value(); v != money.MustParse("60000.00") {
+		t.Errorf("amount field shows %v", v)
+	}
+	// The computed label and visibleWhen followed the change.
+	if !f.Visible("memo") {
+		t.Error("memo hidden at 60,000")
+	}
+	if !strings.Contains(textOf(w.Canvas().Content()), "陆万元整") {
+		t.Error("大写 label missing 陆万元整")
+	}
+	scope.Set("amount", money.MustParse("100.00"))
+	if f.Visible("memo") {
+		t.Error("memo shown at 100")
+	}
+	if need, _ := f.NeedsAuthorization(); need {
+		t.Error("authorization at 100")
+	}
+	scope.Set("amount", money.MustParse("50000.01"))
+	if need, _ := f.NeedsAuthorization(); !need {
+		t.Error("no authorization at 50,000.01")
+	}
+}
+
+func TestEnabledWhen(t *testing.T) {
+	test.NewTempApp(t)
+	f, scope, _, _ := render(t, depositForm, "zh")
+	if f.Enabled("agree") {
+		t.Error("agree enabled with no amount")
+	}
+	scope.Set("amount", money.Fen(1))
+	if !f.Enabled("agree") {
+		t.Error("agree disabled with an amount")
+	}
+}
+
+func TestValidateShowsEveryProblemAndSkipsHidden(t *testing.T) {
+	test.NewTempApp(t)
+	f, scope, _, _ := render(t, depositForm, "en")
+	problems := f.Validate()
+	var kinds []string
+	for _, p := range problems {
+		kinds = append(kinds, p.Node+":"+p.Kind)
+	}
+	if got := strings.Join(kinds, " "); got != "account:required amount:required" {
+		t.Errorf("problems %q", got)
+	}
+	// The hidden memo is not checked; once shown it is.
+	scope.Set("amount", money.MustParse("60000"))
+	scope.Set("account", "6222020200112233")
+	problems = f.Validate()
+	kinds = kinds[:0]
+	for _, p := range problems {
+		kinds = append(kinds, p.Node+":"+p.Kind)
+	}
+	if got := strings.Join(kinds, " "); got != "account:luhn memo:required" {
+		t.Errorf("problems %q", got)
+	}
+	if e := f.Field("account").(*accountField).w.ValidationError(); e != "Account number check digit is wrong" {
+		t.Errorf("account shows %q", e)
+	}
+	scope.Set("account", "6222020200112230")
+	scope.Set("memo", "rent")
+	if p := f.Validate(); len(p) != 0 {
+		t.Errorf("still %v", p)
+	}
+	vals := f.Values()
+	if vals["amount"] != money.MustParse("60000") || vals["memo"] != "rent" || vals["account"] != "6222020200112230" {
+		t.Errorf("values %v", vals)
+	}
+	// Hiding memo again drops it from the values posted.
+	scope.Set("amount", money.MustParse("10"))
+	if _, ok := f.Values()["memo"]; ok {
+		t.Error("hidden memo posted")
+	}
+}
+
+func TestRuleErrorShowsWhenLeavingField(t *testing.T) {
+	test.NewTempApp(t)
+	f, _, w, _ := render(t, depositForm, "zh")
+	acct := f.Field("account").Focusable()
+	w.Canvas().Focus(acct)
+	test.Type(acct, "6222020200112233")
+	w.Canvas().Focus(f.Field("name").Focusable())
+	if e := f.Field("account").(*accountField).w.ValidationError(); e != "账号校验位不正确" {
+		t.Errorf("after leaving: %q", e)
+	}
+	// Fixing the value clears the error as it is typed.
+	w.Canvas().Focus(acct)
+	f.Field("account").(*accountField).w.SetValue("6222020200112230")
+	if e := f.Field("account").(*accountField).w.ValidationError(); e != "" {
+		t.Errorf("after fixing: %q", e)
+	}
+}
+
+func TestEnterMovesToNextFieldAndEscapeCancels(t *testing.T) {
+	test.NewTempApp(t)
+	f, scope, w, actions := render(t, depositForm, "zh")
+	f.FocusFirst()
+	if w.Canvas().Focused() != f.Field("account").Focusable() {
+		t.Fatal("first focus is not the account")
+	}
+	order := []string{"name", "amount", "agree"}
+	scope.Set("amount", money.Fen(100)) // enables agree, memo stays hidden
+	w.Canvas().Focus(f.Field("account").Focusable())
+	for _, id := range order {
+		w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		if w.Canvas().Focused() != f.Field(id).Focusable() {
+			t.Fatalf("Enter did not reach %s", id)
+		}
+	}
+	w.Canvas().Focus(f.Field("amount").Focusable())
+	w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	w.Canvas().Focus(f.Field("name").Focusable())
+	w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if fmt.Sprint(*actions) != "[cancel cancel]" {
+		t.Errorf("actions %v", *actions)
+	}
+}
+
+func TestTabOrderFollowsTree(t *testing.T) {
+	test.NewTempApp(t)
+	f, scope, w, _ := render(t, depositForm, "zh")
+	scope.Set("amount", money.MustParse("60000")) // memo shown
+	w.Canvas().Focus(f.Field("account").Focusable())
+	for _, id := range []string{"name", "amount", "memo", "agree"} {
+		w.Canvas().FocusNext()
+		if w.Canvas().Focused() != f.Field(id).Focusable() {
+			t.Fatalf("Tab did not reach %s, at %T", id, w.Canvas().Focused())
+		}
+	}
+}
+
+func TestRenderEveryType(t *testing.T) {
+	test.NewTempApp(t)
+	for _, lang := range []string{"zh", "en"} {
+		f, _, _, _ := render(t, everyType, lang)
+		for name := range dsl.Types {
+			if _, ok := Lookup(name); !ok {
+				t.Errorf("type %q has no constructor", name)
+			}
+		}
+		if len(f.fields) < 10 {
+			t.Errorf("%s: only %d focusable fields", lang, len(f.fields))
+		}
+	}
+}
+
+const everyType = `{"dsl": "guitai.form/1", "id": "all", "version": "1.0.0", "title": {"zh": "全部", "en": "All"},
+"root": {"id": "root", "type": "form", "children": [
+ {"id": "tabs", "type": "tabs", "children": [
+  {"id": "t1", "type": "group", "props": {"title": {"zh": "字段", "en": "Fields"}, "columns": 2}, "children": [
+   {"id": "text", "type": "text", "bind": "text", "props": {"label": {"zh": "文本", "en": "Text"}}},
+   {"id": "ta", "type": "textarea", "bind": "ta"},
+   {"id": "pw", "type": "password", "bind": "pw"},
+   {"id": "num", "type": "number", "bind": "num"},
+   {"id": "phone", "type": "phone", "bind": "phone"},
+   {"id": "date", "type": "date", "bind": "date", "props": {"defaultToday": true}},
+   {"id": "sel", "type": "select", "bind": "sel", "props": {"options": [{"value": "a", "label": {"zh": "甲", "en": "A"}}]}},
+   {"id": "radio", "type": "radio", "bind": "radio", "props": {"options": [{"value": "m", "label": {"zh": "男", "en": "Male"}}]}},
+   {"id": "check", "type": "check", "bind": "check"},
+   {"id": "amount", "type": "amount", "bind": "amount"},
+   {"id": "account", "type": "account", "bind": "account"},
+   {"id": "idno", "type": "idcard", "bind": "idno"}]},
+  {"id": "t2", "type": "column", "children": [
+   {"id": "row", "type": "row", "children": [{"id": "l1", "type": "label", "props": {"text": {"zh": "静态"}}}]},
+   {"id": "grid", "type": "grid", "children": [{"id": "btn", "type": "button", "props": {"action": "query"}}]},
+   {"id": "split", "type": "split", "children": [
+     {"id": "scroll", "type": "scroll", "children": [{"id": "img", "type": "image", "props": {"src": "logo"}}]},
+     {"id": "table", "type": "table", "bind": "rows", "props": {"columns": [{"key": "a", "title": {"zh": "金额"}, "kind": "money"}]}}]},
+   {"id": "seal", "type": "seal"}]}]}]}}`
+
+// textOf joins the text drawn under o, as the test driver draws it.
+func textOf(o fyne.CanvasObject) string {
+	var b strings.Builder
+	for _, c := range test.LaidOutObjects(o) {
+		if t, ok := c.(*canvas.Text); ok && c.Visible() {
+			b.WriteString(t.Text + "\n")
+		}
+	}
+	return b.String()
+}
