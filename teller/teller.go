@@ -106,20 +106,13 @@ func (s *Shell) build() {
 	s.title.SizeName = theme.SizeNameSubHeadingText
 	s.host = container.NewStack()
 	s.status = widget.NewLabel(s.t("演示模式：提交只显示校验后的数据，不记账", "Demo mode: submit shows the validated values and posts nothing"))
-	s.status.Importance = widget.LowImportance
+	s.status.Importance = widget.MediumImportance
 
 	lang := widget.NewSelect([]string{"中文", "English"}, func(v string) {
-		l := "zh"
 		if v == "English" {
-			l = "en"
-		}
-		if l != s.lang {
-			s.lang = l
-			cur := s.currentDef()
-			s.build()
-			if cur != nil {
-				s.open(cur)
-			}
+			s.setLang("en")
+		} else {
+			s.setLang("zh")
 		}
 	})
 	if s.lang == "en" {
@@ -135,6 +128,19 @@ func (s *Shell) build() {
 	split.Offset = 0.22
 	s.win.SetContent(container.NewBorder(nil, container.NewHBox(s.status, layout.NewSpacer()), nil, nil, split))
 	s.showWelcome()
+}
+
+// setLang redraws the window in another language, keeping the open form.
+func (s *Shell) setLang(l string) {
+	if l == s.lang {
+		return
+	}
+	s.lang = l
+	cur := s.currentDef()
+	s.build()
+	if cur != nil {
+		s.open(cur)
+	}
 }
 
 func (s *Shell) showWelcome() {

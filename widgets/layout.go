@@ -2,6 +2,7 @@ package widgets
 
 import (
 	"image/color"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -41,6 +42,9 @@ type Caption struct {
 	Text     string
 	Required bool
 	Align    fyne.TextAlign
+
+	mu  sync.Mutex
+	cut bool
 }
 
 // NewCaption returns a right-aligned caption.
@@ -56,6 +60,14 @@ func (c *Caption) CreateRenderer() fyne.WidgetRenderer {
 	r := &captionRenderer{c: c, star: canvas.NewText("*", color.Black), text: canvas.NewText("", color.Black)}
 	r.Refresh()
 	return r
+}
+
+// Truncated reports whether the caption was cut to fit its column when it
+// was last laid out.
+func (c *Caption) Truncated() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.cut
 }
 
 type captionRenderer struct {
@@ -97,6 +109,9 @@ func (r *captionRenderer) fit(width float32) {
 		}
 		text = string(runes[:len(runes)-1]) + "…"
 	}
+	r.c.mu.Lock()
+	r.c.cut = text != full
+	r.c.mu.Unlock()
 	if text != r.shown {
 		r.shown = text
 		r.text.Text = text

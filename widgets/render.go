@@ -81,8 +81,9 @@ type Form struct {
 
 // live is one rendered node.
 type live struct {
-	node   *dsl.Node
-	parent *live
+	node    *dsl.Node
+	parent  *live
+	caption *Caption
 	el     Element
 	outer  fyne.CanvasObject // what visibleWhen shows and hides
 	shown  bool
@@ -148,8 +149,10 @@ func (f *Form) build(n *dsl.Node, labelWidth float32) fyne.CanvasObject {
 	}()
 	el := spec.New(f.ctx, n, kids)
 	outer := el.Object
+	var capt *Caption
 	if lt := n.PropText("label"); !lt.IsZero() && spec.Prop("label") != nil && n.Type != "check" {
 		cap := NewCaption(f.ctx.T(lt), hasRequired(n))
+		capt = cap
 		if n.Type == "table" || n.Type == "seal" {
 			cap.Align = fyne.TextAlignLeading
 			outer = container.NewBorder(cap, nil, nil, nil, outer)
@@ -158,6 +161,7 @@ func (f *Form) build(n *dsl.Node, labelWidth float32) fyne.CanvasObject {
 		}
 	}
 	l := &live{node: n, el: el, outer: outer, shown: true, on: true}
+	l.caption = capt
 	f.nodes[n.ID] = l
 	if el.Field != nil {
 		if n.Bind != "" {
@@ -201,6 +205,19 @@ func (f *Form) Visible(id string) bool {
 func (f *Form) Enabled(id string) bool {
 	l, ok := f.nodes[id]
 	return ok && l.on
+}
+
+// Truncated lists the nodes whose caption is cut to fit its column as last
+// laid out: the screenshot check fails on any.
+func (f *Form) Truncated() []string {
+	var out []string
+	for id, l := range f.nodes {
+		if l.caption != nil && f.shownInTree(l) && l.caption.Truncated() {
+			out = append(out, id)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Close stops following the scope.

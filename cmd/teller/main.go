@@ -19,6 +19,7 @@ import (
 func main() {
 	lang := flag.String("lang", "zh", "language of the window: zh or en")
 	open := flag.String("open", "", "form id to open at start")
+	shots := flag.String("screenshots", "", "write a PNG of every form in zh and en to this directory, then quit")
 	flag.Parse()
 
 	forms, err := assets.Forms()
@@ -45,6 +46,15 @@ func main() {
 		if err := shell.Open(*open); err != nil {
 			fmt.Fprintln(os.Stderr, "teller:", err)
 		}
+	}
+	if *shots != "" {
+		shell.Screenshots(*shots, []string{"zh", "en"}, func(err error) {
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "teller: screenshots:", err)
+				os.Exit(1)
+			}
+			fyne.Do(a.Quit)
+		})
 	}
 	w.ShowAndRun()
 }
