@@ -254,6 +254,9 @@ func upperInt(n uint64) string {
 			b.WriteString(cnDigits[d] + cnUnits[ui])
 		}
 		b.WriteString(cnGroups[gi])
+		// 贰仟万零叁仟: zeros at the end of a group are read before the
+		// next group's first digit.
+		zero = g%10 == 0
 	}
 	return b.String()
 }
