@@ -84,10 +84,10 @@ type live struct {
 	node    *dsl.Node
 	parent  *live
 	caption *Caption
-	el     Element
-	outer  fyne.CanvasObject // what visibleWhen shows and hides
-	shown  bool
-	on     bool // enabled
+	el      Element
+	outer   fyne.CanvasObject // what visibleWhen shows and hides
+	shown   bool
+	on      bool // enabled
 }
 
 // Render builds the live form. The scope's current values are shown, and

@@ -169,6 +169,11 @@ type SealViewer struct {
 	opacity      float64
 	compare      bool
 
+	// ui serialises changes and redraws between the teller's goroutine and
+	// blink ticks: fyne.Do already does so in the app, but a test driver
+	// runs fyne.Do on the caller's goroutine.
+	ui sync.Mutex
+
 	mu         sync.Mutex // guards the blink state below
 	blinkOff   bool       // the overlay is in its off phase
 	blinkGen   int        // ticks of an older blink are ignored
@@ -227,6 +232,8 @@ func (v *SealViewer) CreateRenderer() fyne.WidgetRenderer {
 // SetImages replaces the cheque and the specimen seal, e.g. for the next
 // cheque; the seal area and opacity are kept.
 func (v *SealViewer) SetImages(cheque, seal image.Image) {
+	v.ui.Lock()
+	defer v.ui.Unlock()
 	v.setImages(cheque, seal)
 	v.Refresh()
 }
@@ -245,6 +252,8 @@ func (v *SealViewer) setImages(cheque, seal image.Image) {
 // overlay is drawn there, as large as fits keeping its aspect. Values are
 // clamped to the cheque.
 func (v *SealViewer) SetSealArea(x, y, w, h float32) {
+	v.ui.Lock()
+	defer v.ui.Unlock()
 	x, y = clamp32(x, 0, 1), clamp32(y, 0, 1)
 	v.area = [4]float32{x, y, clamp32(w, 0, 1-x), clamp32(h, 0, 1-y)}
 	v.Refresh()
@@ -258,6 +267,8 @@ func (v *SealViewer) SealArea() (x, y, w, h float32) {
 // SetOpacity sets the opacity of the overlay, from 0 (invisible) to 1
 // (opaque); values outside are clamped.
 func (v *SealViewer) SetOpacity(o float64) {
+	v.ui.Lock()
+	defer v.ui.Unlock()
 	o = math.Min(math.Max(o, 0), 1)
 	if math.Abs(o-v.opacity) < 1e-9 {
 		return
@@ -274,13 +285,15 @@ func (v *SealViewer) Opacity() float64 {
 // SetCompare turns comparison mode, the overlay of the specimen on the
 // cheque, on or off. Turning it off stops blinking.
 func (v *SealViewer) SetCompare(on bool) {
+	if !on {
+		v.stopBlink() // outside ui: it waits for the ticker, which may want ui
+	}
+	v.ui.Lock()
+	defer v.ui.Unlock()
 	if on == v.compare {
 		return
 	}
 	v.compare = on
-	if !on {
-		v.stopBlink()
-	}
 	v.Refresh()
 }
 
@@ -296,11 +309,14 @@ func (v *SealViewer) SetBlink(on bool) {
 	if on && !v.Visible() {
 		return
 	}
+	if !on {
+		v.stopBlink()
+	}
+	v.ui.Lock()
+	defer v.ui.Unlock()
 	if on {
 		v.compare = true
 		v.startBlink()
-	} else {
-		v.stopBlink()
 	}
 	v.Refresh()
 }
@@ -349,6 +365,10 @@ func (v *SealViewer) startBlink() {
 }
 
 func (v *SealViewer) blinkTick(gen int) {
+	if !v.ui.TryLock() {
+		return // a change is being drawn; this phase is skipped
+	}
+	defer v.ui.Unlock()
 	v.mu.Lock()
 	if gen != v.blinkGen || v.blinkStop == nil {
 		v.mu.Unlock()
