@@ -277,8 +277,7 @@ func applyUpdate(f *Form, op Op) (Op, error) {
 			if _, err := rulesOf(op.Set[k]); err != nil {
 				return Op{}, opError(CodeBadOp, op.Path, "rules: %v", err)
 			}
-		} else if s, ok := op.Set[k].(string); !ok && op.Set[k] != nil {
-			_ = s
+		} else if _, ok := op.Set[k].(string); !ok && op.Set[k] != nil {
 			return Op{}, opError(CodeType, op.Path, "%s wants a string or null", k)
 		}
 	}
@@ -307,7 +306,7 @@ func applyUpdate(f *Form, op Op) (Op, error) {
 	}
 	// A set that created an object is undone by removing that object, which
 	// also undoes any later set beneath it in the same op.
-	for k, v := range inv.Set {
+	for k := range inv.Set {
 		for parent := k; strings.Contains(parent, "."); {
 			parent = parent[:strings.LastIndex(parent, ".")]
 			if pv, ok := inv.Set[parent]; ok && pv == nil {
@@ -315,7 +314,6 @@ func applyUpdate(f *Form, op Op) (Op, error) {
 				break
 			}
 		}
-		_ = v
 	}
 	return inv, nil
 }

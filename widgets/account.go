@@ -42,7 +42,7 @@ type AccountEntry struct {
 	// OnCancel is called when Escape is pressed in the entry.
 	OnCancel func() `json:"-"`
 
-	field    fieldCore
+	fieldCore
 	cardRead bool
 	setting  bool // a change made by FillFromCard, not by the teller
 }
@@ -52,7 +52,7 @@ type AccountEntry struct {
 func NewAccountEntry() *AccountEntry {
 	a := &AccountEntry{MaxDigits: DefaultAccountDigits}
 	a.ExtendBaseWidget(a)
-	a.field.init(a, fieldRules{
+	a.fieldCore.init(a, fieldRules{
 		mapRune:   digitRune,
 		sep:       ' ',
 		pasteSkip: "-",
@@ -72,13 +72,13 @@ func NewAccountEntry() *AccountEntry {
 // CreateRenderer is a private method to Fyne which links this widget to its
 // renderer.
 func (a *AccountEntry) CreateRenderer() fyne.WidgetRenderer {
-	return a.field.renderer(a.hint)
+	return a.fieldCore.renderer(a.hint)
 }
 
 // Refresh redraws the widget, masking or unmasking the number after a
 // change of Masked.
 func (a *AccountEntry) Refresh() {
-	if e := a.field.entry; e.Text != e.display() {
+	if e := a.fieldCore.entry; e.Text != e.display() {
 		e.show(len(e.raw))
 	}
 	a.BaseWidget.Refresh()
@@ -86,14 +86,14 @@ func (a *AccountEntry) Refresh() {
 
 // Value returns the digits of the number, without spaces.
 func (a *AccountEntry) Value() string {
-	return a.field.entry.raw
+	return a.fieldCore.entry.raw
 }
 
 // SetValue sets the number; anything but digits in s (spaces, dashes) is
 // dropped. It is not limited by MaxDigits and clears the card mark.
 func (a *AccountEntry) SetValue(s string) {
 	a.cardRead = false
-	a.field.entry.setRaw(onlyDigits(s))
+	a.fieldCore.entry.setRaw(onlyDigits(s))
 	a.Refresh()
 }
 
@@ -102,7 +102,7 @@ func (a *AccountEntry) SetValue(s string) {
 // dropped.
 func (a *AccountEntry) FillFromCard(pan string) {
 	a.setting, a.cardRead = true, true
-	a.field.entry.setRaw(onlyDigits(pan))
+	a.fieldCore.entry.setRaw(onlyDigits(pan))
 	a.setting = false
 	a.Refresh()
 }
@@ -115,44 +115,8 @@ func (a *AccountEntry) CardRead() bool {
 
 // Valid reports whether the number passes the Luhn check.
 func (a *AccountEntry) Valid() bool {
-	return idnum.Luhn(a.field.entry.raw)
+	return idnum.Luhn(a.fieldCore.entry.raw)
 }
-
-// Text returns the number as displayed: grouped, or masked.
-func (a *AccountEntry) Text() string {
-	return a.field.entry.Text
-}
-
-// Entry returns the focusable entry inside the widget: give it to
-// Canvas.Focus to put the cursor in this field.
-func (a *AccountEntry) Entry() fyne.Focusable {
-	return a.field.entry
-}
-
-// SetValidationError shows msg under the entry in the error colour and
-// marks the entry as in error; "" clears it.
-func (a *AccountEntry) SetValidationError(msg string) {
-	a.field.setError(msg)
-}
-
-// ValidationError returns the message set by SetValidationError.
-func (a *AccountEntry) ValidationError() string {
-	return a.field.err
-}
-
-// SetPlaceHolder sets the text shown in the empty entry.
-func (a *AccountEntry) SetPlaceHolder(text string) {
-	a.field.entry.SetPlaceHolder(text)
-}
-
-// Disable stops the entry taking input.
-func (a *AccountEntry) Disable() { a.field.entry.Disable() }
-
-// Enable lets the entry take input again.
-func (a *AccountEntry) Enable() { a.field.entry.Enable() }
-
-// Disabled reports whether the entry is disabled.
-func (a *AccountEntry) Disabled() bool { return a.field.entry.Disabled() }
 
 func (a *AccountEntry) hint() string {
 	if a.cardRead {
@@ -166,7 +130,7 @@ func (a *AccountEntry) changed() {
 		a.cardRead = false
 	}
 	if a.OnChanged != nil {
-		a.OnChanged(a.field.entry.raw)
+		a.OnChanged(a.fieldCore.entry.raw)
 	}
 	a.Refresh()
 }

@@ -43,9 +43,9 @@ func TestAccountEntryTyping(t *testing.T) {
 				a.MaxDigits = tt.maxDigits
 			}
 			fldShow(t, a)
-			fldKeys(a.field.entry, tt.keys)
+			fldKeys(a.fieldCore.entry, tt.keys)
 			if tt.paste != "" {
-				fldPaste(a.field.entry, tt.paste)
+				fldPaste(a.fieldCore.entry, tt.paste)
 			}
 			if got := a.Text(); got != tt.text {
 				t.Errorf("text = %q, want %q", got, tt.text)
@@ -53,7 +53,7 @@ func TestAccountEntryTyping(t *testing.T) {
 			if got := a.Value(); got != tt.value {
 				t.Errorf("Value() = %q, want %q", got, tt.value)
 			}
-			if c := a.field.entry.CursorColumn; tt.cursor >= 0 && c != tt.cursor {
+			if c := a.fieldCore.entry.CursorColumn; tt.cursor >= 0 && c != tt.cursor {
 				t.Errorf("cursor at %d, want %d", c, tt.cursor)
 			}
 		})
@@ -80,7 +80,7 @@ func TestAccountEntryMasked(t *testing.T) {
 			other := NewAmountEntry()
 			w := fldShow(t, container.NewVBox(a, other))
 			w.Canvas().Focus(a.Entry())
-			fldKeys(a.field.entry, tt.value)
+			fldKeys(a.fieldCore.entry, tt.value)
 			if got, want := a.Text(), accountFormat(tt.value); got != want {
 				t.Errorf("focused text = %q, want %q", got, want)
 			}
@@ -95,7 +95,7 @@ func TestAccountEntryMasked(t *testing.T) {
 			if got, want := a.Text(), accountFormat(tt.value); got != want {
 				t.Errorf("text on focus again = %q, want %q", got, want)
 			}
-			fldKeys(a.field.entry, "\b")
+			fldKeys(a.fieldCore.entry, "\b")
 			if got, want := a.Value(), tt.value[:len(tt.value)-1]; got != want {
 				t.Errorf("after backspace Value() = %q, want %q", got, want)
 			}
@@ -168,7 +168,7 @@ func TestAccountEntryFillFromCard(t *testing.T) {
 	if !a.CardRead() {
 		t.Error("a rejected keystroke cleared the card mark")
 	}
-	fldKeys(a.field.entry, "\b")
+	fldKeys(a.fieldCore.entry, "\b")
 	if a.CardRead() {
 		t.Error("editing kept the card mark")
 	}

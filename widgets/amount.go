@@ -41,14 +41,14 @@ type AmountEntry struct {
 	// OnCancel is called when Escape is pressed in the entry.
 	OnCancel func() `json:"-"`
 
-	field fieldCore
+	fieldCore
 }
 
 // NewAmountEntry returns an empty amount entry with ShowUpper set.
 func NewAmountEntry() *AmountEntry {
 	a := &AmountEntry{ShowUpper: true}
 	a.ExtendBaseWidget(a)
-	a.field.init(a, fieldRules{
+	a.fieldCore.init(a, fieldRules{
 		mapRune:   amountRune,
 		sep:       ',',
 		pasteSkip: ",，¥￥",
@@ -68,15 +68,15 @@ func NewAmountEntry() *AmountEntry {
 // CreateRenderer is a private method to Fyne which links this widget to its
 // renderer.
 func (a *AmountEntry) CreateRenderer() fyne.WidgetRenderer {
-	return a.field.renderer(a.hint)
+	return a.fieldCore.renderer(a.hint)
 }
 
 // Value returns the amount typed, and false when the entry is empty.
 func (a *AmountEntry) Value() (money.Fen, bool) {
-	if a.field.entry.raw == "" {
+	if a.fieldCore.entry.raw == "" {
 		return 0, false
 	}
-	v, err := money.Parse(a.field.entry.raw)
+	v, err := money.Parse(a.fieldCore.entry.raw)
 	if err != nil { // cannot happen: accept lets only amounts through
 		return 0, false
 	}
@@ -90,50 +90,13 @@ func (a *AmountEntry) SetValue(v money.Fen) {
 		a.Clear()
 		return
 	}
-	a.field.entry.setRaw(v.String())
+	a.fieldCore.entry.setRaw(v.String())
 }
 
 // Clear empties the entry.
 func (a *AmountEntry) Clear() {
-	a.field.entry.setRaw("")
+	a.fieldCore.entry.setRaw("")
 }
-
-// Text returns the figure as displayed, with its thousands separators.
-func (a *AmountEntry) Text() string {
-	return a.field.entry.Text
-}
-
-// Entry returns the focusable entry inside the widget: give it to
-// Canvas.Focus to put the cursor in this field.
-func (a *AmountEntry) Entry() fyne.Focusable {
-	return a.field.entry
-}
-
-// SetValidationError shows msg under the entry in the error colour, in
-// place of the uppercase amount, and marks the entry as in error; "" clears
-// it.
-func (a *AmountEntry) SetValidationError(msg string) {
-	a.field.setError(msg)
-}
-
-// ValidationError returns the message set by SetValidationError.
-func (a *AmountEntry) ValidationError() string {
-	return a.field.err
-}
-
-// SetPlaceHolder sets the text shown in the empty entry.
-func (a *AmountEntry) SetPlaceHolder(text string) {
-	a.field.entry.SetPlaceHolder(text)
-}
-
-// Disable stops the entry taking input.
-func (a *AmountEntry) Disable() { a.field.entry.Disable() }
-
-// Enable lets the entry take input again.
-func (a *AmountEntry) Enable() { a.field.entry.Enable() }
-
-// Disabled reports whether the entry is disabled.
-func (a *AmountEntry) Disabled() bool { return a.field.entry.Disabled() }
 
 func (a *AmountEntry) hint() string {
 	if !a.ShowUpper {

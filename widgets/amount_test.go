@@ -107,7 +107,7 @@ func TestAmountEntryTyping(t *testing.T) {
 			a := NewAmountEntry()
 			a.Max = tt.max
 			fldShow(t, a)
-			fldKeys(a.field.entry, tt.keys)
+			fldKeys(a.fieldCore.entry, tt.keys)
 			if got := a.Text(); got != tt.text {
 				t.Errorf("text = %q, want %q", got, tt.text)
 			}
@@ -115,7 +115,7 @@ func TestAmountEntryTyping(t *testing.T) {
 			if v != tt.value || ok == tt.empty {
 				t.Errorf("Value() = %d, %v; want %d, %v", v, ok, tt.value, !tt.empty)
 			}
-			if c := a.field.entry.CursorColumn; tt.cursor >= 0 && c != tt.cursor {
+			if c := a.fieldCore.entry.CursorColumn; tt.cursor >= 0 && c != tt.cursor {
 				t.Errorf("cursor at %d, want %d", c, tt.cursor)
 			}
 		})
@@ -152,8 +152,8 @@ func TestAmountEntryPaste(t *testing.T) {
 		t.Run(tt.paste, func(t *testing.T) {
 			a := NewAmountEntry()
 			fldShow(t, a)
-			fldKeys(a.field.entry, tt.before)
-			fldPaste(a.field.entry, tt.paste)
+			fldKeys(a.fieldCore.entry, tt.before)
+			fldPaste(a.fieldCore.entry, tt.paste)
 			if got := a.Text(); got != tt.text {
 				t.Errorf("text = %q, want %q", got, tt.text)
 			}
@@ -168,12 +168,12 @@ func TestAmountEntryUndoRedo(t *testing.T) {
 	test.NewTempApp(t)
 	a := NewAmountEntry()
 	fldShow(t, a)
-	fldKeys(a.field.entry, "1234")
-	a.field.entry.TypedShortcut(&fyne.ShortcutUndo{})
+	fldKeys(a.fieldCore.entry, "1234")
+	a.fieldCore.entry.TypedShortcut(&fyne.ShortcutUndo{})
 	if got := a.Text(); got != "123" {
 		t.Errorf("after undo text = %q, want 123", got)
 	}
-	a.field.entry.TypedShortcut(&fyne.ShortcutRedo{})
+	a.fieldCore.entry.TypedShortcut(&fyne.ShortcutRedo{})
 	if got := a.Text(); got != "1,234" {
 		t.Errorf("after redo text = %q, want 1,234", got)
 	}
@@ -200,7 +200,7 @@ func TestAmountEntryUpper(t *testing.T) {
 			a := NewAmountEntry()
 			a.ShowUpper = tt.showUpper
 			fldShow(t, a)
-			fldKeys(a.field.entry, tt.keys)
+			fldKeys(a.fieldCore.entry, tt.keys)
 			a.SetValidationError(tt.err)
 			text, color := fldLine(t, a)
 			if text != tt.line || color != tt.color {
@@ -235,7 +235,7 @@ func TestAmountEntrySetValueClear(t *testing.T) {
 	if text, _ := fldLine(t, a); text != "壹仟贰佰叁拾肆元伍角整" {
 		t.Errorf("line after SetValue = %q", text)
 	}
-	fldKeys(a.field.entry, "\b")
+	fldKeys(a.fieldCore.entry, "\b")
 	a.Clear()
 	if v, ok := a.Value(); ok || v != 0 || a.Text() != "" {
 		t.Errorf("after Clear: %d, %v, %q", v, ok, a.Text())
@@ -261,8 +261,8 @@ func TestAmountEntryHooks(t *testing.T) {
 	a.OnFocusLost = func() { lost++ }
 
 	w.Canvas().Focus(a.Entry())
-	fldKeys(a.field.entry, "12")
-	a.field.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	fldKeys(a.fieldCore.entry, "12")
+	a.fieldCore.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	if submitted != 1 {
 		t.Errorf("OnSubmitted called %d times, want 1", submitted)
 	}
@@ -280,13 +280,13 @@ func TestAmountEntryDisabled(t *testing.T) {
 	a := NewAmountEntry()
 	fldShow(t, a)
 	a.Disable()
-	fldKeys(a.field.entry, "12")
-	fldPaste(a.field.entry, "3")
+	fldKeys(a.fieldCore.entry, "12")
+	fldPaste(a.fieldCore.entry, "3")
 	if a.Text() != "" || !a.Disabled() {
 		t.Errorf("disabled entry took %q", a.Text())
 	}
 	a.Enable()
-	fldKeys(a.field.entry, "12")
+	fldKeys(a.fieldCore.entry, "12")
 	if a.Text() != "12" {
 		t.Errorf("enabled entry shows %q", a.Text())
 	}
@@ -303,7 +303,7 @@ func FuzzAmountTyping(f *testing.F) {
 		a := NewAmountEntry()
 		w := test.NewWindow(a)
 		defer w.Close()
-		e := a.field.entry
+		e := a.fieldCore.entry
 		for _, r := range s {
 			switch r {
 			case '<':

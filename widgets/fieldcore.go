@@ -452,3 +452,29 @@ func (r *fieldRenderer) Refresh() {
 	r.line.Refresh()
 	r.core.entry.Refresh()
 }
+
+// Text returns the entry's text as displayed, with its separators.
+func (f *fieldCore) Text() string { return f.entry.Text }
+
+// Entry returns the focusable entry inside the widget: give it to
+// Canvas.Focus to put the cursor in this field.
+func (f *fieldCore) Entry() fyne.Focusable { return f.entry }
+
+// SetValidationError shows msg under the entry in the error colour, in
+// place of the hint, and marks the entry as in error; "" clears it.
+func (f *fieldCore) SetValidationError(msg string) { f.setError(msg) }
+
+// ValidationError returns the message set by SetValidationError.
+func (f *fieldCore) ValidationError() string { return f.err }
+
+// SetPlaceHolder sets the text shown in the empty entry.
+func (f *fieldCore) SetPlaceHolder(text string) { f.entry.SetPlaceHolder(text) }
+
+// Disable stops the entry taking input.
+func (f *fieldCore) Disable() { f.entry.Disable() }
+
+// Enable lets the entry take input again.
+func (f *fieldCore) Enable() { f.entry.Enable() }
+
+// Disabled reports whether the entry is disabled.
+func (f *fieldCore) Disabled() bool { return f.entry.Disabled() }

@@ -384,119 +384,94 @@ func (f *checkField) SetValue(v any) {
 func (f *checkField) SetEnabled(on bool)        { setEnabled(f.check, on) }
 func (f *checkField) Focusable() fyne.Focusable { return f.check }
 
-// amountField adapts AmountEntry.
-type amountField struct {
-	hooks
-	w *AmountEntry
+// bankEntry is what AmountEntry, AccountEntry and IDCardEntry share.
+type bankEntry interface {
+	fyne.CanvasObject
+	fyne.Disableable
+	Entry() fyne.Focusable
+	SetValidationError(string)
 }
 
-func newAmountField(c *Context, n *dsl.Node) *amountField {
-	f := &amountField{w: NewAmountEntry()}
+// bankField adapts a banking entry; get and set convert its value to and
+// from the state type.
+type bankField struct {
+	hooks
+	w   bankEntry
+	get func() any
+	set func(any)
+}
+
+func (f *bankField) Value() any { return f.get() }
+
+func (f *bankField) SetValue(v any) {
+	f.quiet = true
+	defer func() { f.quiet = false }()
+	f.set(v)
+}
+
+func (f *bankField) SetError(msg string)       { f.w.SetValidationError(msg) }
+func (f *bankField) SetEnabled(on bool)        { setEnabled(f.w, on) }
+func (f *bankField) Focusable() fyne.Focusable { return f.w.Entry() }
+
+// watch wires the entry's callbacks to the field's hooks and the form.
+func (f *bankField) watch(c *Context, n *dsl.Node, onSubmitted, onFocusLost, onCancel *func()) {
+	*onSubmitted, *onFocusLost, *onCancel = f.fireSubmitted, f.fireLeft, c.Cancel
+	if n.PropBool("readOnly") {
+		f.w.Disable()
+	}
+}
+
+// orNil turns the empty string into nil, the state's "nothing entered".
+func orNil(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func newAmountField(c *Context, n *dsl.Node) *bankField {
+	w := NewAmountEntry()
 	if s := n.PropString("max"); s != "" {
-		f.w.Max, _ = money.Parse(s)
+		w.Max, _ = money.Parse(s)
 	}
-	f.w.ShowUpper = n.PropBool("upper")
-	f.w.OnChanged = func(money.Fen, bool) { f.fireChanged() }
-	f.w.OnSubmitted = f.fireSubmitted
-	f.w.OnFocusLost = f.fireLeft
-	f.w.OnCancel = c.Cancel
-	if n.PropBool("readOnly") {
-		f.w.Disable()
-	}
+	w.ShowUpper = n.PropBool("upper")
+	f := &bankField{w: w,
+		get: func() any {
+			if v, ok := w.Value(); ok {
+				return v
+			}
+			return nil
+		},
+		set: func(v any) {
+			if fen, ok := v.(money.Fen); ok {
+				w.SetValue(fen)
+			} else {
+				w.Clear()
+			}
+		}}
+	w.OnChanged = func(money.Fen, bool) { f.fireChanged() }
+	f.watch(c, n, &w.OnSubmitted, &w.OnFocusLost, &w.OnCancel)
 	return f
 }
 
-func (f *amountField) Value() any {
-	if v, ok := f.w.Value(); ok {
-		return v
-	}
-	return nil
-}
-
-func (f *amountField) SetValue(v any) {
-	f.quiet = true
-	defer func() { f.quiet = false }()
-	if fen, ok := v.(money.Fen); ok {
-		f.w.SetValue(fen)
-	} else {
-		f.w.Clear()
-	}
-}
-
-func (f *amountField) SetError(msg string)       { f.w.SetValidationError(msg) }
-func (f *amountField) SetEnabled(on bool)        { setEnabled(f.w, on) }
-func (f *amountField) Focusable() fyne.Focusable { return f.w.Entry() }
-
-// accountField adapts AccountEntry.
-type accountField struct {
-	hooks
-	w *AccountEntry
-}
-
-func newAccountField(c *Context, n *dsl.Node) *accountField {
-	f := &accountField{w: NewAccountEntry()}
-	f.w.Masked = n.PropBool("masked")
-	f.w.MaxDigits = n.PropInt("maxDigits", DefaultAccountDigits)
-	f.w.OnChanged = func(string) { f.fireChanged() }
-	f.w.OnSubmitted = f.fireSubmitted
-	f.w.OnFocusLost = f.fireLeft
-	f.w.OnCancel = c.Cancel
-	if n.PropBool("readOnly") {
-		f.w.Disable()
-	}
+func newAccountField(c *Context, n *dsl.Node) *bankField {
+	w := NewAccountEntry()
+	w.Masked = n.PropBool("masked")
+	w.MaxDigits = n.PropInt("maxDigits", DefaultAccountDigits)
+	f := &bankField{w: w,
+		get: func() any { return orNil(w.Value()) },
+		set: func(v any) { s, _ := v.(string); w.SetValue(s) }}
+	w.OnChanged = func(string) { f.fireChanged() }
+	f.watch(c, n, &w.OnSubmitted, &w.OnFocusLost, &w.OnCancel)
 	return f
 }
 
-func (f *accountField) Value() any {
-	if v := f.w.Value(); v != "" {
-		return v
-	}
-	return nil
-}
-
-func (f *accountField) SetValue(v any) {
-	f.quiet = true
-	defer func() { f.quiet = false }()
-	s, _ := v.(string)
-	f.w.SetValue(s)
-}
-
-func (f *accountField) SetError(msg string)       { f.w.SetValidationError(msg) }
-func (f *accountField) SetEnabled(on bool)        { setEnabled(f.w, on) }
-func (f *accountField) Focusable() fyne.Focusable { return f.w.Entry() }
-
-// idField adapts IDCardEntry.
-type idField struct {
-	hooks
-	w *IDCardEntry
-}
-
-func newIDField(c *Context, n *dsl.Node) *idField {
-	f := &idField{w: NewIDCardEntry()}
-	f.w.OnChanged = func(string) { f.fireChanged() }
-	f.w.OnSubmitted = f.fireSubmitted
-	f.w.OnFocusLost = f.fireLeft
-	f.w.OnCancel = c.Cancel
-	if n.PropBool("readOnly") {
-		f.w.Disable()
-	}
+func newIDField(c *Context, n *dsl.Node) *bankField {
+	w := NewIDCardEntry()
+	f := &bankField{w: w,
+		get: func() any { return orNil(w.Value()) },
+		set: func(v any) { s, _ := v.(string); w.SetValue(s) }}
+	w.OnChanged = func(string) { f.fireChanged() }
+	f.watch(c, n, &w.OnSubmitted, &w.OnFocusLost, &w.OnCancel)
 	return f
 }
-
-func (f *idField) Value() any {
-	if v := f.w.Value(); v != "" {
-		return v
-	}
-	return nil
-}
-
-func (f *idField) SetValue(v any) {
-	f.quiet = true
-	defer func() { f.quiet = false }()
-	s, _ := v.(string)
-	f.w.SetValue(s)
-}
-
-func (f *idField) SetError(msg string)       { f.w.SetValidationError(msg) }
-func (f *idField) SetEnabled(on bool)        { setEnabled(f.w, on) }
-func (f *idField) Focusable() fyne.Focusable { return f.w.Entry() }

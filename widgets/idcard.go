@@ -32,14 +32,14 @@ type IDCardEntry struct {
 	// OnCancel is called when Escape is pressed in the entry.
 	OnCancel func() `json:"-"`
 
-	field fieldCore
+	fieldCore
 }
 
 // NewIDCardEntry returns an empty identity number entry.
 func NewIDCardEntry() *IDCardEntry {
 	c := &IDCardEntry{}
 	c.ExtendBaseWidget(c)
-	c.field.init(c, fieldRules{
+	c.fieldCore.init(c, fieldRules{
 		mapRune:  idCardRune,
 		format:   func(raw string) string { return raw },
 		accept:   idCardAccept,
@@ -56,12 +56,12 @@ func NewIDCardEntry() *IDCardEntry {
 // CreateRenderer is a private method to Fyne which links this widget to its
 // renderer.
 func (c *IDCardEntry) CreateRenderer() fyne.WidgetRenderer {
-	return c.field.renderer(c.hint)
+	return c.fieldCore.renderer(c.hint)
 }
 
 // Value returns the number typed, with an upper-case X.
 func (c *IDCardEntry) Value() string {
-	return c.field.entry.raw
+	return c.fieldCore.entry.raw
 }
 
 // SetValue sets the number: digits and x or X are kept (x upper-cased),
@@ -73,49 +73,18 @@ func (c *IDCardEntry) SetValue(s string) {
 			b.WriteRune(m)
 		}
 	}
-	c.field.entry.setRaw(b.String())
+	c.fieldCore.entry.setRaw(b.String())
 }
 
 // Valid reports whether the number is a valid identity number: check
 // character and birth date (idnum.IDCard).
 func (c *IDCardEntry) Valid() bool {
-	return idnum.IDCard(c.field.entry.raw)
+	return idnum.IDCard(c.fieldCore.entry.raw)
 }
-
-// Entry returns the focusable entry inside the widget: give it to
-// Canvas.Focus to put the cursor in this field.
-func (c *IDCardEntry) Entry() fyne.Focusable {
-	return c.field.entry
-}
-
-// SetValidationError shows msg under the entry in the error colour, in
-// place of the birth date, and marks the entry as in error; "" clears it.
-func (c *IDCardEntry) SetValidationError(msg string) {
-	c.field.setError(msg)
-}
-
-// ValidationError returns the message set by SetValidationError.
-func (c *IDCardEntry) ValidationError() string {
-	return c.field.err
-}
-
-// SetPlaceHolder sets the text shown in the empty entry.
-func (c *IDCardEntry) SetPlaceHolder(text string) {
-	c.field.entry.SetPlaceHolder(text)
-}
-
-// Disable stops the entry taking input.
-func (c *IDCardEntry) Disable() { c.field.entry.Disable() }
-
-// Enable lets the entry take input again.
-func (c *IDCardEntry) Enable() { c.field.entry.Enable() }
-
-// Disabled reports whether the entry is disabled.
-func (c *IDCardEntry) Disabled() bool { return c.field.entry.Disabled() }
 
 // hint is the birth date of a valid number.
 func (c *IDCardEntry) hint() string {
-	birth, ok := idnum.IDCardBirth(c.field.entry.raw)
+	birth, ok := idnum.IDCardBirth(c.fieldCore.entry.raw)
 	if !ok {
 		return ""
 	}
@@ -124,7 +93,7 @@ func (c *IDCardEntry) hint() string {
 
 func (c *IDCardEntry) changed() {
 	if c.OnChanged != nil {
-		c.OnChanged(c.field.entry.raw)
+		c.OnChanged(c.fieldCore.entry.raw)
 	}
 	c.Refresh()
 }

@@ -41,9 +41,9 @@ func TestIDCardEntry(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := NewIDCardEntry()
 			fldShow(t, c)
-			fldKeys(c.field.entry, tt.keys)
+			fldKeys(c.fieldCore.entry, tt.keys)
 			if tt.paste != "" {
-				fldPaste(c.field.entry, tt.paste)
+				fldPaste(c.fieldCore.entry, tt.paste)
 			}
 			if got := c.Value(); got != tt.value {
 				t.Errorf("Value() = %q, want %q", got, tt.value)
@@ -77,7 +77,7 @@ func TestIDCardEntryAPI(t *testing.T) {
 		t.Errorf("line = %q in %q, want the error", text, color)
 	}
 	w.Canvas().Focus(c.Entry())
-	c.field.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEnter})
+	c.fieldCore.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEnter})
 	w.Canvas().Unfocus()
 	if submitted != 1 || lost != 1 {
 		t.Errorf("submitted %d, focus lost %d; want 1, 1", submitted, lost)

@@ -125,7 +125,7 @@ func TestValidateShowsEveryProblemAndSkipsHidden(t *testing.T) {
 	if got := strings.Join(kinds, " "); got != "account:luhn memo:required" {
 		t.Errorf("problems %q", got)
 	}
-	if e := f.Field("account").(*accountField).w.ValidationError(); e != "Account number check digit is wrong" {
+	if e := f.Field("account").(*bankField).w.(*AccountEntry).ValidationError(); e != "Account number check digit is wrong" {
 		t.Errorf("account shows %q", e)
 	}
 	scope.Set("account", "6222020200112230")
@@ -151,13 +151,13 @@ func TestRuleErrorShowsWhenLeavingField(t *testing.T) {
 	w.Canvas().Focus(acct)
 	test.Type(acct, "6222020200112233")
 	w.Canvas().Focus(f.Field("name").Focusable())
-	if e := f.Field("account").(*accountField).w.ValidationError(); e != "账号校验位不正确" {
+	if e := f.Field("account").(*bankField).w.(*AccountEntry).ValidationError(); e != "账号校验位不正确" {
 		t.Errorf("after leaving: %q", e)
 	}
 	// Fixing the value clears the error as it is typed.
 	w.Canvas().Focus(acct)
-	f.Field("account").(*accountField).w.SetValue("6222020200112230")
-	if e := f.Field("account").(*accountField).w.ValidationError(); e != "" {
+	f.Field("account").(*bankField).w.(*AccountEntry).SetValue("6222020200112230")
+	if e := f.Field("account").(*bankField).w.(*AccountEntry).ValidationError(); e != "" {
 		t.Errorf("after fixing: %q", e)
 	}
 }
