@@ -3,6 +3,7 @@ package dsl
 import (
 	"errors"
 	"fmt"
+	"unicode/utf8"
 )
 
 // Decode reads a form from JSON, migrating older schema versions, and checks
@@ -26,7 +27,8 @@ func Decode(data []byte) (*Form, error) {
 		return nil, err
 	}
 	if migrated != nil {
-		// Locations refer to the migrated text, written canonically; say so.
+		// Locations then refer to the migrated text (keys in byte order),
+		// not the file as written; the message says so.
 		f, err := Decode(migrated)
 		if err != nil {
 			var el ErrorList
@@ -61,10 +63,34 @@ func locate(errs ErrorList, data []byte, root *jvalue) {
 			e.offset = root.at(e.Pointer).off
 		}
 		if e.offset >= 0 {
-			e.Line, e.Column = lineCol(data, e.offset+e.inner)
+			e.Line, e.Column = lineCol(data, e.offset+rawLen(data[min(e.offset, len(data)):], e.inner))
 		}
 	}
 	errs.sort()
+}
+
+// rawLen returns how many bytes of raw JSON text hold the first n
+// characters of a string token (its opening quote counting as one): an
+// escape such as \" or \u4e2d is one character of several bytes, and so is
+// a multi-byte UTF-8 sequence.
+func rawLen(raw []byte, n int) int {
+	i := 0
+	for ; n > 0 && i < len(raw); n-- {
+		switch {
+		case raw[i] == '\\' && i+1 < len(raw) && raw[i+1] == 'u':
+			i += 6
+			// A surrogate pair is one character in two escapes.
+			if i+1 < len(raw) && raw[i] == '\\' && raw[i+1] == 'u' && i >= 6 && raw[i-4] == 'd' {
+				i += 6
+			}
+		case raw[i] == '\\':
+			i += 2
+		default:
+			_, size := utf8.DecodeRune(raw[i:])
+			i += size
+		}
+	}
+	return min(i, len(raw))
 }
 
 // decoder turns the parsed tree into typed values, collecting every JSON

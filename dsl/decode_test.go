@@ -8,7 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"guitai/idnum"
 	"guitai/money"
 )
 
@@ -311,6 +313,65 @@ func TestExpressionsOverArithmetic(t *testing.T) {
 		v, err := p.OfNode(id)[0].Eval(env)
 		if err != nil || v != w {
 			t.Errorf("%s: %v %v, want %v", id, v, err, w)
+		}
+	}
+}
+
+func TestAgeAroundBirthdays(t *testing.T) {
+	saved := Today
+	defer func() { Today = saved }()
+	id := func(birth string) string {
+		s := "110105" + birth + "001"
+		return s + string(idCheck(s))
+	}
+	tests := []struct {
+		birth, today string
+		want         int
+	}{
+		{"20000301", "2023-03-01", 23},
+		{"20000301", "2023-02-28", 22},
+		{"20010301", "2024-02-29", 22},
+		{"20040229", "2022-02-28", 17},
+		{"20040229", "2022-03-01", 18},
+	}
+	for _, tt := range tests {
+		Today = func() time.Time { d, _ := time.Parse("2006-01-02", tt.today); return d }
+		if got := ageOf(id(tt.birth)); got != tt.want {
+			t.Errorf("born %s, on %s: age %d, want %d", tt.birth, tt.today, got, tt.want)
+		}
+	}
+}
+
+func idCheck(first17 string) byte { return idnum.IDCheckChar(first17) }
+
+func TestExpressionColumnCountsCharacters(t *testing.T) {
+	src := []byte(`{"dsl": "guitai.form/1", "id": "f", "version": "1.0.0", "title": {"zh": "x"},
+"root": {"id": "root", "type": "form", "children": [
+  {"id": "a", "type": "text", "bind": "memo", "visibleWhen": "memo == \"中文\" && nope"}]}}`)
+	_, err := Decode(src)
+	var list ErrorList
+	if !errors.As(err, &list) || len(list) != 1 {
+		t.Fatalf("want one error, got %v", err)
+	}
+	// Columns are bytes: the escaped quotes and the Chinese before "nope"
+	// are several bytes a character.
+	line := strings.Split(string(src), "\n")[2]
+	wantByte := strings.Index(line, "nope") + 1
+	if list[0].Line != 3 || list[0].Column != wantByte {
+		t.Errorf("got %d:%d, want 3:%d", list[0].Line, list[0].Column, wantByte)
+	}
+}
+
+func TestRuleMustFitTheValueType(t *testing.T) {
+	src := []byte(`{"dsl": "guitai.form/1", "id": "f", "version": "1.0.0", "title": {"zh": "x"},
+"root": {"id": "root", "type": "form", "children": [
+  {"id": "a", "type": "amount", "bind": "amount", "rules": [{"luhn": true}]},
+  {"id": "n", "type": "number", "bind": "n", "rules": [{"min": 1.5}]},
+  {"id": "t", "type": "text", "bind": "t", "rules": [{"max": "3"}]}]}}`)
+	_, err := Decode(src)
+	for _, want := range []string{`rules/0/luhn: rule "luhn" does not apply to a "amount"`, `rules/0/min: min of a whole-number field wants a whole number, not 1.5`, `rules/0/max: rule "max" does not apply to a "text"`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("missing %q in %v", want, err)
 		}
 	}
 }

@@ -41,7 +41,7 @@ type Error struct {
 	Msg     string
 
 	offset int // byte offset in the input, -1 when unknown; orders the list
-	inner  int // bytes from offset to the problem inside a string value
+	inner  int // characters from offset to the problem inside a string value
 }
 
 // Error formats the problem as "line:col: pointer: message [code]".

@@ -224,8 +224,8 @@ func ageOf(id string) int {
 	}
 	now := Today()
 	age := now.Year() - b.Year()
-	if now.YearDay() < b.YearDay() {
-		age--
+	if now.Month() < b.Month() || (now.Month() == b.Month() && now.Day() < b.Day()) {
+		age-- // the birthday has not come yet this year
 	}
 	return age
 }
@@ -329,7 +329,7 @@ type exprError struct {
 func (e *exprError) located(ptr string) *Error {
 	inner := 0
 	if e.column >= 0 {
-		inner = 1 + e.column // past the opening quote
+		inner = 1 + e.column // characters past the opening quote
 	}
 	return &Error{Code: e.code, Pointer: ptr, Msg: e.msg, offset: -1, inner: inner}
 }

@@ -35,7 +35,8 @@ func schemaVersion(s string) (int, bool) {
 }
 
 // migrate brings a document of an older schema to the current one and
-// returns it as canonical JSON; nil when the document needs nothing.
+// returns it re-encoded (map keys in byte order, "zh" and "en" first); nil
+// when the document needs nothing.
 func migrate(root *jvalue) ([]byte, int, error) {
 	if root.kind != 'o' {
 		return nil, 0, nil
@@ -85,9 +86,25 @@ func migrate0to1(doc map[string]any) error {
 		spec := Types[fmt.Sprint(node["type"])]
 		if props, ok := node["props"].(map[string]any); ok && spec != nil {
 			for k, v := range props {
-				if s, isStr := v.(string); isStr {
-					if ps := spec.Prop(k); ps != nil && ps.Kind == PropI18n {
-						props[k] = map[string]any{"zh": s}
+				ps := spec.Prop(k)
+				if ps == nil {
+					continue
+				}
+				switch x := v.(type) {
+				case string:
+					if ps.Kind == PropI18n {
+						props[k] = map[string]any{"zh": x}
+					}
+				case []any:
+					// Option labels and column titles were plain strings too.
+					for _, item := range x {
+						if m, ok := item.(map[string]any); ok {
+							for _, tk := range []string{"label", "title"} {
+								if s, ok := m[tk].(string); ok {
+									m[tk] = map[string]any{"zh": s}
+								}
+							}
+						}
 					}
 				}
 			}

@@ -1,6 +1,7 @@
 package dsl
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -43,14 +44,21 @@ func (o Op) MarshalJSON() ([]byte, error) {
 	if o.Node != nil {
 		w.Node = EncodeNode(o.Node)
 	}
-	return json.Marshal(w)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // expressions hold < > &
+	if err := enc.Encode(w); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
 }
 
 // UnmarshalJSON reads an op; its node is decoded strictly.
 func (o *Op) UnmarshalJSON(b []byte) error {
 	var w opJSON
-	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
+	dec.DisallowUnknownFields()
 	if err := dec.Decode(&w); err != nil {
 		return err
 	}
@@ -257,9 +265,11 @@ func applyUpdate(f *Form, op Op) (Op, error) {
 	}
 	sort.Strings(keys)
 	// Check everything first so that a bad key leaves the node unchanged.
-	for i, k := range keys {
-		if i > 0 && strings.HasPrefix(k, keys[i-1]+".") {
-			return Op{}, opError(CodeBadOp, op.Path, "set keys %q and %q overlap", keys[i-1], k)
+	for _, k := range keys {
+		for _, other := range keys {
+			if strings.HasPrefix(other, k+".") {
+				return Op{}, opError(CodeBadOp, op.Path, "set keys %q and %q overlap", k, other)
+			}
 		}
 		if prop, ok := strings.CutPrefix(k, "props."); ok {
 			if prop == "" || strings.Contains(prop, "..") || strings.HasSuffix(prop, ".") {

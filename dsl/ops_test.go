@@ -265,3 +265,38 @@ func ids(f *Form) map[string]bool {
 	f.Walk(func(_ []string, n *Node) bool { m[n.ID] = true; return true })
 	return m
 }
+
+func TestUpdateOverlapAnywhereInTheKeys(t *testing.T) {
+	f := loadForm(t, "cash_deposit.form.json")
+	before := Encode(f)
+	// "props.a-b" sorts between "props.a" and "props.a.c": the overlap is
+	// not between neighbours.
+	_, err := Apply(f, Op{Op: "update", Path: []string{"root", "amount"},
+		Set: map[string]any{"props.a": "x", "props.a-b": json.Number("1"), "props.a.c": "y"}})
+	var e *Error
+	if !errors.As(err, &e) || e.Code != CodeBadOp {
+		t.Fatalf("got %v", err)
+	}
+	if !bytes.Equal(Encode(f), before) {
+		t.Error("form changed")
+	}
+}
+
+func TestOpJSONKeepsExpressionsReadable(t *testing.T) {
+	op := Op{Op: "update", Path: []string{"root", "memo"}, Set: map[string]any{"visibleWhen": "amount >= 50000 && memo != ''"}}
+	// json.Marshal escapes < > & in what MarshalJSON returns; an encoder
+	// that does not escape HTML shows what the op itself writes.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(op); err != nil {
+		t.Fatal(err)
+	}
+	if b := buf.Bytes(); !bytes.Contains(b, []byte(`amount >= 50000 && memo`)) {
+		t.Errorf("escaped: %s", buf.Bytes())
+	}
+	var back Op
+	if err := json.Unmarshal([]byte(`{"op":"delete","path":["root"],"Paht":["x"]}`), &back); err == nil {
+		t.Error("an unknown key in an op was accepted")
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strconv"
 
+	"github.com/expr-lang/expr/builtin"
+
 	"guitai/money"
 )
 
@@ -59,7 +61,7 @@ func (v *validator) form() {
 	case f.ID == "":
 		v.add(CodeMissing, "/id", "the form needs an id")
 	case !validID(f.ID):
-		v.add(CodeBadID, "/id", "form id %q: use letters, digits and '_', starting with a letter", f.ID)
+		v.add(CodeBadID, "/id", "form id %q: use letters, digits and '_', not starting with a digit", f.ID)
 	}
 	switch {
 	case f.Version == "":
@@ -122,7 +124,7 @@ func (v *validator) node(n *Node, ptr string, isRoot bool) {
 	case n.ID == "":
 		v.add(CodeMissing, ptr, "node without an id")
 	case !validID(n.ID):
-		v.add(CodeBadID, ptr+"/id", "id %q: use letters, digits and '_', starting with a letter", n.ID)
+		v.add(CodeBadID, ptr+"/id", "id %q: use letters, digits and '_', not starting with a digit", n.ID)
 	default:
 		if first, dup := v.ids[n.ID]; dup {
 			v.add(CodeDuplicateID, ptr+"/id", "id %q is already used at %s", n.ID, first)
@@ -197,7 +199,7 @@ func (v *validator) bind(n *Node, spec *TypeSpec, ptr string) {
 		v.add(CodeBadValue, p, "a %q does not hold a value and cannot bind %q", n.Type, n.Bind)
 		return
 	case !validID(n.Bind):
-		v.add(CodeBadID, p, "bind key %q: use letters, digits and '_', starting with a letter", n.Bind)
+		v.add(CodeBadID, p, "bind key %q: use letters, digits and '_', not starting with a digit", n.Bind)
 		return
 	case reserved[n.Bind]:
 		v.add(CodeBadID, p, "bind key %q is the name of a function or keyword", n.Bind)
@@ -212,12 +214,28 @@ func (v *validator) bind(n *Node, spec *TypeSpec, ptr string) {
 	}
 }
 
+// ruleTypes lists the value types each typed rule applies to; rules not
+// listed (required, expr) apply to every input.
+var ruleTypes = map[string]map[ValueType]bool{
+	"luhn":    {ValueString: true},
+	"idcard":  {ValueString: true},
+	"phone":   {ValueString: true},
+	"pattern": {ValueString: true, ValueDate: true},
+	"minLen":  {ValueString: true},
+	"maxLen":  {ValueString: true},
+	"min":     {ValueMoney: true, ValueInt: true},
+	"max":     {ValueMoney: true, ValueInt: true},
+}
+
 // reserved names cannot be bind keys: they would hide a helper or keyword.
 var reserved = map[string]bool{"true": true, "false": true, "nil": true, "in": true, "not": true, "and": true, "or": true, "matches": true, "contains": true, "let": true}
 
 func init() {
 	for _, f := range helperNames() {
 		reserved[f] = true
+	}
+	for _, f := range builtin.Names {
+		reserved[f] = true // len, upper, abs, ...
 	}
 }
 
@@ -358,8 +376,12 @@ func (v *validator) rule(n *Node, spec *TypeSpec, r Rule, ptr string) {
 		v.add(CodeBadValue, p, "a %q takes no input, so it has no rules", n.Type)
 		return
 	}
+	if want := ruleTypes[r.Kind]; want != nil && !want[spec.Value] {
+		v.add(CodeBadValue, p, "rule %q does not apply to a %q, which holds %s", r.Kind, n.Type, spec.Value)
+		return
+	}
 	if kind == PropMoney && spec.Value != ValueMoney {
-		kind = PropNumber // min and max of a number field are numbers
+		kind = PropNumber // min and max of a number field are whole numbers
 	}
 	if !kindFits(kind, r.Arg) {
 		j, _ := jsonKind(r.Arg)
@@ -384,6 +406,8 @@ func (v *validator) rule(n *Node, spec *TypeSpec, r Rule, ptr string) {
 			if _, err := money.Parse(r.Arg.(string)); err != nil {
 				v.add(CodeBadValue, p, "%q is not an amount like \"0.01\"", r.Arg)
 			}
+		} else if _, err := strconv.ParseInt(fmt.Sprint(r.Arg), 10, 64); err != nil {
+			v.add(CodeBadValue, p, "%s of a whole-number field wants a whole number, not %v", r.Kind, r.Arg)
 		}
 	}
 }
