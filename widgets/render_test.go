@@ -224,7 +224,7 @@ const everyType = `{"dsl": "guitai.form/1", "id": "all", "version": "1.0.0", "ti
    {"id": "pw", "type": "password", "bind": "pw"},
    {"id": "num", "type": "number", "bind": "num"},
    {"id": "phone", "type": "phone", "bind": "phone"},
-   {"id": "date", "type": "date", "bind": "date", "props": {"defaultToday": true}},
+   {"id": "date", "type": "date", "bind": "due_date", "props": {"defaultToday": true}},
    {"id": "sel", "type": "select", "bind": "sel", "props": {"options": [{"value": "a", "label": {"zh": "甲", "en": "A"}}]}},
    {"id": "radio", "type": "radio", "bind": "radio", "props": {"options": [{"value": "m", "label": {"zh": "男", "en": "Male"}}]}},
    {"id": "check", "type": "check", "bind": "check"},
