@@ -10,6 +10,7 @@ import (
 	"image/png"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -32,9 +33,18 @@ type Config struct {
 	Lang  string // "zh" or "en"
 	// Seal loads seal specimens for the seal widget.
 	Seal func(specimen string) (cheque, seal image.Image, err error)
-	// Submit posts a validated form. Until the ledger lands, the demo
-	// shows the values instead; it returns the message to show.
+	// Submit posts a validated form and returns the message to show (the
+	// journal serial). It runs off the UI goroutine. values carries the
+	// submission's idempotency key under ledger.KeyField, so a double click
+	// or a retry posts once.
 	Submit func(f *dsl.Form, values map[string]any) (string, error)
+	// Status is the line shown at the bottom of the window.
+	Status string
+}
+
+// Credentials are what a supervisor types into the authorization dialog.
+type Credentials struct {
+	ID, Password string
 }
 
 // Shell is the teller window's content.
@@ -54,6 +64,12 @@ type Shell struct {
 	status  *widget.Label
 	current *widgets.Form
 	opened  int
+	posts   int         // submissions made, for idempotency keys
+	posting atomic.Bool // a submission is being posted
+
+	// authorizer holds the credentials typed for the submission under
+	// way; Authorize hands them to the ledger.
+	authorizer *Credentials
 }
 
 // New builds the shell into win.
@@ -105,7 +121,7 @@ func (s *Shell) build() {
 	s.title.TextStyle = fyne.TextStyle{Bold: true}
 	s.title.SizeName = theme.SizeNameSubHeadingText
 	s.host = container.NewStack()
-	s.status = widget.NewLabel(s.t("演示模式：提交只显示校验后的数据，不记账", "Demo mode: submit shows the validated values and posts nothing"))
+	s.status = widget.NewLabel(s.cfg.Status)
 	s.status.Importance = widget.MediumImportance
 
 	lang := widget.NewSelect([]string{"中文", "English"}, func(v string) {
@@ -246,7 +262,7 @@ func (s *Shell) close() {
 
 func (s *Shell) submit() {
 	f := s.current
-	if f == nil {
+	if f == nil || s.posting.Load() {
 		return
 	}
 	if problems := f.Validate(); len(problems) > 0 {
@@ -259,29 +275,81 @@ func (s *Shell) submit() {
 		dialog.ShowError(err, s.win)
 		return
 	}
-	post := func() {
-		msg, err := s.cfg.Submit(f.Def, values)
-		if err != nil {
-			dialog.ShowError(err, s.win)
-			return
-		}
-		s.status.SetText(msg)
-		dialog.ShowInformation(s.t("已提交", "Submitted"), msg, s.win)
+	// One key per submission attempt: a double click, or Submit pressed
+	// again after a failure the teller did not change, posts once.
+	values[keyField] = fmt.Sprintf("%s#%d", f.Scope.Name(), s.posts)
+	post := func(auth *Credentials) {
+		s.posting.Store(true)
+		s.authorizer = auth
+		s.status.SetText(s.t("正在记账…", "Posting…"))
+		go func() {
+			msg, err := s.cfg.Submit(f.Def, values)
+			fyne.Do(func() {
+				defer s.posting.Store(false) // last: what follows is done when it reads false
+				s.authorizer = nil
+				if err != nil {
+					s.status.SetText(err.Error())
+					dialog.ShowError(err, s.win)
+					return // what was typed is kept
+				}
+				s.posts++
+				s.status.SetText(msg)
+				dialog.ShowInformation(s.t("交易成功", "Posted"), msg, s.win)
+				if s.current == f {
+					f.Clear()
+					f.FocusFirst()
+				}
+			})
+		}()
 	}
 	summary := Summary(f.Def, values, s.lang)
-	if needAuth {
-		summary += "\n\n" + s.t("此交易需主管授权（授权在记账功能上线后启用）。", "This transaction needs a supervisor's authorization (enabled with the ledger).")
+	confirm := func(then func()) {
+		if f.Def.Submit != nil && f.Def.Submit.Confirm || needAuth {
+			dialog.ShowConfirm(s.t("请确认", "Please confirm"), summary, func(ok bool) {
+				if ok {
+					then()
+				}
+			}, s.win)
+			return
+		}
+		then()
 	}
-	if f.Def.Submit != nil && f.Def.Submit.Confirm || needAuth {
-		dialog.ShowConfirm(s.t("请确认", "Please confirm"), summary, func(ok bool) {
-			if ok {
-				post()
-			}
-		}, s.win)
-		return
-	}
-	post()
+	confirm(func() {
+		if !needAuth {
+			post(nil)
+			return
+		}
+		s.askSupervisor(post)
+	})
 }
+
+// keyField is the value key of a submission's idempotency key, as the
+// ledger reads it (ledger.KeyField).
+const keyField = "_idempotency_key"
+
+// askSupervisor shows the authorization dialog and calls then with what
+// was typed.
+func (s *Shell) askSupervisor(then func(*Credentials)) {
+	id := widget.NewEntry()
+	id.SetPlaceHolder(s.t("主管柜员号", "Supervisor id"))
+	pw := widget.NewPasswordEntry()
+	items := []*widget.FormItem{
+		widget.NewFormItem(s.t("主管", "Supervisor"), id),
+		widget.NewFormItem(s.t("密码", "Password"), pw),
+	}
+	d := dialog.NewForm(s.t("主管授权", "Supervisor authorization"), s.t("授权", "Authorize"), s.t("取消", "Cancel"), items, func(ok bool) {
+		if ok {
+			then(&Credentials{ID: strings.TrimSpace(id.Text), Password: pw.Text})
+		}
+	}, s.win)
+	d.Resize(fyne.NewSize(420, 220))
+	d.Show()
+	s.win.Canvas().Focus(id)
+}
+
+// Authorizer returns the credentials typed for the submission under way, or
+// nil: the ledger asks for them while it posts.
+func (s *Shell) Authorizer() *Credentials { return s.authorizer }
 
 // Summary lists the submitted values with their captions, money in figures.
 func Summary(def *dsl.Form, values map[string]any, lang string) string {

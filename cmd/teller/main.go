@@ -2,9 +2,12 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -12,6 +15,7 @@ import (
 	"guitai/assets"
 	"guitai/dsl"
 	"guitai/state"
+	"guitai/state/ledger"
 	"guitai/teller"
 	"guitai/widgets"
 )
@@ -20,35 +24,87 @@ func main() {
 	lang := flag.String("lang", "zh", "language of the window: zh or en")
 	open := flag.String("open", "", "form id to open at start")
 	shots := flag.String("screenshots", "", "write a PNG of every form in zh and en to this directory, then quit")
+	db := flag.String("db", defaultDB(), "ledger: a SQLite file (created and seeded with demo data on first run) or a postgres:// URL")
+	user := flag.String("teller", "010101", "demo teller signed on at start (until the sign-on screen lands)")
+	terminal := flag.String("terminal", "T01", "terminal id")
 	flag.Parse()
 
-	forms, err := assets.Forms()
-	if err != nil {
+	if err := run(*lang, *open, *shots, *db, *user, *terminal); err != nil {
 		fmt.Fprintln(os.Stderr, "teller:", err)
 		os.Exit(1)
 	}
+}
+
+// defaultDB is guitai.db in the user's data directory.
+func defaultDB() string {
+	dir := os.Getenv("XDG_DATA_HOME")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "guitai.db"
+		}
+		dir = filepath.Join(home, ".local", "share")
+	}
+	return filepath.Join(dir, "guitai", "guitai.db")
+}
+
+func run(lang, open, shots, dsn, user, terminal string) error {
+	ctx := context.Background()
+	forms, err := assets.Forms()
+	if err != nil {
+		return err
+	}
+	if filepath.IsAbs(dsn) {
+		if err := os.MkdirAll(filepath.Dir(dsn), 0o700); err != nil {
+			return err
+		}
+	}
+	store, err := ledger.OpenDemo(ctx, dsn, ledger.Options{}, time.Now().Format("2006-01-02"))
+	if err != nil {
+		return fmt.Errorf("ledger %s: %w", dsn, err)
+	}
+	defer store.Close()
+	cat, err := ledger.LoadCatalog(assets.Txns())
+	if err != nil {
+		return err
+	}
+	exec := ledger.NewExecutor(store, cat, forms)
+	teller1, err := store.SignOn(ctx, user, ledger.DemoPassword, terminal)
+	if err != nil {
+		return fmt.Errorf("sign on %s: %w", user, err)
+	}
+
 	a := app.NewWithID("cn.guitai.teller")
 	a.Settings().SetTheme(widgets.Theme{})
 	bus := state.NewBus()
 	bus.SetDispatcher(fyne.Do)
 	w := a.NewWindow("柜台 Guitai")
 	w.Resize(fyne.NewSize(1280, 800))
-	shell := teller.New(w, teller.Config{
-		Forms: forms,
-		Bus:   bus,
-		Lang:  *lang,
-		Seal:  teller.DemoSeal,
-		Submit: func(f *dsl.Form, values map[string]any) (string, error) {
-			return teller.Summary(f, values, *lang), nil
-		},
+	var shell *teller.Shell
+	submit := exec.SubmitHook(
+		func() ledger.Session { return ledger.Session{Teller: teller1.ID, Terminal: terminal} },
+		func(*dsl.Form, map[string]any) (*ledger.Credentials, error) {
+			c := shell.Authorizer()
+			if c == nil {
+				return nil, fmt.Errorf("authorization cancelled")
+			}
+			return &ledger.Credentials{ID: c.ID, Password: c.Password}, nil
+		}, lang)
+	shell = teller.New(w, teller.Config{
+		Forms:  forms,
+		Bus:    bus,
+		Lang:   lang,
+		Seal:   teller.DemoSeal,
+		Submit: submit,
+		Status: fmt.Sprintf("%s %s · %s · %s", teller1.ID, teller1.Name, terminal, dsn),
 	})
-	if *open != "" {
-		if err := shell.Open(*open); err != nil {
-			fmt.Fprintln(os.Stderr, "teller:", err)
+	if open != "" {
+		if err := shell.Open(open); err != nil {
+			return err
 		}
 	}
-	if *shots != "" {
-		shell.Screenshots(*shots, []string{"zh", "en"}, func(err error) {
+	if shots != "" {
+		shell.Screenshots(shots, []string{"zh", "en"}, func(err error) {
 			if err != nil {
 				fmt.Fprintln(os.Stderr, "teller: screenshots:", err)
 				os.Exit(1)
@@ -57,4 +113,5 @@ func main() {
 		})
 	}
 	w.ShowAndRun()
+	return nil
 }

@@ -36,7 +36,7 @@ func TestRealWindowScreenshots(t *testing.T) {
 	if keep := os.Getenv("GUITAI_SCREENSHOTS"); keep != "" {
 		shots = keep
 	}
-	cmd := exec.Command(bin, "-screenshots", shots)
+	cmd := exec.Command(bin, "-screenshots", shots, "-db", filepath.Join(dir, "ledger.db"))
 	cmd.Env = append(os.Environ(), "LANG=en_US.UTF-8")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("teller -screenshots: %v\n%s", err, out)

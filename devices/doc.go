@@ -1,0 +1,24 @@
+// Package devices is the common model of the teller's peripherals: the
+// receipt printer, the IC-card reader and the fingerprint module. It follows
+// UnifiedPOS and CEN/XFS in spirit.
+//
+// # Lifecycle
+//
+// Every device goes through
+//
+//	Open -> Claim -> Enable -> use -> Disable -> Release -> Close
+//
+// Open finds the device and its transport; Claim takes it for this process;
+// Enable powers it for use. A device reports one of the states [StateClosed],
+// [StateIdle], [StateBusy] and [StateError]. Drivers embed a [*Lifecycle], which enforces the
+// order of the steps, tracks the state and fans out [Event]s.
+//
+// # Errors
+//
+// Every failure is an [*Error] with a [Code] (Offline, NoHardware, Timeout,
+// Busy, Canceled, HWError, UserError, NotClaimed, ...) and a suggested
+// recovery for the teller. [CodeOf] finds the code of any error, mapping the
+// context errors to Canceled and Timeout.
+//
+// Every call that may wait takes a [context.Context].
+package devices

@@ -1,0 +1,5 @@
+package finger
+
+import "io"
+
+var errUnexpectedEOF = io.ErrUnexpectedEOF

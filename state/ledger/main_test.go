@@ -1,0 +1,112 @@
+package ledger_test
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"guitai/assets"
+	"guitai/state/ledger"
+	"guitai/state/ledger/pgtest"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+
+// pg is the throwaway server of this test binary, nil when skipped.
+var (
+	pg     *pgtest.Server
+	pgSkip string
+)
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	if mode := os.Getenv(helperEnv); mode != "" {
+		runHelper(mode)
+		os.Exit(0)
+	}
+	var err error
+	pg, err = pgtest.Start(pgtest.Options{})
+	if err != nil {
+		if pgtest.Required() {
+			fmt.Fprintln(os.Stderr, "GUITAI_REQUIRE_PG is set and PostgreSQL did not start:", err)
+			os.Exit(1)
+		}
+		pgSkip = err.Error()
+	}
+	code := m.Run()
+	if pg != nil {
+		if err := pg.Stop(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+		}
+	}
+	os.Exit(code)
+}
+
+const bizDate = "2026-11-23"
+
+// env is one backend with a freshly seeded demo ledger.
+type env struct {
+	name  string
+	dsn   string
+	store *ledger.Store
+	exec  *ledger.Executor
+}
+
+// eachDB runs fn as a subtest on SQLite and on PostgreSQL.
+func eachDB(t *testing.T, fn func(t *testing.T, e *env)) {
+	t.Helper()
+	for _, name := range []string{"sqlite", "postgres"} {
+		t.Run(name, func(t *testing.T) {
+			fn(t, newEnv(t, name))
+		})
+	}
+}
+
+func dsnFor(t testing.TB, name string) string {
+	t.Helper()
+	if name == "sqlite" {
+		return filepath.Join(t.TempDir(), "ledger.db")
+	}
+	if pg == nil {
+		t.Skip("PostgreSQL: " + pgSkip)
+	}
+	dsn, err := pg.NewDatabase(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dsn
+}
+
+func newEnv(t testing.TB, name string) *env {
+	t.Helper()
+	return openEnv(t, name, dsnFor(t, name), true)
+}
+
+func openEnv(t testing.TB, name, dsn string, seed bool) *env {
+	t.Helper()
+	ctx := context.Background()
+	now := time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC)
+	s, err := ledger.Open(ctx, dsn, ledger.Options{PasswordIterations: 1000, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if seed {
+		if err := s.SeedDemo(ctx, bizDate); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cat, err := ledger.LoadCatalog(assets.Txns())
+	if err != nil {
+		t.Fatal(err)
+	}
+	forms, err := assets.Forms()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &env{name: name, dsn: dsn, store: s, exec: ledger.NewExecutor(s, cat, forms)}
+}

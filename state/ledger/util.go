@@ -1,0 +1,13 @@
+package ledger
+
+import (
+	"io/fs"
+)
+
+func mustSub(f fs.FS, dir string) fs.FS {
+	sub, err := fs.Sub(f, dir)
+	if err != nil {
+		panic(err)
+	}
+	return sub
+}
