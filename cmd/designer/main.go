@@ -1,0 +1,99 @@
+// Command designer is the Guitai form designer: the window in which an
+// analyst draws teller forms, and, as "designer check FILE…", a headless
+// checker of form files for CI.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+
+	"guitai/assets"
+	"guitai/designer"
+	"guitai/designer/ui"
+	"guitai/widgets"
+)
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "check" {
+		os.Exit(check(os.Args[2:]))
+	}
+	cat, err := designer.LoadCatalog(assets.Txns())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "designer: catalog:", err)
+	}
+	lang := flag.String("lang", "zh", "language of the rendered form: zh or en")
+	publish := flag.String("publish", "", "directory Publish writes to (default: ask)")
+	shots := flag.String("screenshots", "", "run a scripted edit and write screenshots to this directory, then quit")
+	flag.Usage = func() {
+		fmt.Fprintln(os.Stderr, "usage: designer [-lang zh|en] [-publish DIR] [FILE.form.json]\n       designer check FILE…")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+
+	doc := designer.New(designer.Blank("new_form"))
+	if flag.NArg() > 0 {
+		d, err := designer.Open(flag.Arg(0))
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "designer: %s: %v\n", flag.Arg(0), err)
+			os.Exit(1)
+		}
+		doc = d
+	}
+	a := app.NewWithID("cn.guitai.designer")
+	a.Settings().SetTheme(widgets.Theme{})
+	w := a.NewWindow("表单设计器 Form designer")
+	w.Resize(fyne.NewSize(1400, 900))
+	ed := ui.New(w, doc, ui.Config{Lang: *lang, PublishDir: *publish, Catalog: cat})
+	w.SetContent(ed.Content())
+	w.SetMainMenu(ed.MainMenu())
+	w.SetCloseIntercept(ed.CloseIntercept)
+	if *shots != "" {
+		ed.Screenshots(*shots, func(err error) {
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "designer: screenshots:", err)
+				os.Exit(1)
+			}
+			fyne.Do(a.Quit)
+		})
+	}
+	w.ShowAndRun()
+}
+
+// check prints every problem of the files, including their bindings to
+// the transaction catalog, as file:line:col: message, and returns 1 when
+// there is one (2 for a usage error).
+func check(args []string) int {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	dir := fs.String("catalog", "", "directory of *.txn.json (default: the catalog built in)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	files := fs.Args()
+	if len(files) == 0 {
+		fmt.Fprintln(os.Stderr, "usage: designer check [-catalog DIR] FILE…")
+		return 2
+	}
+	var cat designer.Catalog
+	var err error
+	if *dir != "" {
+		cat, err = designer.LoadCatalog(os.DirFS(*dir))
+	} else {
+		cat, err = designer.LoadCatalog(assets.Txns())
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "designer: catalog:", err)
+		return 2
+	}
+	code := 0
+	for _, f := range files {
+		for _, line := range designer.Check(f, cat) {
+			fmt.Println(line)
+			code = 1
+		}
+	}
+	return code
+}

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"bytes"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"guitai/designer"
+	"guitai/dsl"
+)
+
+// TestCheckCommand runs "designer check" as CI would: the shipped forms
+// pass with exit 0; a broken one prints file:line:col and exits 1.
+func TestCheckCommand(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "designer")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	forms, _ := filepath.Glob(filepath.Join("..", "..", "assets", "forms", "*.form.json"))
+	if out, err := exec.Command(bin, append([]string{"check"}, forms...)...).CombinedOutput(); err != nil {
+		t.Fatalf("shipped forms: %v\n%s", err, out)
+	}
+	raw, _ := os.ReadFile(forms[0])
+	bad := filepath.Join(dir, "bad.form.json")
+	src := strings.Replace(string(raw), `"type": "form"`, `"type": "from"`, 1)
+	os.WriteFile(bad, []byte(src), 0o644)
+	out, err := exec.Command(bin, "check", bad).CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Fatalf("broken form: exit %v\n%s", err, out)
+	}
+	line := strings.Count(src[:strings.Index(src, `"from"`)], "\n") + 1
+	if !strings.HasPrefix(string(out), bad+":"+strconv.Itoa(line)+":") {
+		t.Errorf("want %s:%d:col: …, got\n%s", bad, line, out)
+	}
+}
+
+// TestRealWindowScreenshots runs the designer in a real window on the X
+// display (xvfb-run) through its scripted edit, and checks every shot is
+// there, the screen's size, and not blank.
+func TestRealWindowScreenshots(t *testing.T) {
+	if os.Getenv("DISPLAY") == "" {
+		if os.Getenv("GUITAI_REQUIRE_DISPLAY") != "" {
+			t.Fatal("no DISPLAY: run under xvfb-run (./dev test does)")
+		}
+		t.Skip("no DISPLAY; run under xvfb-run")
+	}
+	if _, err := exec.LookPath("import"); err != nil {
+		t.Fatal("ImageMagick's import is missing")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "designer")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	shots := filepath.Join(dir, "shots")
+	if keep := os.Getenv("GUITAI_SCREENSHOTS"); keep != "" {
+		shots = keep
+	}
+	cmd := exec.Command(bin, "-screenshots", shots, filepath.Join("..", "..", "assets", "forms", "cash_withdrawal.form.json"))
+	cmd.Env = append(os.Environ(), "LANG=en_US.UTF-8")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("designer -screenshots: %v\n%s", err, out)
+	}
+	for _, name := range []string{"1-selection", "2-drag-marker", "3-dropped", "4-problems", "5-json-invalid", "6-json-valid", "7-preview", "8-bindings", "9-tree-drag"} {
+		f, err := os.Open(filepath.Join(shots, name+".png"))
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		img, err := png.Decode(f)
+		f.Close()
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if b := img.Bounds(); b.Dx() < 1000 || b.Dy() < 700 {
+			t.Errorf("%s: %v is smaller than the window", name, b)
+		}
+		seen := map[[4]uint32]bool{}
+		b := img.Bounds()
+		for y := b.Min.Y; y < b.Max.Y; y += 7 {
+			for x := b.Min.X; x < b.Max.X; x += 7 {
+				r, g, bl, a := img.At(x, y).RGBA()
+				seen[[4]uint32{r, g, bl, a}] = true
+			}
+		}
+		if len(seen) < 8 {
+			t.Errorf("%s: only %d colours: a blank frame", name, len(seen))
+		}
+	}
+}
+
+// TestRealMouseDragAndSave drives the real window with xdotool: drag the
+// check item from the palette onto the first group, press Ctrl+S, and
+// read the saved file. The positions are those of a 1400×900 screen.
+func TestRealMouseDragAndSave(t *testing.T) {
+	if os.Getenv("DISPLAY") == "" {
+		t.Skip("no DISPLAY; run under xvfb-run -s '-screen 0 1400x900x24'")
+	}
+	if _, err := exec.LookPath("xdotool"); err != nil {
+		t.Skip("xdotool is not installed")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "designer")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	raw, _ := os.ReadFile(filepath.Join("..", "..", "assets", "forms", "cash_withdrawal.form.json"))
+	file := filepath.Join(dir, "cash_withdrawal.form.json")
+	os.WriteFile(file, raw, 0o644)
+	cmd := exec.Command(bin, file)
+	cmd.Env = append(os.Environ(), "LANG=en_US.UTF-8")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	x := func(args ...string) {
+		if out, err := exec.Command("xdotool", args...).CombinedOutput(); err != nil {
+			t.Fatalf("xdotool %v: %v %s", args, err, out)
+		}
+	}
+	time.Sleep(3 * time.Second)
+	x("mousemove", "40", "398")
+	x("mousedown", "1")
+	for _, p := range [][2]string{{"60", "390"}, {"300", "300"}, {"600", "220"}, {"780", "205"}} {
+		time.Sleep(150 * time.Millisecond)
+		x("mousemove", p[0], p[1])
+	}
+	time.Sleep(300 * time.Millisecond)
+	x("mouseup", "1")
+	time.Sleep(500 * time.Millisecond)
+	x("key", "ctrl+s")
+	time.Sleep(800 * time.Millisecond)
+	saved, _ := os.ReadFile(file)
+	f, err := dsl.Decode(saved)
+	if err != nil {
+		t.Fatalf("saved file: %v", err)
+	}
+	if n := f.Find("check"); n == nil || designer.PathOf(f, "check")[1] != "acct" {
+		t.Fatalf("no check in the first group after the drag and Ctrl+S:\n%s", saved)
+	}
+	if !bytes.Equal(saved, dsl.Encode(f)) {
+		t.Error("saved file is not canonical")
+	}
+}

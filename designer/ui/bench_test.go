@@ -1,0 +1,145 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"guitai/designer"
+	"guitai/dsl"
+)
+
+// bigForm is a form of about n nodes: groups of 24 fields of mixed types.
+func bigForm(tb testing.TB, n int) []byte {
+	tb.Helper()
+	types := []string{"text", "amount", "account", "number", "date", "select", "check", "idcard", "phone", "textarea", "label", "radio"}
+	var b strings.Builder
+	b.WriteString(`{"dsl": "guitai.form/1", "id": "big", "version": "1.0.0", "title": {"zh": "大表单", "en": "Big"}, "root": {"id": "root", "type": "form", "children": [`)
+	count := 1
+	for g := 0; count < n; g++ {
+		if g > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `{"id": "g%d", "type": "group", "props": {"title": {"zh": "分组%d"}, "columns": 2}, "children": [`, g, g)
+		count++
+		for i := 0; i < 24 && count < n; i++ {
+			k := g*24 + i
+			t := types[i%len(types)]
+			if i > 0 {
+				b.WriteString(",")
+			}
+			fmt.Fprintf(&b, `{"id": "f%d", "type": "%s", "bind": "f%d", "props": {"label": {"zh": "字段%d"}`, k, t, k, k)
+			if t == "select" || t == "radio" {
+				b.WriteString(`, "options": [{"value": "a", "label": {"zh": "甲"}}]`)
+			}
+			b.WriteString(`}`)
+			if i%6 == 1 && t != "label" {
+				b.WriteString(`, "rules": [{"required": true}]`)
+			}
+			b.WriteString("}")
+			count++
+		}
+		b.WriteString("]}")
+	}
+	b.WriteString("]}}\n")
+	f, err := dsl.Decode([]byte(b.String()))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return dsl.Encode(f)
+}
+
+func countNodes(f *dsl.Form) int {
+	n := 0
+	f.Walk(func([]string, *dsl.Node) bool { n++; return true })
+	return n
+}
+
+// BenchmarkOpAndCanvas500 is one inspector edit on a 500-node form and
+// everything it refreshes: canvas (one block re-rendered), outline,
+// problems, JSON pane.
+func BenchmarkOpAndCanvas500(b *testing.B) {
+	f, _ := dsl.Decode(bigForm(b, 500))
+	doc := designer.New(f)
+	ed, _ := newEditor(b, doc)
+	ed.ShowSource(true)
+	b.ReportMetric(float64(countNodes(f)), "nodes")
+	doc.Select(fromCanvas, "f100")
+	b.ResetTimer()
+	for i := range b.N {
+		doc.Seal()
+		if err := doc.Set(fromInspector, "f100", "props.label.zh", fmt.Sprintf("标签%d", i)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkJSONEdit500 is one edit typed in the JSON pane of a 500-node
+// form, showing the selected node: decode, diff into operations, apply,
+// and refresh the other panes.
+func BenchmarkJSONEdit500(b *testing.B) {
+	f, _ := dsl.Decode(bigForm(b, 500))
+	doc := designer.New(f)
+	ed, _ := newEditor(b, doc)
+	ed.ShowSource(true)
+	doc.Select(fromCanvas, "f100")
+	src := ed.source.Entry().Text
+	texts := []string{strings.Replace(src, `"字段100"`, `"字段100改"`, 1), src}
+	b.ResetTimer()
+	for i := range b.N {
+		ed.source.Entry().SetText(texts[i%2])
+		if ed.source.Problem() != "" {
+			b.Fatal(ed.source.Problem())
+		}
+	}
+}
+
+// BenchmarkJSONEditWhole500 is the same edit typed in the whole form's
+// JSON (about 3,000 lines in Fyne's Entry).
+func BenchmarkJSONEditWhole500(b *testing.B) {
+	src := bigForm(b, 500)
+	f, _ := dsl.Decode(src)
+	doc := designer.New(f)
+	ed, _ := newEditor(b, doc)
+	ed.ShowSource(true)
+	texts := []string{strings.Replace(string(src), `"字段100"`, `"字段100改"`, 1), string(src)}
+	b.ResetTimer()
+	for i := range b.N {
+		ed.source.Entry().SetText(texts[i%2])
+		if ed.source.Problem() != "" {
+			b.Fatal(ed.source.Problem())
+		}
+	}
+}
+
+// BenchmarkOpen1000 opens a 1,000-node form file into the window.
+func BenchmarkOpen1000(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "big.form.json")
+	os.WriteFile(path, bigForm(b, 1000), 0o644)
+	ed, _ := newEditor(b, designer.New(designer.Blank("x")))
+	b.ResetTimer()
+	for range b.N {
+		ed.OpenFile(path)
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(countNodes(ed.doc.Form())), "nodes")
+}
+
+// BenchmarkJSONEditWholeForm is an edit typed in the whole JSON of a
+// shipped form (cash withdrawal, about 180 lines).
+func BenchmarkJSONEditWholeForm(b *testing.B) {
+	doc := openForm(b, "cash_withdrawal.form.json")
+	ed, _ := newEditor(b, doc)
+	ed.ShowSource(true)
+	src := ed.source.Entry().Text
+	texts := []string{strings.Replace(src, `"卡号/账号"`, `"银行卡号"`, 1), src}
+	b.ResetTimer()
+	for i := range b.N {
+		ed.source.Entry().SetText(texts[i%2])
+		if ed.source.Problem() != "" {
+			b.Fatal(ed.source.Problem())
+		}
+	}
+}

@@ -1,0 +1,613 @@
+// Package ui is the form designer's window: palette, design canvas,
+// outline, property inspector, JSON source, problems and preview, all
+// views of one designer.Document and all editing it through its op log.
+// cmd/designer only wires it up.
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"guitai/designer"
+	"guitai/dsl"
+)
+
+// Sources of edits made in this window.
+const (
+	fromCanvas    = designer.FromCanvas
+	fromTree      = designer.FromTree
+	fromInspector = designer.FromInspector
+	fromJSON      = designer.FromJSON
+	fromPalette   = designer.FromPalette
+	fromKeys      = designer.FromKeys
+	fromProblems  = designer.Source("problems")
+	fromBinding   = designer.Source("binding")
+	fromRename    = designer.Source("rename")
+)
+
+// Config is what the window needs from the outside.
+type Config struct {
+	Lang       string // language of the rendered form: "zh" (default) or "en"
+	PublishDir string // where Publish writes; "" asks
+	// Catalog is the transaction catalog the binding editor and the
+	// problems check the form against; nil leaves bindings unchecked.
+	Catalog designer.Catalog
+}
+
+// Editor is the designer window's content and its panes.
+type Editor struct {
+	win  fyne.Window
+	cfg  Config
+	doc  *designer.Document
+	lang string
+
+	palette   *Palette
+	canvas    *Canvas
+	outline   *Outline
+	inspector *Inspector
+	source    *Source
+	problems  *Problems
+	preview   *Preview
+
+	centre   *container.AppTabs
+	side     *container.AppTabs
+	statusL  *widget.Label
+	content  fyne.CanvasObject
+	undoBtn  *widget.Button
+	redoBtn  *widget.Button
+	lastErr  error
+	onChange []func()
+}
+
+// New builds the designer for doc into win.
+func New(win fyne.Window, doc *designer.Document, cfg Config) *Editor {
+	ed := &Editor{win: win, cfg: cfg, doc: doc, lang: cfg.Lang}
+	if ed.lang == "" {
+		ed.lang = "zh"
+	}
+	ed.palette = newPalette(ed)
+	ed.canvas = newCanvas(ed)
+	ed.outline = newOutline(ed)
+	ed.inspector = newInspector(ed)
+	ed.source = newSource(ed)
+	ed.problems = newProblems(ed)
+	ed.preview = newPreview(ed)
+	ed.statusL = widget.NewLabel("")
+	ed.statusL.Truncation = fyne.TextTruncateEllipsis
+	ed.statusL.SetText(keysHint)
+
+	ed.centre = container.NewAppTabs(
+		container.NewTabItemWithIcon("设计 Design", theme.GridIcon(), ed.canvas),
+		container.NewTabItemWithIcon("预览 Preview", theme.MediaPlayIcon(), ed.preview.obj),
+	)
+	ed.centre.OnSelected = func(t *container.TabItem) {
+		if t.Content == ed.preview.obj {
+			ed.preview.run()
+		}
+	}
+	ed.side = container.NewAppTabs(
+		container.NewTabItem("属性 Properties", ed.inspector.obj),
+		container.NewTabItem("JSON 源码", ed.source.obj),
+	)
+	ed.source.visible = func() bool { return ed.side.Selected() != nil && ed.side.Selected().Content == ed.source.obj }
+	ed.inspector.visible = func() bool { return ed.side.Selected() == nil || ed.side.Selected().Content == ed.inspector.obj }
+	ed.side.OnSelected = func(t *container.TabItem) {
+		if t.Content == ed.source.obj {
+			ed.source.show()
+		} else {
+			ed.inspector.show()
+		}
+	}
+
+	left := container.NewVSplit(
+		container.NewBorder(widget.NewLabelWithStyle("控件 Palette", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, ed.palette.obj),
+		container.NewBorder(widget.NewLabelWithStyle("结构 Outline", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, ed.outline.tree),
+	)
+	left.Offset = 0.5
+	middle := container.NewVSplit(ed.centre, ed.problems.obj)
+	middle.Offset = 0.8
+	right := container.NewHSplit(middle, ed.side)
+	right.Offset = 0.64
+	body := container.NewHSplit(left, right)
+	body.Offset = 0.17
+
+	ed.content = container.NewBorder(ed.toolbar(), ed.statusL, nil, nil, body)
+	ed.shortcuts()
+	ed.attach()
+	return ed
+}
+
+// Content is the window content.
+func (ed *Editor) Content() fyne.CanvasObject { return ed.content }
+
+// Document is the document being edited.
+func (ed *Editor) Document() *designer.Document { return ed.doc }
+
+// Canvas, Palette, Outline, Inspector, Source, Problems and Preview give
+// the panes, for tests and the screenshot script.
+func (ed *Editor) Canvas() *Canvas { return ed.canvas }
+
+// Palette is the widget palette.
+func (ed *Editor) Palette() *Palette { return ed.palette }
+
+// Outline is the tree pane.
+func (ed *Editor) Outline() *Outline { return ed.outline }
+
+// Inspector is the property pane.
+func (ed *Editor) Inspector() *Inspector { return ed.inspector }
+
+// Source is the JSON pane.
+func (ed *Editor) Source() *Source { return ed.source }
+
+// Problems is the problems pane.
+func (ed *Editor) Problems() *Problems { return ed.problems }
+
+// Preview is the preview pane.
+func (ed *Editor) Preview() *Preview { return ed.preview }
+
+// ShowSource brings the JSON pane (true) or the inspector to the front.
+func (ed *Editor) ShowSource(on bool) {
+	if on {
+		ed.side.SelectIndex(1)
+	} else {
+		ed.side.SelectIndex(0)
+	}
+}
+
+// ShowPreview brings the preview (true) or the design canvas to the front.
+func (ed *Editor) ShowPreview(on bool) {
+	if on {
+		ed.centre.SelectIndex(1)
+	} else {
+		ed.centre.SelectIndex(0)
+	}
+}
+
+// SetDocument replaces the document being edited (after New or Open).
+func (ed *Editor) SetDocument(doc *designer.Document) {
+	ed.doc = doc
+	for _, b := range ed.canvas.blocks {
+		b.form.Close()
+	}
+	ed.canvas.blocks, ed.canvas.rootKey = map[string]*block{}, ""
+	ed.outline.shape, ed.outline.labels, ed.outline.shown = "", nil, "\x00"
+	ed.attach()
+}
+
+// attach subscribes the panes to the document and shows it.
+func (ed *Editor) attach() {
+	if ed.doc.Catalog == nil {
+		ed.doc.Catalog = ed.cfg.Catalog
+	}
+	ed.doc.OnChange(ed.changed)
+	ed.canvas.Update()
+	ed.outline.sync()
+	ed.inspector.sync()
+	ed.source.sync(false)
+	ed.problems.sync()
+	ed.title()
+}
+
+// changed brings every pane up to date after an edit or a selection.
+func (ed *Editor) changed(e designer.Event) {
+	if e.Edited {
+		ed.canvas.Update()
+		ed.outline.sync()
+		if e.Source != fromInspector {
+			ed.inspector.sync()
+		}
+		if e.Source != fromJSON {
+			ed.source.sync(false)
+		}
+		ed.problems.sync()
+		if ed.centre.Selected() != nil && ed.centre.Selected().Content == ed.preview.obj {
+			ed.preview.run()
+		}
+	} else {
+		if e.Source != fromCanvas && e.Selection != "" {
+			ed.canvas.reveal(e.Selection)
+		}
+		ed.canvas.glass.Refresh()
+		if e.Source != fromTree {
+			ed.outline.sync()
+		}
+		ed.inspector.sync()
+		if e.Source != fromJSON {
+			ed.source.sync(false)
+		}
+	}
+	ed.title()
+	for _, fn := range ed.onChange {
+		fn()
+	}
+}
+
+func (ed *Editor) title() {
+	name := "未命名 untitled"
+	if ed.doc.Path != "" {
+		name = filepath.Base(ed.doc.Path)
+	}
+	mark := ""
+	if ed.doc.Dirty() {
+		mark = " •"
+	}
+	ed.win.SetTitle(fmt.Sprintf("表单设计器 Form designer — %s%s", name, mark))
+	if ed.undoBtn != nil {
+		setEnabled(ed.undoBtn, ed.doc.CanUndo())
+		setEnabled(ed.redoBtn, ed.doc.CanRedo())
+	}
+}
+
+func setEnabled(b *widget.Button, on bool) {
+	if on {
+		b.Enable()
+	} else {
+		b.Disable()
+	}
+}
+
+// keysHint is the status line when there is nothing to report.
+const keysHint = "拖动控件到画布或双击插入 · / 搜索 ⏎ 插入 · ↑↓ 选择 · Alt+↑↓←→ 移动 · Del 删除 · Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Ctrl+D 复制一份 · Ctrl+G 打包为分组"
+
+// report shows an error of an edit in the status line.
+func (ed *Editor) report(err error) {
+	ed.lastErr = err
+	if err != nil {
+		ed.status("✗ " + err.Error())
+	} else if ed.statusL.Text != keysHint {
+		ed.status(keysHint)
+	}
+}
+
+// LastError is the last error reported, for tests.
+func (ed *Editor) LastError() error { return ed.lastErr }
+
+func (ed *Editor) status(s string) { ed.statusL.SetText(s) }
+
+// insertHere inserts a new node of type t where the selection says.
+func (ed *Editor) insertHere(t string) {
+	parent, index := ed.doc.InsertTarget()
+	_, err := ed.doc.Insert(fromPalette, t, parent, index)
+	ed.report(err)
+}
+
+func (ed *Editor) toolbar() fyne.CanvasObject {
+	btn := func(label string, icon fyne.Resource, fn func()) *widget.Button {
+		b := widget.NewButtonWithIcon(label, icon, fn)
+		b.Importance = widget.LowImportance
+		return b
+	}
+	ed.undoBtn = btn("撤销", theme.ContentUndoIcon(), func() { ed.doc.Undo() })
+	ed.redoBtn = btn("重做", theme.ContentRedoIcon(), func() { ed.doc.Redo() })
+	return container.NewHBox(
+		btn("新建", theme.DocumentCreateIcon(), ed.New),
+		btn("打开", theme.FolderOpenIcon(), ed.Open),
+		btn("保存", theme.DocumentSaveIcon(), func() { ed.Save(false) }),
+		btn("另存为", theme.DocumentSaveIcon(), func() { ed.Save(true) }),
+		widget.NewSeparator(),
+		ed.undoBtn, ed.redoBtn,
+		widget.NewSeparator(),
+		btn("上移", theme.MoveUpIcon(), func() { ed.report(ed.doc.Move(fromKeys, designer.Up)) }),
+		btn("下移", theme.MoveDownIcon(), func() { ed.report(ed.doc.Move(fromKeys, designer.Down)) }),
+		btn("复制一份", theme.ContentCopyIcon(), func() { ed.report(ed.doc.Duplicate(fromKeys)) }),
+		btn("删除", theme.DeleteIcon(), func() { ed.report(ed.doc.Delete(fromKeys)) }),
+		widget.NewSeparator(),
+		btn("检查", theme.ConfirmIcon(), ed.Check),
+		btn("发布", theme.UploadIcon(), ed.Publish),
+	)
+}
+
+// shortcuts installs the keys: Ctrl+Z / Ctrl+Shift+Z (and Ctrl+Y), copy,
+// cut, paste, Ctrl+D duplicate, Ctrl+S save, Delete, Alt+arrows for
+// structure moves, arrows to walk the nodes, Enter to insert the first
+// palette match.
+func (ed *Editor) shortcuts() {
+	c := ed.win.Canvas()
+	ctrl := fyne.KeyModifierShortcutDefault
+	add := func(key fyne.KeyName, mod fyne.KeyModifier, fn func()) {
+		c.AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: mod}, func(fyne.Shortcut) { fn() })
+	}
+	c.AddShortcut(&fyne.ShortcutUndo{}, func(fyne.Shortcut) { ed.doc.Undo() })
+	c.AddShortcut(&fyne.ShortcutRedo{}, func(fyne.Shortcut) { ed.doc.Redo() })
+	add(fyne.KeyZ, ctrl, func() { ed.doc.Undo() })
+	add(fyne.KeyZ, ctrl|fyne.KeyModifierShift, func() { ed.doc.Redo() })
+	add(fyne.KeyY, ctrl, func() { ed.doc.Redo() })
+	add(fyne.KeyD, ctrl, func() { ed.report(ed.doc.Duplicate(fromKeys)) })
+	add(fyne.KeyS, ctrl, func() { ed.Save(false) })
+	add(fyne.KeyG, ctrl, func() { ed.report(ed.doc.WrapInGroup(fromKeys)) })
+	c.AddShortcut(&fyne.ShortcutCopy{}, func(fyne.Shortcut) { ed.Copy(false) })
+	c.AddShortcut(&fyne.ShortcutCut{}, func(fyne.Shortcut) { ed.Copy(true) })
+	c.AddShortcut(&fyne.ShortcutPaste{}, func(fyne.Shortcut) { ed.Paste() })
+	for key, dir := range map[fyne.KeyName]designer.Direction{fyne.KeyUp: designer.Up, fyne.KeyDown: designer.Down, fyne.KeyRight: designer.Into, fyne.KeyLeft: designer.Out} {
+		add(key, fyne.KeyModifierAlt, func() { ed.report(ed.doc.Move(fromKeys, dir)) })
+	}
+	c.SetOnTypedKey(ed.TypedKey)
+}
+
+// Copy copies (or with cut, cuts) the selected subtree, also as JSON on the
+// system clipboard, so it can be pasted into another designer or an editor.
+func (ed *Editor) Copy(cut bool) {
+	var err error
+	if cut {
+		err = ed.doc.Cut(fromKeys)
+	} else {
+		err = ed.doc.Copy()
+	}
+	ed.report(err)
+	if err == nil {
+		fyne.CurrentApp().Clipboard().SetContent(string(ed.doc.Clipboard()))
+	}
+}
+
+// Paste inserts the clipboard where the selection says: the system
+// clipboard when it holds a node's JSON, else the designer's own.
+func (ed *Editor) Paste() {
+	if text := fyne.CurrentApp().Clipboard().Content(); strings.HasPrefix(strings.TrimSpace(text), "{") {
+		if n, err := dsl.DecodeNode([]byte(text)); err == nil {
+			ed.doc.SetClipboard(n)
+		}
+	}
+	ed.report(ed.doc.Paste(fromKeys))
+}
+
+// TypedKey handles a key typed while no widget has the focus.
+func (ed *Editor) TypedKey(k *fyne.KeyEvent) {
+	switch k.Name {
+	case fyne.KeyDelete, fyne.KeyBackspace:
+		ed.report(ed.doc.Delete(fromKeys))
+	case fyne.KeyDown, fyne.KeyUp:
+		ed.step(k.Name == fyne.KeyDown)
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if first := ed.palette.first(); first != nil {
+			ed.insertHere(first.Type)
+		}
+	case fyne.KeyEscape:
+		ed.doc.Select(fromKeys, "")
+	case fyne.KeySlash:
+		ed.win.Canvas().Focus(ed.palette.search)
+	}
+}
+
+// step selects the next or previous node in tree order.
+func (ed *Editor) step(next bool) {
+	var ids []string
+	ed.doc.Form().Walk(func(_ []string, n *dsl.Node) bool { ids = append(ids, n.ID); return true })
+	cur := -1
+	for i, id := range ids {
+		if id == ed.doc.Selected() {
+			cur = i
+		}
+	}
+	switch {
+	case next && cur+1 < len(ids):
+		cur++
+	case !next && cur > 0:
+		cur--
+	case cur < 0:
+		cur = 0
+	}
+	ed.doc.Select(fromKeys, ids[cur])
+}
+
+// confirmDiscard runs then at once when the document is saved, else after
+// the user agrees to drop the changes.
+func (ed *Editor) confirmDiscard(then func()) {
+	if !ed.doc.Dirty() {
+		then()
+		return
+	}
+	dialog.ShowConfirm("未保存的修改 Unsaved changes", "放弃未保存的修改？\nDiscard the unsaved changes?", func(ok bool) {
+		if ok {
+			then()
+		}
+	}, ed.win)
+}
+
+// CloseIntercept asks before closing a window with unsaved changes.
+func (ed *Editor) CloseIntercept() {
+	ed.confirmDiscard(ed.win.Close)
+}
+
+// New starts an empty form.
+func (ed *Editor) New() {
+	ed.confirmDiscard(func() { ed.SetDocument(designer.New(designer.Blank("new_form"))) })
+}
+
+// Open asks for a form file and opens it.
+func (ed *Editor) Open() {
+	ed.confirmDiscard(func() {
+		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+			if err != nil || r == nil {
+				return
+			}
+			r.Close()
+			ed.OpenFile(r.URI().Path())
+		}, ed.win)
+		d.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))
+		d.Show()
+	})
+}
+
+// OpenFile opens the form at path, remembering it among the recent files.
+func (ed *Editor) OpenFile(path string) {
+	doc, err := designer.Open(path)
+	if err != nil {
+		var lines []string
+		for _, e := range designer.Errors(err) {
+			lines = append(lines, fmt.Sprintf("%s:%d:%d: %s", filepath.Base(path), e.Line, e.Column, e.Msg))
+		}
+		dialog.ShowError(errors.New(strings.Join(lines, "\n")), ed.win)
+		return
+	}
+	ed.SetDocument(doc)
+	ed.remember(path)
+	ed.win.SetMainMenu(ed.MainMenu())
+}
+
+func (ed *Editor) remember(path string) {
+	p := fyne.CurrentApp().Preferences()
+	list := []string{path}
+	for _, r := range p.StringList("recent") {
+		if r != path && len(list) < 8 {
+			list = append(list, r)
+		}
+	}
+	p.SetStringList("recent", list)
+}
+
+// Recent lists the recently opened files, newest first.
+func (ed *Editor) Recent() []string { return fyne.CurrentApp().Preferences().StringList("recent") }
+
+// Save writes the form canonically, asking for a name when it has none or
+// as is true.
+func (ed *Editor) Save(as bool) {
+	if ed.doc.Path != "" && !as {
+		ed.report(ed.doc.Save(""))
+		ed.status("已保存 Saved " + ed.doc.Path)
+		ed.title()
+		return
+	}
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		w.Close()
+		path := w.URI().Path()
+		if !strings.HasSuffix(path, ".form.json") {
+			path = strings.TrimSuffix(path, ".json") + ".form.json"
+		}
+		ed.report(ed.doc.Save(path))
+		ed.remember(path)
+		ed.title()
+	}, ed.win)
+	d.SetFileName(ed.doc.Form().ID + ".form.json")
+	d.Show()
+}
+
+// Check shows the problems pane's verdict in a dialog.
+func (ed *Editor) Check() {
+	probs := ed.doc.Problems()
+	if len(probs) == 0 {
+		dialog.ShowInformation("检查 Check", "✓ 没有问题 No problems", ed.win)
+		return
+	}
+	var lines []string
+	for _, p := range probs {
+		lines = append(lines, problemText(p))
+	}
+	dialog.ShowInformation("检查 Check", strings.Join(lines, "\n"), ed.win)
+}
+
+// Publish writes the form into the publish directory with a version bump
+// and shows the semantic diff.
+func (ed *Editor) Publish() {
+	do := func(dir string) {
+		res, err := ed.doc.Publish(dir)
+		if err != nil {
+			dialog.ShowError(err, ed.win)
+			return
+		}
+		msg := fmt.Sprintf("%s\n版本 version %s\n\n%s", res.File, res.Version, res.Diff.String())
+		dialog.ShowInformation("已发布 Published", msg, ed.win)
+	}
+	if ed.cfg.PublishDir != "" {
+		do(ed.cfg.PublishDir)
+		return
+	}
+	dialog.ShowFolderOpen(func(u fyne.ListableURI, err error) {
+		if err == nil && u != nil {
+			do(u.Path())
+		}
+	}, ed.win)
+}
+
+func isContainer(t string) bool { return designer.IsContainer(t) }
+
+func pathOf(f *dsl.Form, id string) []string { return designer.PathOf(f, id) }
+
+// MainMenu is the window's menu: file, edit and recent files.
+func (ed *Editor) MainMenu() *fyne.MainMenu {
+	recent := fyne.NewMenuItem("最近打开 Open recent", nil)
+	var items []*fyne.MenuItem
+	for _, p := range ed.Recent() {
+		items = append(items, fyne.NewMenuItem(p, func() { ed.confirmDiscard(func() { ed.OpenFile(p) }) }))
+	}
+	if len(items) == 0 {
+		items = append(items, fyne.NewMenuItem("(无 none)", nil))
+	}
+	recent.ChildMenu = fyne.NewMenu("", items...)
+	file := fyne.NewMenu("文件 File",
+		fyne.NewMenuItem("新建 New", ed.New),
+		fyne.NewMenuItem("打开 Open…", ed.Open),
+		recent,
+		fyne.NewMenuItem("保存 Save", func() { ed.Save(false) }),
+		fyne.NewMenuItem("另存为 Save as…", func() { ed.Save(true) }),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("检查 Check", ed.Check),
+		fyne.NewMenuItem("发布 Publish…", ed.Publish),
+	)
+	edit := fyne.NewMenu("编辑 Edit",
+		fyne.NewMenuItem("撤销 Undo  Ctrl+Z", func() { ed.doc.Undo() }),
+		fyne.NewMenuItem("重做 Redo  Ctrl+Shift+Z", func() { ed.doc.Redo() }),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("剪切 Cut", func() { ed.Copy(true) }),
+		fyne.NewMenuItem("复制 Copy", func() { ed.Copy(false) }),
+		fyne.NewMenuItem("粘贴 Paste", ed.Paste),
+		fyne.NewMenuItem("复制一份 Duplicate  Ctrl+D", func() { ed.report(ed.doc.Duplicate(fromKeys)) }),
+		fyne.NewMenuItem("打包为分组 Wrap in group  Ctrl+G", func() { ed.report(ed.doc.WrapInGroup(fromKeys)) }),
+		fyne.NewMenuItem("删除 Delete", func() { ed.report(ed.doc.Delete(fromKeys)) }),
+	)
+	view := fyne.NewMenu("视图 View",
+		fyne.NewMenuItem("设计 Design", func() { ed.ShowPreview(false) }),
+		fyne.NewMenuItem("预览 Preview", func() { ed.ShowPreview(true) }),
+		fyne.NewMenuItem("属性 Properties", func() { ed.ShowSource(false) }),
+		fyne.NewMenuItem("JSON 源码 Source", func() { ed.ShowSource(true) }),
+	)
+	return fyne.NewMainMenu(file, edit, view)
+}
+
+// docEntry is an entry of the inspector: Ctrl+Z and Ctrl+Shift+Z (or
+// Ctrl+Y) in it undo and redo the document, not only the entry's text, so
+// undo works the same in every pane.
+type docEntry struct {
+	widget.Entry
+	ed *Editor
+}
+
+func newDocEntry(ed *Editor, multiLine bool) *docEntry {
+	e := &docEntry{ed: ed}
+	e.MultiLine = multiLine
+	if multiLine {
+		e.Wrapping = fyne.TextWrapWord
+	}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedShortcut sends undo and redo to the document.
+func (e *docEntry) TypedShortcut(s fyne.Shortcut) {
+	switch s := s.(type) {
+	case *fyne.ShortcutUndo:
+		e.ed.doc.Undo()
+		return
+	case *fyne.ShortcutRedo:
+		e.ed.doc.Redo()
+		return
+	case *desktop.CustomShortcut:
+		if s.KeyName == fyne.KeyZ && s.Modifier == fyne.KeyModifierShortcutDefault|fyne.KeyModifierShift {
+			e.ed.doc.Redo()
+			return
+		}
+	}
+	e.Entry.TypedShortcut(s)
+}

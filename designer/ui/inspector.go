@@ -1,0 +1,515 @@
+package ui
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"guitai/designer"
+	"guitai/dsl"
+	"guitai/money"
+	"guitai/widgets"
+)
+
+// Inspector edits the selected node: one editor per property of its type's
+// spec (i18n as zh and en side by side, expressions checked live, enums as
+// selects, money as an amount entry, bools as checks, numbers as entries),
+// plus its binding, conditions and rules. With nothing selected it edits
+// the form's header.
+type Inspector struct {
+	ed    *Editor
+	box   *fyne.Container
+	obj   fyne.CanvasObject
+	shown string // id of the node shown, "" for the header
+	// entries by set key, to tell the tests where to type
+	entries map[string]*docEntry
+	checks  map[string]*widget.Check
+	selects map[string]*widget.Select
+	notes   map[string]*widget.Label
+	amounts map[string]*widgets.AmountEntry
+	visible func() bool // whether the pane is in front
+	stale   bool        // the document changed while it was not
+}
+
+func newInspector(ed *Editor) *Inspector {
+	in := &Inspector{ed: ed, box: container.NewVBox()}
+	in.obj = container.NewVScroll(container.NewPadded(in.box))
+	return in
+}
+
+// Entry returns the editor of a set key ("props.label.zh"), for tests.
+func (in *Inspector) Entry(key string) *widget.Entry {
+	if e := in.entries[key]; e != nil {
+		return &e.Entry
+	}
+	return nil
+}
+
+// Note returns the live check line under an editor, for tests.
+func (in *Inspector) Note(key string) string {
+	if l := in.notes[key]; l != nil {
+		return l.Text
+	}
+	return ""
+}
+
+// sync rebuilds the editors for the selection, or, while the pane is
+// behind the JSON pane, marks them stale for show.
+func (in *Inspector) sync() {
+	if in.visible != nil && !in.visible() {
+		in.stale = true
+		return
+	}
+	in.stale = false
+	in.entries = map[string]*docEntry{}
+	in.checks = map[string]*widget.Check{}
+	in.selects = map[string]*widget.Select{}
+	in.notes = map[string]*widget.Label{}
+	in.amounts = map[string]*widgets.AmountEntry{}
+	doc := in.ed.doc
+	id := doc.Selected()
+	in.shown = id
+	var rows []fyne.CanvasObject
+	n := doc.Form().Find(id)
+	if n == nil || n == doc.Form().Root {
+		rows = in.header()
+	} else {
+		rows = in.node(n)
+	}
+	in.box.Objects = rows
+	in.box.Refresh()
+}
+
+// show brings the editors up to date when the pane comes to the front.
+func (in *Inspector) show() {
+	if in.stale {
+		in.sync()
+	}
+}
+
+func heading(s string) fyne.CanvasObject {
+	l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	return l
+}
+
+func caption(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.SizeName = theme.SizeNameCaptionText
+	return l
+}
+
+// field lays out a property name above its editor, with a doc line.
+func field(name, doc string, editor fyne.CanvasObject) fyne.CanvasObject {
+	top := container.NewHBox(widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	if doc != "" {
+		d := caption(doc)
+		d.Truncation = fyne.TextTruncateEllipsis
+		return container.NewVBox(container.NewBorder(nil, nil, top, nil, d), editor)
+	}
+	return container.NewVBox(top, editor)
+}
+
+func (in *Inspector) entry(key, value string, set func(string)) *docEntry {
+	e := newDocEntry(in.ed, false)
+	e.SetText(value)
+	e.OnChanged = set
+	in.entries[key] = e
+	return e
+}
+
+func (in *Inspector) note(key string) *widget.Label {
+	l := caption("")
+	l.Wrapping = fyne.TextWrapWord
+	in.notes[key] = l
+	return l
+}
+
+func (in *Inspector) set(id, key string, v any) {
+	in.ed.report(in.ed.doc.Set(fromInspector, id, key, v))
+}
+
+func (in *Inspector) node(n *dsl.Node) []fyne.CanvasObject {
+	spec := dsl.Types[n.Type]
+	title := n.Type
+	if spec != nil {
+		title = spec.Title.Zh + " " + spec.Title.En
+	}
+	rows := []fyne.CanvasObject{heading(fmt.Sprintf("%s  ·  %s", n.ID, title))}
+	if spec != nil && spec.Doc != "" {
+		d := caption(spec.Doc)
+		d.Wrapping = fyne.TextWrapWord
+		rows = append(rows, d)
+	}
+	id := n.ID
+	idEntry := newDocEntry(in.ed, false)
+	idEntry.SetText(id)
+	idEntry.OnSubmitted = func(to string) {
+		in.ed.report(in.ed.doc.Rename(fromRename, id, strings.TrimSpace(to)))
+	}
+	in.entries["id"] = idEntry
+	rows = append(rows, field("id", "⏎ 改名 press Enter to rename", idEntry))
+	if spec != nil && spec.Value != dsl.ValueNone {
+		rows = append(rows, field("bind 绑定", "state key, "+spec.Value.String(),
+			in.entry("bind", n.Bind, func(s string) { in.set(id, "bind", s) })))
+	}
+	if spec != nil {
+		for i := range spec.Props {
+			rows = append(rows, in.prop(n, &spec.Props[i]))
+		}
+	}
+	rows = append(rows, widget.NewSeparator(), heading("条件 Conditions"))
+	exprKeys := []string{"visibleWhen", "enabledWhen"}
+	if n.Type == "label" {
+		exprKeys = append(exprKeys, "value")
+	}
+	for _, k := range exprKeys {
+		cur := map[string]string{"visibleWhen": n.VisibleWhen, "enabledWhen": n.EnabledWhen, "value": n.Value}[k]
+		rows = append(rows, in.exprEditor(id, k, k, cur, func(s string) { in.set(id, k, s) }))
+	}
+	rules, _ := json.Marshal(rulesValue(n.Rules))
+	if len(n.Rules) == 0 {
+		rules = []byte("[]")
+	}
+	re := newDocEntry(in.ed, true)
+	re.SetText(string(rules))
+	re.SetMinRowsVisible(3)
+	note := in.note("rules")
+	re.OnChanged = func(s string) {
+		v, err := parseJSON(s)
+		if err != nil {
+			note.SetText("✗ " + err.Error())
+			return
+		}
+		if a, ok := v.([]any); ok && len(a) == 0 {
+			v = nil
+		}
+		note.SetText("")
+		in.set(id, "rules", v)
+	}
+	in.entries["rules"] = re
+	rows = append(rows, widget.NewSeparator(), field("rules 规则", `[{"required": true}, {"max": "50000.00"}, {"expr": "amount > 0"}]`, container.NewVBox(re, note)))
+	return rows
+}
+
+func (in *Inspector) prop(n *dsl.Node, ps *dsl.PropSpec) fyne.CanvasObject {
+	id, key := n.ID, "props."+ps.Name
+	val, set := n.Props[ps.Name]
+	switch ps.Kind {
+	case dsl.PropI18n:
+		t := n.PropText(ps.Name)
+		if !set {
+			t = dsl.Text{}
+		}
+		zh := in.entry(key+".zh", t.Zh, func(s string) { in.set(id, key+".zh", emptyNil(s)) })
+		zh.SetPlaceHolder("中文")
+		en := in.entry(key+".en", t.En, func(s string) { in.set(id, key+".en", emptyNil(s)) })
+		en.SetPlaceHolder("English")
+		return field(ps.Name, ps.Doc, container.NewGridWithColumns(2, zh, en))
+	case dsl.PropBool:
+		c := widget.NewCheck(ps.Doc, nil)
+		c.SetChecked(n.PropBool(ps.Name))
+		c.OnChanged = func(b bool) { in.set(id, key, b) }
+		in.checks[key] = c
+		return field(ps.Name, "", c)
+	case dsl.PropEnum:
+		s := widget.NewSelect(ps.Enum, nil)
+		s.SetSelected(n.PropString(ps.Name))
+		s.OnChanged = func(v string) { in.set(id, key, v) }
+		in.selects[key] = s
+		return field(ps.Name, ps.Doc, s)
+	case dsl.PropNumber:
+		cur := ""
+		if set {
+			cur = fmt.Sprint(val)
+		}
+		note := in.note(key)
+		e := in.entry(key, cur, func(s string) {
+			s = strings.TrimSpace(s)
+			if s == "" {
+				note.SetText("")
+				in.set(id, key, nil)
+				return
+			}
+			if _, err := strconv.ParseFloat(s, 64); err != nil {
+				note.SetText("✗ 不是数字 not a number")
+				return
+			}
+			note.SetText("")
+			in.set(id, key, json.Number(s))
+		})
+		if ps.Default != nil {
+			e.SetPlaceHolder(fmt.Sprint(ps.Default))
+		}
+		return field(ps.Name, ps.Doc, container.NewVBox(e, note))
+	case dsl.PropMoney:
+		a := widgets.NewAmountEntry()
+		if cur, ok := val.(string); ok {
+			if f, err := money.Parse(cur); err == nil {
+				a.SetValue(f)
+			}
+		}
+		a.OnChanged = func(v money.Fen, empty bool) {
+			if empty {
+				in.set(id, key, nil)
+				return
+			}
+			in.set(id, key, v.String())
+		}
+		in.amounts[key] = a
+		return field(ps.Name+" ¥", ps.Doc, a)
+	case dsl.PropExpr:
+		cur, _ := val.(string)
+		return in.exprEditor(id, key, ps.Name, cur, func(s string) { in.set(id, key, emptyNil(s)) })
+	case dsl.PropOptions, dsl.PropColumns:
+		raw, _ := json.Marshal(val)
+		if !set {
+			raw = []byte("[]")
+		}
+		e := newDocEntry(in.ed, true)
+		e.SetText(string(raw))
+		e.SetMinRowsVisible(3)
+		note := in.note(key)
+		e.OnChanged = func(s string) {
+			v, err := parseJSON(s)
+			if _, ok := v.([]any); err == nil && !ok {
+				err = fmt.Errorf("want an array")
+			}
+			if err != nil {
+				note.SetText("✗ " + err.Error())
+				return
+			}
+			note.SetText("")
+			in.set(id, key, v)
+		}
+		in.entries[key] = e
+		hint := `[{"value": "a", "label": {"zh": "甲", "en": "A"}}]`
+		if ps.Kind == dsl.PropColumns {
+			hint = `[{"key": "amount", "title": {"zh": "金额"}, "kind": "money"}]`
+		}
+		return field(ps.Name, hint, container.NewVBox(e, note))
+	default: // PropText
+		cur, _ := val.(string)
+		e := in.entry(key, cur, func(s string) { in.set(id, key, emptyNil(s)) })
+		if ps.Default != nil {
+			e.SetPlaceHolder(fmt.Sprint(ps.Default))
+		}
+		return field(ps.Name, ps.Doc, e)
+	}
+}
+
+// exprEditor is an entry whose expression is compiled against the form's
+// fields on every keystroke; the verdict shows under it.
+func (in *Inspector) exprEditor(id, key, name, cur string, set func(string)) fyne.CanvasObject {
+	note := in.note(key)
+	check := func(s string) {
+		k := strings.TrimPrefix(key, "props.")
+		if msg := designer.ExprProblem(in.ed.doc.Form(), id, k, s); msg != "" {
+			note.SetText("✗ " + msg)
+			note.Importance = widget.DangerImportance
+		} else if strings.TrimSpace(s) != "" {
+			note.SetText("✓ 表达式有效 expression OK")
+			note.Importance = widget.SuccessImportance
+		} else {
+			note.SetText("")
+		}
+		note.Refresh()
+	}
+	e := in.entry(key, cur, func(s string) {
+		check(s)
+		set(s)
+	})
+	e.SetPlaceHolder("amount > 50000")
+	check(cur)
+	return field(name, "", container.NewVBox(e, note))
+}
+
+func (in *Inspector) header() []fyne.CanvasObject {
+	doc := in.ed.doc
+	f := doc.Form()
+	hset := func(field string, edit func(h *designer.Header, s string)) func(string) {
+		return func(s string) {
+			in.ed.report(doc.SetHeader(fromInspector, field, func(h *designer.Header) { edit(h, s) }))
+		}
+	}
+	zh := in.entry("title.zh", f.Title.Zh, hset("title.zh", func(h *designer.Header, s string) { h.Title.Zh = s }))
+	en := in.entry("title.en", f.Title.En, hset("title.en", func(h *designer.Header, s string) { h.Title.En = s }))
+	rows := []fyne.CanvasObject{
+		heading("表单 Form  ·  " + f.ID),
+		field("id", "stable identifier of the form", in.entry("id", f.ID, hset("id", func(h *designer.Header, s string) { h.ID = s }))),
+		field("version", "MAJOR.MINOR.PATCH; publish raises it", in.entry("version", f.Version, hset("version", func(h *designer.Header, s string) { h.Version = s }))),
+		field("code 快捷码", "3 to 6 digits typed by the teller", in.entry("code", f.Code, hset("code", func(h *designer.Header, s string) { h.Code = s }))),
+		field("title 标题", "", container.NewGridWithColumns(2, zh, en)),
+		in.txnEditor(hset),
+	}
+	rows = append(rows, in.bindings()...)
+	if f.Root != nil {
+		if ps := dsl.Types["form"].Prop("labelWidth"); ps != nil {
+			rows = append(rows, in.prop(f.Root, ps))
+		}
+	}
+	rows = append(rows, layout.NewSpacer())
+	return rows
+}
+
+func emptyNil(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func parseJSON(s string) (any, error) {
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// rulesValue is the JSON of rules as the source shows them.
+func rulesValue(rules []dsl.Rule) []any {
+	out := make([]any, len(rules))
+	for i, r := range rules {
+		m := map[string]any{r.Kind: r.Arg}
+		if !r.Message.IsZero() {
+			t := map[string]any{}
+			if r.Message.Zh != "" {
+				t["zh"] = r.Message.Zh
+			}
+			if r.Message.En != "" {
+				t["en"] = r.Message.En
+			}
+			m["message"] = t
+		}
+		out[i] = m
+	}
+	return out
+}
+
+// txnEditor chooses the catalog transaction the form posts: a select over
+// the catalog when there is one, else an entry.
+func (in *Inspector) txnEditor(hset func(string, func(*designer.Header, string)) func(string)) fyne.CanvasObject {
+	f := in.ed.doc.Form()
+	cur := ""
+	if f.Submit != nil {
+		cur = f.Submit.Txn
+	}
+	setTxn := func(h *designer.Header, s string) {
+		if s == "" {
+			h.Submit = nil
+			return
+		}
+		if h.Submit == nil {
+			h.Submit = &dsl.Submit{}
+		}
+		h.Submit.Txn = s
+	}
+	cat := in.ed.doc.Catalog
+	if len(cat) == 0 {
+		return field("submit.txn 交易", "catalog transaction posted on submit", in.entry("submit.txn", cur, hset("submit.txn", setTxn)))
+	}
+	var opts []string
+	byOpt := map[string]string{}
+	sel := ""
+	for _, id := range cat.IDs() {
+		t := cat[id]
+		o := fmt.Sprintf("%s %s %s", t.Code, id, t.Title["zh"])
+		opts = append(opts, o)
+		byOpt[o] = id
+		if id == cur {
+			sel = o
+		}
+	}
+	s := widget.NewSelect(opts, nil)
+	if sel != "" {
+		s.SetSelected(sel)
+	} else if cur != "" {
+		s.PlaceHolder = cur + " ✗ 不在交易目录 not in the catalog"
+	}
+	s.OnChanged = func(o string) {
+		in.ed.report(in.ed.doc.SetHeader(fromBinding, "submit.txn", func(h *designer.Header) { setTxn(h, byOpt[o]) }))
+	}
+	in.selects["submit.txn"] = s
+	return field("submit.txn 交易", "catalog transaction posted on submit", s)
+}
+
+// bindings is the binding editor: each param of the form's transaction
+// with the field feeding it (chosen among the inputs of a fitting type, or
+// added), and what is unmapped or of the wrong type.
+func (in *Inspector) bindings() []fyne.CanvasObject {
+	doc := in.ed.doc
+	f := doc.Form()
+	t, rows, extra := doc.Catalog.Bindings(f)
+	if t == nil {
+		return nil
+	}
+	out := []fyne.CanvasObject{widget.NewSeparator(), heading("参数绑定 Param bindings · " + t.ID)}
+	for _, b := range rows {
+		b := b
+		req := ""
+		if b.Param.Required {
+			req = " *"
+		}
+		name := widget.NewLabelWithStyle(b.Param.Name+req, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		status := caption("")
+		status.Wrapping = fyne.TextWrapWord
+		switch {
+		case b.Problem != "":
+			status.SetText("✗ " + b.Problem)
+			status.Importance = widget.DangerImportance
+		case b.Node == "":
+			status.SetText("— 未绑定（可选）unmapped, optional")
+		default:
+			status.SetText("✓ " + b.Node + " (" + b.Type.String() + ")")
+			status.Importance = widget.SuccessImportance
+		}
+		// Candidates: inputs whose value type fits the param.
+		want := designer.ParamTypes[b.Param.Type]
+		var opts []string
+		f.Walk(func(_ []string, n *dsl.Node) bool {
+			if s, ok := dsl.Types[n.Type]; ok && s.Value == want && n.Type != "label" && !n.PropBool("readOnly") {
+				opts = append(opts, n.ID)
+			}
+			return true
+		})
+		pick := widget.NewSelect(opts, nil)
+		pick.PlaceHolder = "选择字段 map to field"
+		if b.Node != "" {
+			pick.SetSelected(b.Node)
+		}
+		pick.OnChanged = func(id string) {
+			in.ed.report(doc.Set(fromBinding, id, "bind", b.Param.Name))
+		}
+		in.selects["param."+b.Param.Name] = pick
+		line := container.NewBorder(nil, nil, container.NewHBox(name, caption(b.Param.Type)), nil, pick)
+		if b.Node == "" {
+			add := widget.NewButton("＋ 添加字段 add field", func() {
+				n, err := designer.NewNode(f, designer.WidgetFor[b.Param.Type])
+				if err != nil {
+					in.ed.report(err)
+					return
+				}
+				n.Bind = b.Param.Name
+				in.ed.report(doc.InsertNode(fromBinding, "添加参数字段 Add field "+b.Param.Name, n, []string{f.Root.ID}, len(f.Root.Children)))
+			})
+			line = container.NewBorder(nil, nil, container.NewHBox(name, caption(b.Param.Type)), add, pick)
+		}
+		out = append(out, line, status)
+	}
+	for _, b := range extra {
+		l := caption("✗ " + b.Problem)
+		l.Importance = widget.DangerImportance
+		l.Wrapping = fyne.TextWrapWord
+		out = append(out, l)
+	}
+	return out
+}

@@ -1,0 +1,183 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"guitai/designer"
+	"guitai/state"
+	"guitai/widgets"
+)
+
+// Problems lists every validation problem of the form; choosing one
+// selects its node.
+type Problems struct {
+	ed    *Editor
+	list  *widget.List
+	items []designer.Problem
+	title *widget.Label
+	obj   fyne.CanvasObject
+}
+
+func newProblems(ed *Editor) *Problems {
+	p := &Problems{ed: ed}
+	p.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	p.list = widget.NewList(
+		func() int { return len(p.items) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i < len(p.items) {
+				o.(*widget.Label).SetText(problemText(p.items[i]))
+			}
+		})
+	p.list.OnSelected = func(i widget.ListItemID) {
+		if i < len(p.items) {
+			pr := p.items[i]
+			id := pr.Node
+			if id == "" {
+				id = ed.doc.Form().Root.ID
+			}
+			ed.doc.Select(fromProblems, id)
+		}
+		p.list.UnselectAll()
+	}
+	p.obj = container.NewBorder(p.title, nil, nil, nil, p.list)
+	return p
+}
+
+func problemText(p designer.Problem) string {
+	where := p.Node
+	if where == "" {
+		where = "表单 form"
+	}
+	return fmt.Sprintf("✗ %s  %s: %s", where, p.Pointer, p.Msg)
+}
+
+// Items returns the problems shown, for tests.
+func (p *Problems) Items() []designer.Problem { return p.items }
+
+// Select acts as a click on problem i.
+func (p *Problems) Select(i int) { p.list.Select(i) }
+
+func (p *Problems) sync() {
+	p.items = p.ed.doc.Problems()
+	if len(p.items) == 0 {
+		p.title.SetText("✓ 没有问题 No problems")
+		p.title.Importance = widget.SuccessImportance
+	} else {
+		p.title.SetText(fmt.Sprintf("问题 Problems (%d)", len(p.items)))
+		p.title.Importance = widget.DangerImportance
+	}
+	p.title.Refresh()
+	p.list.Refresh()
+}
+
+// Preview runs the form in the runtime renderer: rules, visibility and
+// computed fields work live; submit validates and shows what would be
+// posted, posting nothing.
+type Preview struct {
+	ed   *Editor
+	host *fyne.Container
+	form *widgets.Form
+	bus  *state.Bus
+	obj  fyne.CanvasObject
+	// LastSubmit is the text of the last dry run, for tests.
+	LastSubmit string
+}
+
+func newPreview(ed *Editor) *Preview {
+	p := &Preview{ed: ed, bus: state.NewBus()}
+	p.host = container.NewStack()
+	p.obj = container.NewVScroll(container.NewPadded(p.host))
+	return p
+}
+
+// Form is the live preview form, or nil.
+func (p *Preview) Form() *widgets.Form { return p.form }
+
+// run renders the current form afresh.
+func (p *Preview) run() {
+	if p.form != nil {
+		p.form.Close()
+		p.form = nil
+	}
+	p.bus.Drop("preview")
+	def := p.ed.doc.Form().Clone()
+	f, err := widgets.Render(def, p.bus.Scope("preview"), widgets.Options{
+		Lang:     p.ed.lang,
+		OnAction: p.action,
+		Image:    func(string) fyne.Resource { return nil },
+	})
+	if err != nil {
+		l := widget.NewLabel("预览需要先修正问题 Fix the problems to preview:\n" + err.Error())
+		l.Wrapping = fyne.TextWrapWord
+		p.host.Objects = []fyne.CanvasObject{l}
+		p.host.Refresh()
+		return
+	}
+	p.form = f
+	bar := container.NewHBox(
+		widget.NewButton("示例值 Sample values", p.Sample),
+		widget.NewButton("试提交 Dry-run submit", func() { p.action("submit") }),
+		widget.NewButton("清空 Clear", func() { p.action("clear") }),
+	)
+	p.host.Objects = []fyne.CanvasObject{container.NewBorder(nil, bar, nil, nil, f.Object())}
+	p.host.Refresh()
+}
+
+// Sample fills the preview with sample values (see designer.SampleValues);
+// rules and computed fields follow them at once.
+func (p *Preview) Sample() {
+	if p.form == nil {
+		return
+	}
+	for k, v := range designer.SampleValues(p.form.Def) {
+		_ = p.form.Scope.Set(k, v)
+	}
+}
+
+func (p *Preview) action(a string) {
+	if p.form == nil {
+		return
+	}
+	switch a {
+	case "submit":
+		if v := p.form.Validate(); len(v) > 0 {
+			msgs := make([]string, len(v))
+			for i, x := range v {
+				msgs[i] = x.Error()
+			}
+			p.LastSubmit = "✗ " + strings.Join(msgs, "\n")
+		} else {
+			vals := p.form.Values()
+			keys := make([]string, 0, len(vals))
+			for k := range vals {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			var b strings.Builder
+			txn := "(none)"
+			if s := p.ed.doc.Form().Submit; s != nil {
+				txn = s.Txn
+			}
+			fmt.Fprintf(&b, "试运行，未过账 Dry run, nothing posted\ntxn: %s\n", txn)
+			for _, k := range keys {
+				fmt.Fprintf(&b, "%s = %v\n", k, vals[k])
+			}
+			p.LastSubmit = b.String()
+		}
+		dialog.ShowInformation("试提交 Dry run", p.LastSubmit, p.ed.win)
+	case "clear":
+		p.form.Clear()
+	}
+}
