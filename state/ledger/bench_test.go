@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"guitai/internal/pgtest"
 	"guitai/state/ledger"
-	"guitai/state/ledger/pgtest"
 )
 
 // BenchmarkDepositVsFsync measures, in one run and on the same disk, a cash

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"guitai/assets"
+	"guitai/internal/pgtest"
 	"guitai/state/ledger"
-	"guitai/state/ledger/pgtest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")

@@ -1,0 +1,202 @@
+// Command auditctl verifies, inspects and exports Guitai's audit log.
+//
+// Usage:
+//
+//	auditctl keygen --out KEY.pem --pub PUB.pem
+//	auditctl checkpoint --db DB --origin O --key KEY.pem [--reason R]
+//	auditctl verify --db DB --pubkey ANCHOR.pem [--origin O] [--witness NOTE]... [--segment SEG.tar]... [--json]
+//	auditctl show --db DB [--from N] [--to N] [--since T] [--until T] [--teller T] [--action A] [--limit N] [--json]
+//	auditctl tail --db DB [-n 20] [--teller T] [--action A] [--json]
+//	auditctl export --db DB --pubkey ANCHOR.pem --key KEY.pem [--from N] [--to N] --out FILE.tar
+//	auditctl verify-bundle FILE.tar [--pubkey ANCHOR.pem] [--json]
+//	auditctl archive --db DB --pubkey ANCHOR.pem --key KEY.pem --through N --out SEG.tar [--retention 4320h]
+//
+// DB is a SQLite file path or a postgres:// URL. The key password is read
+// from --password-file or the GUITAI_AUDIT_PASSWORD environment variable.
+// Times for --since/--until are RFC 3339 or YYYY-MM-DD (UTC).
+//
+// Exit codes:
+//
+//	0    success; the log or bundle is intact
+//	1    verification failed: the first bad seq (or file) and the kind are printed
+//	2    usage error
+//	3    could not run: database, file, key or password problem
+//	130  interrupted by Ctrl-C; no partial output file is left
+//
+// A progress bar is shown on stderr for more than 10,000 records.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"guitai/audit/auditcli"
+)
+
+type multi []string
+
+func (m *multi) String() string     { return strings.Join(*m, ",") }
+func (m *multi) Set(s string) error { *m = append(*m, s); return nil }
+
+type timeFlag struct{ t *time.Time }
+
+func (f timeFlag) String() string { return "" }
+func (f timeFlag) Set(s string) error {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			*f.t = t
+			return nil
+		}
+	}
+	return errors.New("want RFC 3339 or YYYY-MM-DD")
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string) int {
+	if len(args) == 0 {
+		fmt.Fprintln(os.Stderr, "usage: auditctl keygen|checkpoint|verify|show|tail|export|verify-bundle|archive [flags] (see go doc guitai/cmd/auditctl)")
+		return auditcli.ExitUsage
+	}
+	cmd, args := args[0], args[1:]
+	fs := flag.NewFlagSet("auditctl "+cmd, flag.ContinueOnError)
+	pwFile := fs.String("password-file", "", "file holding the key password (default $GUITAI_AUDIT_PASSWORD)")
+	env := &auditcli.Env{Stdout: os.Stdout, Stderr: os.Stderr, Password: func() ([]byte, error) {
+		if *pwFile != "" {
+			b, err := os.ReadFile(*pwFile)
+			return []byte(strings.TrimRight(string(b), "\r\n")), err
+		}
+		if p := os.Getenv("GUITAI_AUDIT_PASSWORD"); p != "" {
+			return []byte(p), nil
+		}
+		return nil, errors.New("no key password: use --password-file or GUITAI_AUDIT_PASSWORD")
+	}}
+	var dbo auditcli.DBOptions
+	dbFlags := func() {
+		fs.StringVar(&dbo.DB, "db", "", "SQLite path or postgres:// URL")
+		fs.StringVar(&dbo.Origin, "origin", "", "log origin (default: from the newest checkpoint)")
+	}
+	jsonOut := func() *bool { return fs.Bool("json", false, "JSON output") }
+	parse := func() bool {
+		// Allow one positional argument before the flags (verify-bundle FILE --pubkey K).
+		if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+			if err := fs.Parse(args[1:]); err != nil {
+				return false
+			}
+			if fs.NArg() > 0 {
+				fmt.Fprintln(os.Stderr, "auditctl: unexpected arguments", fs.Args())
+				return false
+			}
+			args = []string{args[0]}
+			return true
+		}
+		if err := fs.Parse(args); err != nil {
+			return false
+		}
+		args = fs.Args()
+		return true
+	}
+	switch cmd {
+	case "keygen":
+		var o auditcli.KeygenOptions
+		fs.StringVar(&o.Out, "out", "audit-key.pem", "encrypted private key output")
+		fs.StringVar(&o.PubOut, "pub", "audit-pub.pem", "public key output")
+		if !parse() {
+			return auditcli.ExitUsage
+		}
+		return auditcli.Keygen(ctx, env, o)
+	case "checkpoint":
+		var o auditcli.CheckpointOptions
+		dbFlags()
+		fs.StringVar(&o.Key, "key", "", "encrypted SM2 key file")
+		fs.StringVar(&o.Reason, "reason", "manual", "reason stored with the checkpoint")
+		if !parse() {
+			return auditcli.ExitUsage
+		}
+		o.DBOptions = dbo
+		return auditcli.Checkpoint(ctx, env, o)
+	case "verify":
+		var o auditcli.VerifyOptions
+		dbFlags()
+		fs.StringVar(&o.PubKey, "pubkey", "", "the log's first (anchor) public key")
+		fs.Var((*multi)(&o.Witness), "witness", "file with a checkpoint note kept outside the database (repeatable)")
+		fs.Var((*multi)(&o.Segments), "segment", "archived segment file to check against the database (repeatable)")
+		j := jsonOut()
+		if !parse() {
+			return auditcli.ExitUsage
+		}
+		o.DBOptions, o.JSON = dbo, *j
+		return auditcli.Verify(ctx, env, o)
+	case "show", "tail":
+		var o auditcli.ShowOptions
+		dbFlags()
+		fs.Uint64Var(&o.FromSeq, "from", 0, "first seq")
+		fs.Uint64Var(&o.ToSeq, "to", 0, "last seq")
+		fs.Var(timeFlag{&o.Since}, "since", "from this time (inclusive)")
+		fs.Var(timeFlag{&o.Until}, "until", "before this time")
+		fs.StringVar(&o.Teller, "teller", "", "only this teller")
+		fs.StringVar(&o.Action, "action", "", "only this action")
+		limit := fs.Int("limit", 0, "at most this many records")
+		n := fs.Int("n", 20, "tail: number of newest records")
+		j := jsonOut()
+		if !parse() {
+			return auditcli.ExitUsage
+		}
+		o.DBOptions, o.JSON, o.Limit = dbo, *j, *limit
+		if cmd == "tail" {
+			o.Limit, o.Desc = *n, true
+		}
+		return auditcli.Show(ctx, env, o)
+	case "export":
+		var o auditcli.ExportOptions
+		dbFlags()
+		fs.StringVar(&o.PubKey, "pubkey", "", "the log's first (anchor) public key")
+		fs.StringVar(&o.Key, "key", "", "the current encrypted SM2 key (signs the manifest)")
+		fs.Uint64Var(&o.From, "from", 1, "first seq")
+		fs.Uint64Var(&o.To, "to", 0, "last seq (default: last record)")
+		fs.StringVar(&o.Out, "out", "", "bundle file to write (tar)")
+		if !parse() {
+			return auditcli.ExitUsage
+		}
+		o.DBOptions = dbo
+		return auditcli.Export(ctx, env, o)
+	case "archive":
+		var o auditcli.ArchiveOptions
+		dbFlags()
+		fs.StringVar(&o.PubKey, "pubkey", "", "the log's first (anchor) public key")
+		fs.StringVar(&o.Key, "key", "", "the current encrypted SM2 key (signs the segment)")
+		fs.Uint64Var(&o.Through, "through", 0, "archive records up to this seq")
+		fs.StringVar(&o.Out, "out", "", "segment file to write (tar)")
+		fs.DurationVar(&o.Retention, "retention", 0, "minimum age of archived records (default 180 days)")
+		if !parse() {
+			return auditcli.ExitUsage
+		}
+		o.DBOptions = dbo
+		return auditcli.Archive(ctx, env, o)
+	case "verify-bundle":
+		var o auditcli.VerifyBundleOptions
+		fs.StringVar(&o.PubKey, "pubkey", "", "trusted anchor public key (recommended)")
+		j := jsonOut()
+		if !parse() || len(args) != 1 {
+			fmt.Fprintln(os.Stderr, "usage: auditctl verify-bundle FILE [--pubkey K] [--json]")
+			return auditcli.ExitUsage
+		}
+		o.File, o.JSON = args[0], *j
+		return auditcli.VerifyBundle(ctx, env, o)
+	default:
+		fmt.Fprintf(os.Stderr, "auditctl: unknown command %q\n", cmd)
+		return auditcli.ExitUsage
+	}
+}
