@@ -2,6 +2,8 @@ package teller
 
 import (
 	"context"
+	"crypto"
+	"crypto/ecdsa"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,11 +14,15 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"guitai/assets"
+	"guitai/audit"
 	"guitai/dsl"
 	"guitai/money"
 	"guitai/state"
 	"guitai/state/ledger"
 )
+
+// lastKey is the terminal key of the last shellOnLedger.
+var lastKey crypto.Signer
 
 // shellOnLedger opens the window on a fresh demo ledger, signed on as the
 // demo teller, as cmd/teller does.
@@ -28,7 +34,19 @@ func shellOnLedger(t *testing.T) (*Shell, fyne.Window, *ledger.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, err := ledger.OpenDemo(ctx, filepath.Join(t.TempDir(), "l.db"), ledger.Options{PasswordIterations: 1000}, time.Now().Format("2006-01-02"))
+	dir := t.TempDir()
+	key, err := TerminalKey(filepath.Join(dir, "terminal.key"), []byte("test"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lastKey = key
+	alog, err := audit.New(audit.Config{Origin: "guitai/test", Dialect: audit.SQLite, Signer: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := ledger.OpenDemo(ctx, filepath.Join(dir, "l.db"),
+		ledger.Options{PasswordIterations: 1000, Auditor: Auditor{Log: alog}, Migrate: MigrateAudit},
+		time.Now().Format("2006-01-02"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,5 +201,36 @@ func TestLargeDepositNeedsASupervisor(t *testing.T) {
 	store.DB().Get(&auth, store.DB().Rebind(`SELECT COALESCE(authorizer, '') FROM journal WHERE account = ? AND amount = 6000000`), acct)
 	if auth != "010199" {
 		t.Errorf("journal authorizer %q", auth)
+	}
+}
+
+func TestPostingsAreAuditedAndVerify(t *testing.T) {
+	s, w, store := shellOnLedger(t)
+	var acct string
+	store.DB().Get(&acct, `SELECT number FROM accounts WHERE status = 'active' ORDER BY number LIMIT 1`)
+	s.Open("cash_deposit")
+	f := s.Current()
+	f.Scope.Set("account", acct)
+	f.Scope.Set("amount", money.MustParse("88.00"))
+	s.submit()
+	tap(t, w, "Yes")
+	wait(t, s)
+	var serial string
+	store.DB().Get(&serial, store.DB().Rebind(`SELECT serial FROM journal WHERE account = ? AND amount = 8800`), acct)
+	if serial == "" {
+		t.Fatal("not posted")
+	}
+	var n int
+	store.DB().Get(&n, store.DB().Rebind(`SELECT COUNT(*) FROM audit_log WHERE object = ?`), serial)
+	if n == 0 {
+		t.Fatalf("no audit record of posting %s", serial)
+	}
+	log, err := audit.New(audit.Config{Origin: "guitai/test", Dialect: audit.SQLite})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := log.Verify(context.Background(), store.DB().DB, audit.VerifyOptions{Anchor: lastKey.Public().(*ecdsa.PublicKey)})
+	if err != nil || !rep.OK() {
+		t.Fatalf("audit log does not verify: %v %+v", err, rep)
 	}
 }

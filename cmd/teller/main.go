@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
 	"guitai/assets"
+	"guitai/audit"
 	"guitai/dsl"
 	"guitai/state"
 	"guitai/state/ledger"
@@ -59,7 +61,31 @@ func run(lang, open, shots, dsn, user, terminal string) error {
 			return err
 		}
 	}
-	store, err := ledger.OpenDemo(ctx, dsn, ledger.Options{}, time.Now().Format("2006-01-02"))
+	// The audit log lives in the ledger's database and is appended in the
+	// same transaction as each posting; checkpoints are signed with the
+	// terminal's SM2 key.
+	keyPath := filepath.Join(filepath.Dir(defaultDB()), "terminal.key")
+	if filepath.IsAbs(dsn) {
+		keyPath = filepath.Join(filepath.Dir(dsn), "terminal.key")
+	}
+	passphrase := os.Getenv("GUITAI_KEY_PASSPHRASE")
+	if passphrase == "" {
+		passphrase = ledger.DemoPassword // demo only: say so in the README
+	}
+	key, err := teller.TerminalKey(keyPath, []byte(passphrase))
+	if err != nil {
+		return err
+	}
+	dialect := audit.SQLite
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		dialect = audit.Postgres
+	}
+	alog, err := audit.New(audit.Config{Origin: "guitai/" + terminal, Dialect: dialect, Signer: key, CheckpointEvery: 1000})
+	if err != nil {
+		return err
+	}
+	store, err := ledger.OpenDemo(ctx, dsn, ledger.Options{Auditor: teller.Auditor{Log: alog}, Migrate: teller.MigrateAudit},
+		time.Now().Format("2006-01-02"))
 	if err != nil {
 		return fmt.Errorf("ledger %s: %w", dsn, err)
 	}

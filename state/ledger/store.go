@@ -62,6 +62,10 @@ type Options struct {
 	// HMAC-SM3 key of their blind index; nil means the demo key.
 	MasterKey []byte
 	Auditor   Auditor
+	// Migrate, if set, runs after the ledger's own migrations and before
+	// anything is posted or seeded: the auditor's tables are created here.
+	// driver is "sqlite3" or "pgx".
+	Migrate func(ctx context.Context, db *sql.DB, driver string) error
 	// Now is the clock (tests pin it); nil means time.Now.
 	Now func() time.Time
 	// PasswordIterations for new password hashes; 0 means DefaultIterations.
@@ -126,6 +130,12 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
+	}
+	if opt.Migrate != nil {
+		if err := opt.Migrate(ctx, db.DB, driver); err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	return s, nil
 }
