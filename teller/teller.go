@@ -282,7 +282,7 @@ func (s *Shell) submit() {
 		s.posting.Store(true)
 		s.authorizer = auth
 		s.status.SetText(s.t("正在记账…", "Posting…"))
-		go func() {
+		background(func() {
 			msg, err := s.cfg.Submit(f.Def, values)
 			fyne.Do(func() {
 				defer s.posting.Store(false) // last: what follows is done when it reads false
@@ -300,7 +300,7 @@ func (s *Shell) submit() {
 					f.FocusFirst()
 				}
 			})
-		}()
+		})
 	}
 	summary := Summary(f.Def, values, s.lang)
 	confirm := func(then func()) {

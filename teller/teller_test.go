@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto"
 	"crypto/ecdsa"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,6 +21,11 @@ import (
 	"guitai/state"
 	"guitai/state/ledger"
 )
+
+func TestMain(m *testing.M) {
+	background = func(f func()) { f() }
+	os.Exit(m.Run())
+}
 
 // lastKey is the terminal key of the last shellOnLedger.
 var lastKey crypto.Signer

@@ -27,7 +27,7 @@ func main() {
 	open := flag.String("open", "", "form id to open at start")
 	shots := flag.String("screenshots", "", "write a PNG of every form in zh and en to this directory, then quit")
 	db := flag.String("db", defaultDB(), "ledger: a SQLite file (created and seeded with demo data on first run) or a postgres:// URL")
-	user := flag.String("teller", "010101", "demo teller signed on at start (until the sign-on screen lands)")
+	user := flag.String("teller", "", "sign this demo teller on at start (password guitai-demo) instead of showing the sign-on screen; -screenshots signs on 010101")
 	terminal := flag.String("terminal", "T01", "terminal id")
 	flag.Parse()
 
@@ -95,11 +95,9 @@ func run(lang, open, shots, dsn, user, terminal string) error {
 		return err
 	}
 	exec := ledger.NewExecutor(store, cat, forms)
-	teller1, err := store.SignOn(ctx, user, ledger.DemoPassword, terminal)
-	if err != nil {
-		return fmt.Errorf("sign on %s: %w", user, err)
+	if shots != "" && user == "" {
+		user = "010101"
 	}
-
 	a := app.NewWithID("cn.guitai.teller")
 	a.Settings().SetTheme(widgets.Theme{})
 	bus := state.NewBus()
@@ -107,8 +105,9 @@ func run(lang, open, shots, dsn, user, terminal string) error {
 	w := a.NewWindow("柜台 Guitai")
 	w.Resize(fyne.NewSize(1280, 800))
 	var shell *teller.Shell
+	var signedOn ledger.User
 	submit := exec.SubmitHook(
-		func() ledger.Session { return ledger.Session{Teller: teller1.ID, Terminal: terminal} },
+		func() ledger.Session { return ledger.Session{Teller: signedOn.ID, Terminal: terminal} },
 		func(*dsl.Form, map[string]any) (*ledger.Credentials, error) {
 			c := shell.Authorizer()
 			if c == nil {
@@ -116,27 +115,46 @@ func run(lang, open, shots, dsn, user, terminal string) error {
 			}
 			return &ledger.Credentials{ID: c.ID, Password: c.Password}, nil
 		}, lang)
-	shell = teller.New(w, teller.Config{
-		Forms:  forms,
-		Bus:    bus,
-		Lang:   lang,
-		Seal:   teller.DemoSeal,
-		Submit: submit,
-		Status: fmt.Sprintf("%s %s · %s · %s", teller1.ID, teller1.Name, terminal, dsn),
-	})
-	if open != "" {
-		if err := shell.Open(open); err != nil {
-			return err
+	openShell := func() {
+		shell = teller.New(w, teller.Config{
+			Forms:  forms,
+			Bus:    bus,
+			Lang:   lang,
+			Seal:   teller.DemoSeal,
+			Submit: submit,
+			Status: fmt.Sprintf("%s %s · %s %s · %s", signedOn.ID, signedOn.Name, signedOn.Branch, terminal, dsn),
+		})
+		if open != "" {
+			if err := shell.Open(open); err != nil {
+				fmt.Fprintln(os.Stderr, "teller:", err)
+			}
+		}
+		if shots != "" {
+			shell.Screenshots(shots, []string{"zh", "en"}, func(err error) {
+				if err != nil {
+					fmt.Fprintln(os.Stderr, "teller: screenshots:", err)
+					os.Exit(1)
+				}
+				fyne.Do(a.Quit)
+			})
 		}
 	}
-	if shots != "" {
-		shell.Screenshots(shots, []string{"zh", "en"}, func(err error) {
-			if err != nil {
-				fmt.Fprintln(os.Stderr, "teller: screenshots:", err)
-				os.Exit(1)
-			}
-			fyne.Do(a.Quit)
-		})
+	signOn := func(id, password string) error {
+		u, err := store.SignOn(ctx, id, password, terminal)
+		if err != nil {
+			return fmt.Errorf("%s", ledger.MessageOf(err, lang))
+		}
+		signedOn = u
+		return nil
+	}
+	if user != "" {
+		if err := signOn(user, ledger.DemoPassword); err != nil {
+			return fmt.Errorf("sign on %s: %w", user, err)
+		}
+		openShell()
+	} else {
+		teller.ShowSignOn(w, lang, time.Now().Format("2006-01-02"),
+			"演示 demo: 010101 / "+ledger.DemoPassword+" · 主管 supervisor 010199", signOn, openShell)
 	}
 	w.ShowAndRun()
 	return nil

@@ -1,0 +1,117 @@
+package teller
+
+import (
+	"fmt"
+	"strings"
+	"sync/atomic"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"guitai/widgets"
+)
+
+// SignOn is the teller's sign-on screen: teller id and password, the
+// business date, and the reason a sign-on was refused (wrong password,
+// locked after five failures). It takes the whole window until the teller
+// is signed on.
+type SignOn struct {
+	ID, Password *widget.Entry
+	Button       *widget.Button
+	Message      *widget.Label
+
+	win  fyne.Window
+	lang string
+	// check runs the sign-on (off the UI goroutine) and returns the message
+	// of a refusal in the window's language.
+	check func(id, password string) error
+	done  func()
+	busy  atomic.Bool // a sign-on is being checked
+}
+
+// ShowSignOn fills win with the sign-on screen. check is called with what
+// was typed, off the UI goroutine; a nil error calls done on the UI
+// goroutine. date is the business date shown; hint a line under the form
+// (the demo credentials).
+func ShowSignOn(win fyne.Window, lang, date, hint string, check func(id, password string) error, done func()) *SignOn {
+	s := &SignOn{win: win, lang: lang, check: check, done: done}
+	t := func(zh, en string) string {
+		if lang == "en" {
+			return en
+		}
+		return zh
+	}
+	title := widget.NewLabelWithStyle(t("柜台 · 柜员签到", "Guitai · Teller sign-on"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameSubHeadingText
+	s.ID = widget.NewEntry()
+	s.ID.SetPlaceHolder(t("柜员号", "Teller id"))
+	s.Password = widget.NewPasswordEntry()
+	s.Password.SetPlaceHolder(t("密码", "Password"))
+	s.Message = widget.NewLabel("")
+	s.Message.Importance = widget.DangerImportance
+	s.Message.Wrapping = fyne.TextWrapWord
+	s.Message.Hide()
+	s.Button = widget.NewButtonWithIcon(t("签到", "Sign on"), theme.LoginIcon(), s.submit)
+	s.Button.Importance = widget.HighImportance
+	s.ID.OnSubmitted = func(string) { win.Canvas().Focus(s.Password) }
+	s.Password.OnSubmitted = func(string) { s.submit() }
+	form := widget.NewForm(
+		widget.NewFormItem(t("柜员号", "Teller"), s.ID),
+		widget.NewFormItem(t("密码", "Password"), s.Password),
+	)
+	dateLine := widget.NewLabelWithStyle(t("营业日期 ", "Business date ")+date, fyne.TextAlignCenter, fyne.TextStyle{})
+	hintLine := widget.NewLabelWithStyle(hint, fyne.TextAlignCenter, fyne.TextStyle{})
+	hintLine.Importance = widget.MediumImportance
+	card := widgets.NewGroupBox("", container.NewPadded(container.NewVBox(title, dateLine, form, s.Message, s.Button, hintLine)))
+	box := container.New(&fixedWidth{w: 420}, card)
+	win.SetContent(container.NewCenter(box))
+	win.Canvas().Focus(s.ID)
+	return s
+}
+
+func (s *SignOn) submit() {
+	if s.busy.Load() {
+		return
+	}
+	id, pw := strings.TrimSpace(s.ID.Text), s.Password.Text
+	if id == "" {
+		s.win.Canvas().Focus(s.ID)
+		return
+	}
+	s.busy.Store(true)
+	s.Button.Disable()
+	background(func() {
+		err := s.check(id, pw)
+		fyne.Do(func() {
+			defer s.busy.Store(false) // last: what follows is done when it reads false
+			s.Button.Enable()
+			if err != nil {
+				s.Message.SetText(fmt.Sprint(err))
+				s.Message.Show()
+				s.Password.SetText("")
+				s.win.Canvas().Focus(s.Password)
+				return
+			}
+			s.done()
+		})
+	})
+}
+
+// background runs slow work (a password hash, a posting) off the UI
+// goroutine; its results come back through fyne.Do. Tests run it inline,
+// since the test driver's fyne.Do does not serialise with the test.
+var background = func(f func()) { go f() }
+
+// fixedWidth gives its single child a fixed width.
+type fixedWidth struct{ w float32 }
+
+func (f *fixedWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	return fyne.NewSize(f.w, objs[0].MinSize().Height)
+}
+
+func (f *fixedWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	objs[0].Move(fyne.NewPos(0, 0))
+	objs[0].Resize(size)
+}
