@@ -20,6 +20,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"guitai/assets"
+	"guitai/devices/manager"
 	"guitai/dsl"
 	"guitai/money"
 	"guitai/state"
@@ -63,6 +64,8 @@ type Shell struct {
 	title   *widget.Label
 	status  *widget.Label
 	current *widgets.Form
+	devices *widget.Label // each device's state, from the StateBus
+	stopDev func()
 	opened  int
 	posts   int         // submissions made, for idempotency keys
 	posting atomic.Bool // a submission is being posted
@@ -142,7 +145,9 @@ func (s *Shell) build() {
 	right := container.NewBorder(header, nil, nil, nil, s.host)
 	split := container.NewHSplit(nav, right)
 	split.Offset = 0.22
-	s.win.SetContent(container.NewBorder(nil, container.NewHBox(s.status, layout.NewSpacer()), nil, nil, split))
+	s.devices = widget.NewLabel("")
+	s.win.SetContent(container.NewBorder(nil, container.NewHBox(s.status, layout.NewSpacer(), s.devices), nil, nil, split))
+	s.watchDevices()
 	s.showWelcome()
 }
 
@@ -400,4 +405,51 @@ func DemoSeal(string) (cheque, seal image.Image, err error) {
 		return nil, nil, err
 	}
 	return cheque, seal, nil
+}
+
+// deviceNames are the captions of the devices the status bar knows.
+var deviceNames = map[string][2]string{
+	"printer":    {"打印机", "Printer"},
+	"cardreader": {"读卡器", "Card reader"},
+	"finger":     {"指纹仪", "Fingerprint"},
+}
+
+// watchDevices shows the devices scope of the StateBus in the status bar:
+// each device with ✓ when ready and its state otherwise.
+func (s *Shell) watchDevices() {
+	if s.stopDev != nil {
+		s.stopDev()
+	}
+	scope := s.cfg.Bus.Scope("devices")
+	show := func() {
+		snap := scope.Snapshot()
+		names := make([]string, 0, len(snap))
+		for n := range snap {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		var parts []string
+		for _, n := range names {
+			caption := n
+			if c, ok := deviceNames[n]; ok {
+				caption = s.t(c[0], c[1])
+			}
+			mark := "?"
+			if st, ok := snap[n].(manager.Status); ok {
+				switch st.State {
+				case "ready":
+					mark = "✓"
+				default:
+					mark = st.State
+					if st.Detail != "" {
+						mark += " " + st.Detail
+					}
+				}
+			}
+			parts = append(parts, caption+" "+mark)
+		}
+		s.devices.SetText(strings.Join(parts, "  "))
+	}
+	show()
+	s.stopDev = scope.Subscribe(nil, func(state.Change) { show() })
 }

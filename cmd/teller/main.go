@@ -15,6 +15,7 @@ import (
 
 	"guitai/assets"
 	"guitai/audit"
+	"guitai/devices/manager"
 	"guitai/dsl"
 	"guitai/state"
 	"guitai/state/ledger"
@@ -29,9 +30,10 @@ func main() {
 	db := flag.String("db", defaultDB(), "ledger: a SQLite file (created and seeded with demo data on first run) or a postgres:// URL")
 	user := flag.String("teller", "", "sign this demo teller on at start (password guitai-demo) instead of showing the sign-on screen; -screenshots signs on 010101")
 	terminal := flag.String("terminal", "T01", "terminal id")
+	devCfg := flag.String("devices", "", "device configuration file (JSON); default: the in-process simulators")
 	flag.Parse()
 
-	if err := run(*lang, *open, *shots, *db, *user, *terminal); err != nil {
+	if err := run(*lang, *open, *shots, *db, *user, *terminal, *devCfg); err != nil {
 		fmt.Fprintln(os.Stderr, "teller:", err)
 		os.Exit(1)
 	}
@@ -50,7 +52,7 @@ func defaultDB() string {
 	return filepath.Join(dir, "guitai", "guitai.db")
 }
 
-func run(lang, open, shots, dsn, user, terminal string) error {
+func run(lang, open, shots, dsn, user, terminal, devCfg string) error {
 	ctx := context.Background()
 	forms, err := assets.Forms()
 	if err != nil {
@@ -102,6 +104,18 @@ func run(lang, open, shots, dsn, user, terminal string) error {
 	a.Settings().SetTheme(widgets.Theme{})
 	bus := state.NewBus()
 	bus.SetDispatcher(fyne.Do)
+	cfg := manager.DemoConfig()
+	if devCfg != "" {
+		if cfg, err = manager.LoadFile(devCfg); err != nil {
+			return err
+		}
+	}
+	devs, err := manager.New(cfg, bus)
+	if err != nil {
+		return err
+	}
+	devs.Start(ctx)
+	defer devs.Close(context.Background())
 	w := a.NewWindow("柜台 Guitai")
 	w.Resize(fyne.NewSize(1280, 800))
 	var shell *teller.Shell
