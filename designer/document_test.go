@@ -616,6 +616,33 @@ func TestCatalogBindings(t *testing.T) {
 	if len(lines) == 0 || !strings.Contains(lines[0], "[catalog]") || !strings.HasPrefix(lines[0], bad+":") {
 		t.Fatalf("check with catalog: %v", lines)
 	}
+	// Each problem stands on its node's "id" line, or the submit's "txn".
+	raw, _ := os.ReadFile(bad)
+	text := strings.Split(string(raw), "\n")
+	f, err := dsl.Decode(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodes := 0
+	for _, l := range lines {
+		var line, col int
+		rest := strings.TrimPrefix(l, bad+":")
+		if _, err := fmt.Sscanf(rest, "%d:%d:", &line, &col); err != nil || line < 1 || line > len(text) || col < 1 {
+			t.Fatalf("no line:col in %q", l)
+		}
+		ptr := strings.Fields(rest)[1]
+		want := `"txn"`
+		if id := NodeAt(f, strings.TrimSuffix(ptr, ":")); strings.HasSuffix(ptr, "/bind:") {
+			want = fmt.Sprintf(`"id": %q`, id)
+			nodes++
+		}
+		if !strings.Contains(text[line-1], want) {
+			t.Errorf("%s: line %d is %q, want it to hold %s", l, line, text[line-1], want)
+		}
+	}
+	if nodes == 0 {
+		t.Errorf("no node problem among %v", lines)
+	}
 }
 
 func TestRenameKeepsPlaceAndChildren(t *testing.T) {

@@ -25,7 +25,7 @@ func (d *Document) Problems() []Problem {
 	for i, e := range d.problems {
 		out[i] = Problem{Error: e, Node: NodeAt(d.form, e.Pointer)}
 	}
-	return append(out, d.Catalog.Check(d.form)...)
+	return append(out, catalogProblems(d.Catalog, d.form)...)
 }
 
 // NodeAt returns the id of the innermost node on a JSON pointer into f

@@ -319,8 +319,14 @@ func Check(path string, cat Catalog) []string {
 		return out
 	}
 	var out []string
-	for _, p := range cat.Check(f) {
-		line, col := locateIn(raw, f, p)
+	for _, p := range catalogProblems(cat, f) {
+		// A node's problem stands at its "id", the submit's at "txn".
+		ptr := p.Pointer
+		if p.Node != "" {
+			ptr = pointerOf(f, p.Node) + "/id"
+		}
+		line, col := dsl.Locate(raw, ptr)
+		line, col = max(line, 1), max(col, 1)
 		out = append(out, fmt.Sprintf("%s:%d:%d: %s: %s [catalog]", path, line, col, p.Pointer, p.Msg))
 	}
 	return out

@@ -11,6 +11,29 @@ import (
 // whose entries carry a JSON pointer and line:column. A form that decodes
 // without error has its expressions compiled (see Form.Program).
 func Decode(data []byte) (*Form, error) {
+	f, errs := DecodeLenient(data)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return f, nil
+}
+
+// DecodeLenient reads a form as Decode does but keeps a form that is only
+// invalid: when the JSON is well-formed and every value has the right shape,
+// it returns the form together with its validation problems (located as
+// Decode locates them), so an editor can hold a form on its way to a valid
+// one. On a syntax, shape or migration error the form is nil (the list
+// then also holds any validation problems found). Form.Program of a
+// form returned with problems fails when an expression is among them.
+func DecodeLenient(data []byte) (*Form, ErrorList) {
+	f, errs := decodeLenient(data)
+	if len(errs) == 0 {
+		errs = nil
+	}
+	return f, errs
+}
+
+func decodeLenient(data []byte) (*Form, ErrorList) {
 	root, err := parseJSON(data)
 	if err != nil {
 		var se *syntaxError
@@ -23,23 +46,18 @@ func Decode(data []byte) (*Form, error) {
 		var el ErrorList
 		if errors.As(err, &el) {
 			locate(el, data, nil)
+			return nil, el
 		}
-		return nil, err
+		return nil, ErrorList{{Code: CodeBadVersion, Msg: err.Error(), offset: -1}}
 	}
 	if migrated != nil {
 		// Locations then refer to the migrated text (keys in byte order),
 		// not the file as written; the message says so.
-		f, err := Decode(migrated)
-		if err != nil {
-			var el ErrorList
-			if errors.As(err, &el) {
-				for _, e := range el {
-					e.Msg += fmt.Sprintf(" (in the form as migrated from %s)", schemaName(from))
-				}
-			}
-			return nil, err
+		f, errs := decodeLenient(migrated)
+		for _, e := range errs {
+			e.Msg += fmt.Sprintf(" (in the form as migrated from %s)", schemaName(from))
 		}
-		return f, nil
+		return f, errs
 	}
 	d := &decoder{}
 	f := d.form(root)
@@ -47,11 +65,23 @@ func Decode(data []byte) (*Form, error) {
 	if f != nil {
 		errs = append(errs, validate(f)...)
 	}
-	if len(errs) > 0 {
-		locate(errs, data, root)
+	locate(errs, data, root)
+	if len(d.errs) > 0 || f == nil {
 		return nil, errs
 	}
-	return f, nil
+	return f, errs
+}
+
+// Locate returns the 1-based line and column in data of the JSON value a
+// pointer names (RFC 6901, "" for the whole document), or of the deepest
+// value on the way to it when the pointer goes further than data does. It
+// returns 0, 0 when data is not well-formed JSON.
+func Locate(data []byte, pointer string) (line, col int) {
+	root, err := parseJSON(data)
+	if err != nil {
+		return 0, 0
+	}
+	return lineCol(data, root.at(pointer).off)
 }
 
 // locate fills Line and Column of each error from its offset or, for an

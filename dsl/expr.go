@@ -456,3 +456,15 @@ func isConstant(n ast.Node) bool {
 	}
 	return false
 }
+
+// PartialProgram returns the form's program as Program does when every
+// expression compiles; otherwise it compiles the ones that do and leaves the
+// others out. It is for views of a form on its way to a valid one, such as
+// a designer's surface, which must render while an expression is broken.
+func (f *Form) PartialProgram() *Program {
+	if p, err := f.Program(); err == nil {
+		return p
+	}
+	p, _ := compile(f)
+	return p
+}

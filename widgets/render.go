@@ -59,6 +59,12 @@ type Options struct {
 	Seal func(specimen string) (cheque, seal image.Image, err error)
 	// Image returns an image asset by name.
 	Image func(src string) fyne.Resource
+	// Design renders the form for a designer's surface: every node shows
+	// and takes input whatever its visibleWhen and enabledWhen, a label
+	// with a value expression shows "= <expression>" instead of its value,
+	// and expressions that do not compile are left out instead of failing
+	// the render.
+	Design bool
 }
 
 // Form is a dsl form rendered as a live Fyne tree bound to a state scope:
@@ -69,6 +75,7 @@ type Form struct {
 	Scope *state.Scope
 
 	ctx     *Context
+	design  bool
 	prog    *dsl.Program
 	env     map[string]any
 	object  fyne.CanvasObject
@@ -95,7 +102,10 @@ type live struct {
 func Render(def *dsl.Form, scope *state.Scope, opts Options) (*Form, error) {
 	prog, err := def.Program()
 	if err != nil {
-		return nil, err
+		if !opts.Design {
+			return nil, err
+		}
+		prog = def.PartialProgram()
 	}
 	if opts.Lang == "" {
 		opts.Lang = "zh"
@@ -103,6 +113,7 @@ func Render(def *dsl.Form, scope *state.Scope, opts Options) (*Form, error) {
 	f := &Form{
 		Def: def, Scope: scope, prog: prog,
 		ctx:     &Context{Lang: opts.Lang, opts: &opts},
+		design:  opts.Design,
 		nodes:   map[string]*live{},
 		byKey:   map[string][]*live{},
 		checked: map[string]bool{},
@@ -148,6 +159,9 @@ func (f *Form) build(n *dsl.Node, labelWidth float32) fyne.CanvasObject {
 		}
 	}()
 	el := spec.New(f.ctx, n, kids)
+	if f.design && n.Value != "" && el.Text != nil {
+		el.Text("= " + n.Value)
+	}
 	outer := el.Object
 	var capt *Caption
 	if lt := n.PropText("label"); !lt.IsZero() && spec.Prop("label") != nil && n.Type != "check" {
@@ -186,6 +200,16 @@ func hasRequired(n *dsl.Node) bool {
 
 // Object is the form's canvas object, to place in a window.
 func (f *Form) Object() fyne.CanvasObject { return f.object }
+
+// NodeObject returns the outer object of the node with id: the one its
+// visibleWhen shows and hides, holding its caption row when it has one, as
+// placed in its parent's container. It returns nil for an unknown id.
+func (f *Form) NodeObject(id string) fyne.CanvasObject {
+	if l, ok := f.nodes[id]; ok {
+		return l.outer
+	}
+	return nil
+}
 
 // Field returns the input of a node, or nil.
 func (f *Form) Field(id string) Field {
@@ -266,6 +290,9 @@ func sameValue(a, b any) bool {
 // apply evaluates one expression and shows its result.
 func (f *Form) apply(e *dsl.Expr) {
 	l := f.nodes[e.Node]
+	if f.design && e.Kind != dsl.ExprRule {
+		return // shown as designed: every node on, values as expressions
+	}
 	switch e.Kind {
 	case dsl.ExprVisible:
 		ok, err := e.EvalBool(f.env)

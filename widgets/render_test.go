@@ -249,3 +249,71 @@ func textOf(o fyne.CanvasObject) string {
 	}
 	return b.String()
 }
+
+func TestNodeObjectIsTheOuterObject(t *testing.T) {
+	test.NewTempApp(t)
+	f, scope, _, _ := render(t, depositForm, "en")
+	// A captioned field's outer object holds its caption and its input.
+	memo := f.NodeObject("memo")
+	if memo == nil || memo == f.nodes["memo"].el.Object {
+		t.Fatalf("memo's object is %v, want its caption row", memo)
+	}
+	if !strings.Contains(textOf(memo), "Purpose") {
+		t.Errorf("memo's object lacks its caption: %q", textOf(memo))
+	}
+	// It is what visibleWhen hides.
+	if memo.Visible() {
+		t.Error("memo's object shown at amount 0")
+	}
+	if err := scope.Set("amount", money.MustParse("60000.00")); err != nil {
+		t.Fatal(err)
+	}
+	if !memo.Visible() {
+		t.Error("memo's object hidden at 60,000")
+	}
+	// A node without caption is its element; children sit in their parent.
+	if f.NodeObject("upper") != f.nodes["upper"].el.Object {
+		t.Error("upper's object is not its label")
+	}
+	if !strings.Contains(textOf(f.NodeObject("g")), "Name") {
+		t.Error("the group's object does not hold its children")
+	}
+	if f.NodeObject("nope") != nil {
+		t.Error("an unknown id has an object")
+	}
+}
+
+func TestDesignShowsEveryNodeAndExpressions(t *testing.T) {
+	test.NewTempApp(t)
+	// An expression naming a field not yet added does not stop a design render.
+	src := strings.Replace(depositForm, `"visibleWhen": "amount >= 50000"`, `"visibleWhen": "amount >= limit"`, 1)
+	def, errs := dsl.DecodeLenient([]byte(src))
+	if def == nil || len(errs) != 1 {
+		t.Fatalf("DecodeLenient: %v", errs)
+	}
+	scope := state.NewBus().Scope("form:design")
+	if _, err := Render(def, scope, Options{Lang: "en"}); err == nil {
+		t.Fatal("a broken expression rendered outside design")
+	}
+	f, err := Render(def, scope, Options{Lang: "en", Design: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if !f.NodeObject("memo").Visible() || !f.Visible("memo") {
+		t.Error("memo hidden in design")
+	}
+	if !f.Enabled("agree") {
+		t.Error("agree disabled in design")
+	}
+	if got := f.nodes["upper"].el.Object.(*widget.Label).Text; got != "= cnUpper(amount)" {
+		t.Errorf("computed label shows %q in design", got)
+	}
+	// Changes do not evaluate expressions either.
+	if err := scope.Set("amount", money.MustParse("60.00")); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.nodes["upper"].el.Object.(*widget.Label).Text; got != "= cnUpper(amount)" {
+		t.Errorf("computed label shows %q in design after a change", got)
+	}
+}

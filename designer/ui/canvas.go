@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image/color"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -33,9 +34,9 @@ type block struct {
 	obj  fyne.CanvasObject
 }
 
-// Canvas is the design surface: the real runtime render of the form (with
-// visibility conditions off, so every node shows, and computed values shown
-// as their expressions), covered by a glass pane that takes the mouse: a
+// Canvas is the design surface: the real runtime render of the form in
+// design mode (every node shows whatever its conditions, and computed values
+// show as their expressions; see widgets.Options.Design), covered by a glass pane that takes the mouse: a
 // click selects the node under it, a drag moves it, and palette items
 // dropped on it are inserted where the marker shows.
 type Canvas struct {
@@ -48,10 +49,12 @@ type Canvas struct {
 	scope    *state.Scope
 	scroll   *container.Scroll
 	glass    *glass
-	def      *dsl.Form // the form rendered (the document's; never changed here)
-	rects    map[string]rect
-	objs     map[string]fyne.CanvasObject // each node's object, as last measured
-	measured bool
+	def      *dsl.Form         // the form rendered (the document's; never changed here)
+	measured bool              // parent and owner are current; rects caches since
+	parent   map[string]string // each node's parent id
+	owner    map[string]*block // the block rendering each node
+	rects    map[string]rect   // each node's rectangle, as far as asked for
+	retrying bool              // a measure is due once new objects are on the canvas
 
 	// drag state
 	dragID    string        // node being moved, "" for a palette item
@@ -107,32 +110,6 @@ func (r *canvasRenderer) Objects() []fyne.CanvasObject {
 }
 func (r *canvasRenderer) Destroy() {}
 
-// designNode is what the surface renders of a node: a copy with
-// conditions off, computed labels showing "= expression", and no
-// expression rules, so it renders even while an expression is broken.
-func designNode(n *dsl.Node) *dsl.Node {
-	c := (&dsl.Form{Root: n}).Clone()
-	c.Walk(func(_ []string, n *dsl.Node) bool {
-		n.VisibleWhen, n.EnabledWhen = "", ""
-		if n.Value != "" {
-			if n.Props == nil {
-				n.Props = map[string]any{}
-			}
-			n.Props["text"] = map[string]any{"zh": "= " + n.Value, "en": "= " + n.Value}
-			n.Value = ""
-		}
-		rules := n.Rules[:0:0]
-		for _, r := range n.Rules {
-			if r.Kind != "expr" {
-				rules = append(rules, r)
-			}
-		}
-		n.Rules = rules
-		return true
-	})
-	return c.Root
-}
-
 // Update re-renders what changed since the last call: each child of the
 // root is one block, re-rendered only when its JSON changed.
 func (c *Canvas) Update() {
@@ -156,7 +133,7 @@ func (c *Canvas) Update() {
 			if b != nil {
 				b.form.Close()
 			}
-			b = c.render(def, designNode(child), key)
+			b = c.render(def, child, key)
 			c.blocks[child.ID] = b
 		}
 		seen[child.ID] = true
@@ -205,86 +182,107 @@ func (c *Canvas) place(objs []fyne.CanvasObject) {
 	}
 }
 
-// render builds one block as a form of its own holding only that child.
+// render builds one block as a form of its own holding only a copy of that
+// child, in design mode: every node shows, computed values show as their
+// expressions, and an expression that does not compile (one naming a field
+// of another block, or a broken one) is left out instead of failing it.
 func (c *Canvas) render(def *dsl.Form, child *dsl.Node, key string) *block {
+	child = (&dsl.Form{Root: child}).Clone().Root
 	mini := &dsl.Form{DSL: def.DSL, ID: "design", Version: "0.0.0", Title: def.Title,
 		Root: &dsl.Node{ID: def.Root.ID, Type: def.Root.Type, Props: cloneProps(def.Root.Props), Children: []*dsl.Node{child}}}
-	lf, err := widgets.Render(mini, c.scope, widgets.Options{Lang: c.ed.lang, Image: func(string) fyne.Resource { return nil }})
+	lf, err := widgets.Render(mini, c.scope, widgets.Options{Lang: c.ed.lang, Design: true, Image: func(string) fyne.Resource { return nil }})
 	if err != nil {
 		l := widget.NewLabel("⚠ " + child.ID + ": " + err.Error())
 		l.Wrapping = fyne.TextWrapWord
 		return &block{key: key, form: &widgets.Form{}, obj: l}
 	}
-	obj := lf.Object()
-	if box, ok := obj.(*fyne.Container); ok && len(box.Objects) == 1 {
-		obj = box.Objects[0]
-	}
-	return &block{key: key, form: lf, obj: obj}
+	return &block{key: key, form: lf, obj: lf.NodeObject(child.ID)}
 }
 
-// measure records the rectangle of every node, in surface coordinates, by
-// following the objects each container widget builds.
+// measure starts a new measurement: it notes each node's parent and block;
+// rectOf then measures nodes as asked.
 func (c *Canvas) measure() {
 	if c.measured || c.def == nil {
 		return
 	}
-	c.rects = map[string]rect{}
-	c.objs = map[string]fyne.CanvasObject{}
+	c.parent = map[string]string{}
+	c.owner = map[string]*block{}
 	root := c.def.Root
-	c.rects[root.ID] = rect{pos: fyne.Position{}, size: c.root.Size(), visible: true}
-	for i, child := range root.Children {
-		if i < len(c.root.Objects) {
-			o := c.root.Objects[i]
-			c.measureNode(child, o, o.Position(), true)
-		}
+	for _, child := range root.Children {
+		b := c.blocks[child.ID]
+		c.parent[child.ID] = root.ID
+		(&dsl.Form{Root: child}).Walk(func(_ []string, n *dsl.Node) bool {
+			c.owner[n.ID] = b
+			for _, k := range n.Children {
+				c.parent[k.ID] = n.ID
+			}
+			return true
+		})
 	}
+	c.rects = map[string]rect{root.ID: {pos: fyne.Position{}, size: c.root.Size(), visible: true}}
 	c.measured = true
 }
 
-func (c *Canvas) measureNode(n *dsl.Node, obj fyne.CanvasObject, at fyne.Position, visible bool) {
-	visible = visible && obj.Visible()
-	c.rects[n.ID] = rect{pos: at, size: obj.Size(), visible: visible}
-	c.objs[n.ID] = obj
-	if len(n.Children) == 0 {
+// nodeObject is the object the runtime render shows a node with (its
+// outer object, caption included), or nil.
+func (c *Canvas) nodeObject(id string) fyne.CanvasObject {
+	b := c.owner[id]
+	if b == nil {
+		return nil
+	}
+	if o := b.form.NodeObject(id); o != nil {
+		return o
+	}
+	if c.parent[id] == c.def.Root.ID {
+		return b.obj // a block that failed to render
+	}
+	return nil
+}
+
+// rectOf returns where the node with id stands on the surface, in surface
+// coordinates, and whether it is on it: a node is visible when its object
+// and its parent are (a tab's content is hidden while another tab is
+// forward).
+func (c *Canvas) rectOf(id string) (rect, bool) {
+	c.measure()
+	if r, ok := c.rects[id]; ok {
+		return r, true
+	}
+	obj := c.nodeObject(id)
+	if obj == nil {
+		return rect{}, false
+	}
+	pr, _ := c.rectOf(c.parent[id])
+	r := rect{size: obj.Size(), visible: pr.visible && obj.Visible()}
+	if r.visible {
+		d := fyne.CurrentApp().Driver()
+		if d.CanvasForObject(obj) == nil {
+			// Rendered since the last frame: the driver places it at
+			// the next one. Measure again then.
+			c.remeasureSoon()
+			return rect{size: r.size}, true
+		}
+		// Both move together when the surface scrolls or moves.
+		r.pos = d.AbsolutePositionForObject(obj).Subtract(d.AbsolutePositionForObject(c.glass))
+	}
+	c.rects[id] = r
+	return r, true
+}
+
+// remeasureSoon measures again and redraws the selection shortly, once new
+// objects have been put on the canvas.
+func (c *Canvas) remeasureSoon() {
+	if c.retrying {
 		return
 	}
-	each := func(objs []fyne.CanvasObject, base fyne.Position, from int) {
-		for i, k := range n.Children[from:] {
-			if i < len(objs) {
-				c.measureNode(k, objs[i], base.Add(objs[i].Position()), visible)
-			}
-		}
-	}
-	switch o := obj.(type) {
-	case *widgets.GroupBox:
-		if box, ok := o.Content.(*fyne.Container); ok {
-			each(box.Objects, at.Add(box.Position()), 0)
-		}
-	case *container.AppTabs:
-		for i, k := range n.Children {
-			if i < len(o.Items) {
-				content := o.Items[i].Content
-				c.measureNode(k, content, at.Add(content.Position()), visible && i == o.SelectedIndex())
-			}
-		}
-	case *container.Split:
-		if len(n.Children) > 0 {
-			c.measureNode(n.Children[0], o.Leading, at.Add(o.Leading.Position()), visible)
-		}
-		if box, ok := o.Trailing.(*fyne.Container); ok {
-			each(box.Objects, at.Add(o.Trailing.Position()).Add(box.Position()), 1)
-		}
-	case *fyne.Container:
-		if len(o.Objects) == 1 {
-			if sc, ok := o.Objects[0].(*container.Scroll); ok {
-				if box, ok := sc.Content.(*fyne.Container); ok {
-					each(box.Objects, at.Add(sc.Position()).Add(box.Position()), 0)
-				}
-				return
-			}
-		}
-		each(o.Objects, at, 0)
-	}
+	c.retrying = true
+	time.AfterFunc(50*time.Millisecond, func() {
+		fyne.Do(func() {
+			c.retrying = false
+			c.measured = false
+			c.glass.Refresh()
+		})
+	})
 }
 
 // nodeAt returns the deepest visible node at p, not entering skip's subtree
@@ -297,7 +295,7 @@ func (c *Canvas) nodeAt(p fyne.Position, containersOnly bool, skip string) *dsl.
 		if n.ID == skip {
 			return
 		}
-		r, ok := c.rects[n.ID]
+		r, ok := c.rectOf(n.ID)
 		if !ok || !r.contains(p) {
 			return
 		}
@@ -319,8 +317,7 @@ func (c *Canvas) nodeAt(p fyne.Position, containersOnly bool, skip string) *dsl.
 // Rect returns where the node with id stands on the surface, for tests
 // and screenshots.
 func (c *Canvas) Rect(id string) (fyne.Position, fyne.Size, bool) {
-	c.measure()
-	r, ok := c.rects[id]
+	r, ok := c.rectOf(id)
 	return r.pos, r.size, ok && r.visible
 }
 
@@ -342,11 +339,12 @@ func horizontal(n *dsl.Node) bool {
 func (c *Canvas) dropAt(p fyne.Position, skip string) dropTarget {
 	parent := c.nodeAt(p, true, skip)
 	path := pathOf(c.def, parent.ID)
-	pr := c.rects[parent.ID]
+	pr, _ := c.rectOf(parent.ID)
 	horiz := horizontal(parent)
 	var kids []rect
 	for _, k := range parent.Children {
-		kids = append(kids, c.rects[k.ID])
+		r, _ := c.rectOf(k.ID)
+		kids = append(kids, r)
 	}
 	index := 0
 	for _, r := range kids {
@@ -511,8 +509,7 @@ func (r *glassRenderer) Refresh() {
 	r.tag.Hide()
 	r.tagBg.Hide()
 	if id := c.ed.doc.Selected(); id != "" && c.def != nil && id != c.def.Root.ID {
-		c.measure()
-		if rc, ok := c.rects[id]; ok && rc.visible {
+		if rc, ok := c.rectOf(id); ok && rc.visible {
 			r.sel.StrokeColor = primary
 			r.sel.FillColor = color.NRGBA{R: 0x1f, G: 0x5f, B: 0xbf, A: 0x14}
 			r.sel.Move(rc.pos.Subtract(fyne.NewPos(2, 2)))
@@ -572,11 +569,10 @@ func (c *Canvas) MarkerShown() bool { return c.hasTarget }
 // reveal scrolls the surface so the node with id is in view, first
 // bringing forward the tab that holds it.
 func (c *Canvas) reveal(id string) {
-	c.measure()
-	if r, ok := c.rects[id]; ok && !r.visible {
+	if r, ok := c.rectOf(id); ok && !r.visible {
 		p := pathOf(c.def, id)
 		for i := 0; i+1 < len(p); i++ {
-			tabs, ok := c.objs[p[i]].(*container.AppTabs)
+			tabs, ok := c.nodeObject(p[i]).(*container.AppTabs)
 			if !ok {
 				continue
 			}
@@ -587,9 +583,8 @@ func (c *Canvas) reveal(id string) {
 				}
 			}
 		}
-		c.measure()
 	}
-	r, ok := c.rects[id]
+	r, ok := c.rectOf(id)
 	if !ok || !r.visible {
 		return
 	}

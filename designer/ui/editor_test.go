@@ -603,3 +603,49 @@ func TestSelectingInAHiddenTabShowsIt(t *testing.T) {
 		t.Fatal("selecting a node on the second tab did not bring the tab forward")
 	}
 }
+
+func TestJSONEditWithProblemsApplies(t *testing.T) {
+	ed, _ := newEditor(t, openForm(t, "cash_withdrawal.form.json"))
+	doc := ed.doc
+	ed.ShowSource(true)
+	e := ed.source.Entry()
+	before := doc.Bytes()
+	if len(doc.Problems()) != 0 {
+		t.Fatalf("the shipped form has problems: %v", doc.Problems()[0].Msg)
+	}
+	// Well-formed, but naming a field not yet added: it applies, and the
+	// problem shows under Problems, not as a refusal.
+	e.SetText(strings.Replace(e.Text, `"id": "memo",`, `"id": "memo", "visibleWhen": "amount > limit",`, 1))
+	if n := doc.Form().Find("memo"); n == nil || n.VisibleWhen != "amount > limit" {
+		t.Fatal("a well-formed edit with a validation problem was refused")
+	}
+	if p := ed.source.Problem(); p != "" {
+		t.Errorf("the pane refuses the edit: %q", p)
+	}
+	var hit *designer.Problem
+	for _, p := range ed.problems.Items() {
+		if p.Code == dsl.CodeUnknownField {
+			hit = &p
+		}
+	}
+	if hit == nil || hit.Node != "memo" {
+		t.Fatalf("no unknown-field problem at memo under Problems: %v", ed.problems.Items())
+	}
+	// The surface still renders the node, its broken condition off.
+	if _, _, ok := ed.canvas.Rect("memo"); !ok {
+		t.Error("the canvas does not show memo with its broken condition")
+	}
+	// One undo restores the form and clears the problem.
+	doc.Undo()
+	if !bytes.Equal(doc.Bytes(), before) {
+		t.Fatal("undo of the edit did not restore the bytes")
+	}
+	if len(ed.problems.Items()) != 0 {
+		t.Errorf("problems after undo: %v", ed.problems.Items())
+	}
+	// Malformed text is still refused.
+	e.SetText(strings.Replace(e.Text, `"id": "memo",`, `"id": "memo" "visibleWhen": "limit",`, 1))
+	if !bytes.Equal(doc.Bytes(), before) || !strings.HasPrefix(ed.source.Problem(), "✗ ") {
+		t.Errorf("a malformed edit applied or was not reported: %q", ed.source.Problem())
+	}
+}

@@ -422,7 +422,7 @@ func (in *Inspector) txnEditor(hset func(string, func(*designer.Header, string))
 	sel := ""
 	for _, id := range cat.IDs() {
 		t := cat[id]
-		o := fmt.Sprintf("%s %s %s", t.Code, id, t.Title["zh"])
+		o := fmt.Sprintf("%s %s %s", t.Code, id, t.Title.Zh)
 		opts = append(opts, o)
 		byOpt[o] = id
 		if id == cur {

@@ -12,10 +12,12 @@ import (
 	"guitai/dsl"
 )
 
-// Source is the JSON pane, in live two-way sync with the document: a valid
-// edit of the text becomes operations on the document at once (one undo
-// step per typing burst); an invalid one shows its line:column and leaves
-// the document alone. Edits made elsewhere rewrite the text, keeping the
+// Source is the JSON pane, in live two-way sync with the document: a
+// well-formed edit of the text becomes operations on the document at once
+// (one undo step per typing burst), even when the form it makes is not yet
+// valid (an expression naming a field still to be added): its problems
+// show under Problems. A malformed or mis-shaped one shows its line:column
+// and leaves the document alone. Edits made elsewhere rewrite the text, keeping the
 // cursor on the same line and column.
 //
 // The pane shows the selected node's subtree, or the whole form when the
@@ -65,7 +67,7 @@ func (s *Source) edited(text string) {
 	if s.writing {
 		return
 	}
-	f, err := s.decode(text)
+	f, problems, err := s.decode(text)
 	if err != nil {
 		s.err = designer.Errors(err)
 		e := s.err[0]
@@ -79,8 +81,13 @@ func (s *Source) edited(text string) {
 		return
 	}
 	s.err = nil
-	s.status.SetText("✓ 已同步 in sync")
-	s.status.Importance = widget.SuccessImportance
+	if len(problems) > 0 {
+		s.status.SetText(fmt.Sprintf("✓ 已同步，%d 个问题见问题列表 in sync, %d problem(s) under Problems", len(problems), len(problems)))
+		s.status.Importance = widget.WarningImportance
+	} else {
+		s.status.SetText("✓ 已同步 in sync")
+		s.status.Importance = widget.SuccessImportance
+	}
 	s.status.Refresh()
 	err = s.ed.doc.Replace(fromJSON, f, "json")
 	s.ed.report(err)
@@ -123,19 +130,25 @@ func (s *Source) text() string {
 }
 
 // decode reads the pane's text as a whole form, or as the scoped node
-// put in its place in a copy of the form.
-func (s *Source) decode(text string) (*dsl.Form, error) {
+// put in its place in a copy of the form. A whole form that is well-formed
+// but invalid comes back with its validation problems; err refuses the
+// text.
+func (s *Source) decode(text string) (*dsl.Form, dsl.ErrorList, error) {
 	if s.scope == "" {
-		return dsl.Decode([]byte(text))
+		f, errs := dsl.DecodeLenient([]byte(text))
+		if f == nil {
+			return nil, nil, errs
+		}
+		return f, errs, nil
 	}
 	n, err := dsl.DecodeNode([]byte(text))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	f := s.ed.doc.Form().Clone()
 	path := designer.PathOf(f, s.scope)
 	if len(path) < 2 {
-		return nil, fmt.Errorf("node %s is gone", s.scope)
+		return nil, nil, fmt.Errorf("node %s is gone", s.scope)
 	}
 	parent := f.Find(path[len(path)-2])
 	for i, c := range parent.Children {
@@ -153,9 +166,9 @@ func (s *Source) decode(text string) (*dsl.Form, error) {
 		return true
 	})
 	if dup != "" {
-		return nil, dsl.ErrorList{{Code: dsl.CodeDuplicateID, Line: 1, Column: 1, Msg: fmt.Sprintf("id %q is already used in the form", dup)}}
+		return nil, nil, dsl.ErrorList{{Code: dsl.CodeDuplicateID, Line: 1, Column: 1, Msg: fmt.Sprintf("id %q is already used in the form", dup)}}
 	}
-	return f, nil
+	return f, nil, nil
 }
 
 // sync rewrites the text from the document, keeping the cursor.

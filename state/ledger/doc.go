@@ -32,6 +32,18 @@
 // retried with bounded backoff; an idempotency key makes a replayed
 // submission return the first result instead of posting twice.
 //
+// # Fingerprints
+//
+// A fingerprint module keeps the templates; the ledger keeps only which
+// user each (module id, page) belongs to (table user_fingers, migration
+// 00002): [Store.EnrollFinger], [Store.RemoveFinger] (both audited through
+// the same hook as other user changes), [Store.UserByFinger]. The ledger
+// never talks to a device: the caller turns a module's identify result into
+// a [FingerMatch] and passes it as [Credentials].Finger, where it stands
+// for the supervisor's id and password under the same rules (another user
+// than the teller, role supervisor, not locked), or to [Store.SignOnFinger].
+// tellerctl's user enroll-finger drives the module itself (package cli).
+//
 // # The teller window
 //
 // [Executor.SubmitForm] is the whole submit path of a form bound to a

@@ -43,10 +43,14 @@ func (x *Executor) Catalog() Catalog { return x.cat }
 // Store returns the executor's store.
 func (x *Executor) Store() *Store { return x.store }
 
-// Credentials identify a supervisor who authorizes a posting.
+// Credentials identify a supervisor who authorizes a posting: by ID and
+// Password, or by a fingerprint match (Finger, produced from the module's
+// identify result by the caller). With Finger set the password is not
+// used, and ID, when given, must be the user the finger matched.
 type Credentials struct {
 	ID       string
 	Password string
+	Finger   *FingerMatch
 }
 
 // Request is one submission.
@@ -81,7 +85,7 @@ func (x *Executor) Submit(ctx context.Context, req Request) (*Result, error) {
 		return nil, errf("E_UNKNOWN_TXN", "", fmt.Errorf("%q", req.Txn))
 	}
 	s := x.store
-	params, err := t.Coerce(req.Values, s.keys)
+	params, err := coerce(t, req.Values, s.keys)
 	if err != nil {
 		return nil, err
 	}
@@ -93,18 +97,10 @@ func (x *Executor) Submit(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	var auth *User
-	if req.Authorizer != nil && req.Authorizer.ID != "" {
-		if req.Authorizer.ID == req.Teller {
-			return nil, errf("E_AUTH_SELF", "authorizer", nil)
-		}
-		u, err := s.Authenticate(ctx, req.Authorizer.ID, req.Authorizer.Password, req.Terminal)
-		if err != nil {
+	if req.Authorizer != nil && (req.Authorizer.ID != "" || req.Authorizer.Finger != nil) {
+		if auth, err = s.authorize(ctx, req.Authorizer, req.Teller, req.Terminal); err != nil {
 			return nil, err
 		}
-		if u.Role != RoleSupervisor {
-			return nil, errf("E_AUTH_ROLE", "authorizer", nil)
-		}
-		auth = &u
 	} else if need {
 		return nil, errf("E_AUTH_REQUIRED", "authorizer", nil)
 	}
@@ -237,14 +233,14 @@ func (x *Executor) run(ctx context.Context, tx *sqlx.Tx, t *Txn, req Request, au
 	p["cashbox"], p["vault"] = bookCode("box", teller.ID), bookCode("vault", teller.Branch)
 	p["suspense"], p["equity"] = bookCode("suspense", teller.Branch), bookCode("equity", teller.Branch)
 
-	if t.uses("new_account") {
+	if uses(t, "new_account") {
 		n, err := s.nextNumber(ctx, tx, "account/"+teller.Branch)
 		if err != nil {
 			return nil, err
 		}
 		p["new_account"] = AccountNumber(teller.Branch, n)
 	}
-	if t.uses("new_customer") {
+	if uses(t, "new_customer") {
 		n, err := s.nextNumber(ctx, tx, "customer/"+teller.Branch)
 		if err != nil {
 			return nil, err
@@ -400,7 +396,7 @@ func typed(typ string, v any) any {
 }
 
 // uses reports whether any step names the parameter n.
-func (t *Txn) uses(n string) bool {
+func uses(t *Txn, n string) bool {
 	for _, st := range t.Steps {
 		if slices.Contains(namesIn(st.SQL), n) {
 			return true

@@ -70,7 +70,7 @@ func (x *Executor) SubmitHook(session func() Session, authorize AuthorizeFunc, l
 		req := Request{Txn: f.Submit.Txn, Values: vals, Teller: sess.Teller, Terminal: sess.Terminal, Key: key}
 		t := x.cat[f.Submit.Txn]
 		if t != nil && t.Authorize != "never" && authorize != nil {
-			params, err := t.Coerce(vals, x.store.keys)
+			params, err := coerce(t, vals, x.store.keys)
 			if err != nil {
 				return "", err
 			}

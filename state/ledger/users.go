@@ -225,7 +225,14 @@ func (s *Store) SignOn(ctx context.Context, id, password, terminal string) (User
 	if err != nil {
 		return u, err
 	}
-	err = s.inTx(ctx, nil, func(tx *sqlx.Tx) error {
+	return u, s.openSession(ctx, u, terminal, nil)
+}
+
+// openSession opens the session of an authenticated user and the day's
+// cash box, and audits the sign-on with payload.
+func (s *Store) openSession(ctx context.Context, u User, terminal string, payload []byte) error {
+	id := u.ID
+	err := s.inTx(ctx, nil, func(tx *sqlx.Tx) error {
 		date, err := s.businessDate(ctx, tx, u.Branch)
 		if err != nil {
 			return err
@@ -237,9 +244,9 @@ func (s *Store) SignOn(ctx context.Context, id, password, terminal string) (User
 		if err := s.ensureBox(ctx, tx, u, date); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, AuditEvent{Teller: id, Terminal: terminal, Branch: u.Branch, Action: "sign_on", Object: id, Result: "ok"})
+		return s.record(ctx, tx, AuditEvent{Teller: id, Terminal: terminal, Branch: u.Branch, Action: "sign_on", Object: id, Result: "ok", Payload: payload})
 	})
-	return u, wrapDB(err)
+	return wrapDB(err)
 }
 
 // SignOff closes the teller's open sessions. It is refused (E_PENDING)

@@ -9,6 +9,15 @@
 //	                                       1 supervisor, 200 customers, 500 accounts
 //	user add ID --name N --branch B --role teller|supervisor|admin
 //	user passwd ID | user role ID ROLE | user lock ID | user unlock ID
+//	user enroll-finger ID --port DEV [--baud 57600] [--module M] [--page N] [--timeout 30s]
+//	                                       enroll on the fingerprint module (two presses
+//	                                       of the same finger) and record its page
+//	user remove-finger ID [--module M] [--page N] [--port DEV]
+//	                                       forget the user's pages (all on the module
+//	                                       without --page); with --port delete the templates
+//	user fingers ID                        list the user's enrolled fingers
+//	finger identify --port DEV [--module M] [--timeout 30s]
+//	                                       whose finger is on the sensor
 //	post TXN key=value... --teller T [--authorizer S] [--key K]
 //	eod [--branch B]                       end-of-day report
 //	catalog check                          forms ↔ transactions, SQL ↔ live schema
@@ -19,6 +28,13 @@
 // $GUITAI_MASTER_KEY (hex) keys the ID-number encryption; without it the
 // demo key is used and a warning printed.
 //
+// A fingerprint module (R30x/ZFM, package devices/finger) is reached on the
+// serial device --port at --baud (57600). Its id in the ledger, the
+// "module" of every enrolled page, is --module, else the --port path; use
+// the same id on the workstation that verifies fingers. --page defaults to
+// the lowest page of the module enrolled for nobody (below --capacity,
+// 1000). --timeout bounds the wait for a finger on the sensor.
+//
 // Exit codes:
 //
 //	0  success
@@ -26,6 +42,10 @@
 //	2  usage error
 //	3  database or I/O failure
 //	4  check failed (catalog check, eod books unsound or day not ready)
+//	5  fingerprint device: no finger placed in time (E_FINGER_NONE), no
+//	   match (E_FINGER_NO_MATCH), unusable image (E_FINGER_BAD_IMAGE), the
+//	   module did not answer (E_FINGER_TIMEOUT), garbled reply
+//	   (E_FINGER_CHECKSUM) or another module failure (E_FINGER_DEVICE)
 package cli
 
 import (
@@ -53,6 +73,7 @@ const (
 	ExitUsage   = 2
 	ExitFailure = 3
 	ExitCheck   = 4
+	ExitDevice  = 5 // the fingerprint module failed or saw no (matching) finger
 )
 
 var boolFlags = map[string]bool{"json": true, "demo": true, "help": true}
@@ -82,6 +103,10 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if len(pos) == 2 && pos[1] == "check" {
 			return c.catalogCheck()
 		}
+	case "finger":
+		if len(pos) == 2 && pos[1] == "identify" {
+			return c.identifyFinger()
+		}
 	}
 	fmt.Fprintln(stderr, usage)
 	return ExitUsage
@@ -91,10 +116,13 @@ const usage = `usage: tellerctl [--db PATH|postgres://URL] [--json] COMMAND
   init [--demo] [--date YYYY-MM-DD]
   user add ID --name N --branch B --role teller|supervisor|admin   (password on stdin)
   user passwd ID (password on stdin) | user role ID ROLE | user lock ID | user unlock ID
+  user enroll-finger ID --port DEV [--baud 57600] [--module M] [--page N] [--timeout 30s]
+  user remove-finger ID [--module M] [--page N] [--port DEV] | user fingers ID
+  finger identify --port DEV [--module M] [--timeout 30s]
   post TXN key=value... --teller T [--authorizer S] [--key K]     (authorizer password on stdin)
   eod [--branch B]
   catalog check
-exit codes: 0 ok, 1 refused, 2 usage, 3 database failure, 4 check failed`
+exit codes: 0 ok, 1 refused, 2 usage, 3 database failure, 4 check failed, 5 fingerprint device`
 
 // parse splits --flag value / --flag=value (anywhere) from positionals.
 func parse(args []string) (map[string]string, []string, error) {
@@ -174,8 +202,9 @@ func (c *cmd) open() (*ledger.Store, int) {
 	return s, ExitOK
 }
 
-// fail prints err and returns its exit code: refused for coded ledger
-// errors (other than database ones), failure otherwise.
+// fail prints err and returns its exit code: device for the fingerprint
+// device codes, refused for other coded ledger errors (other than database
+// ones), failure otherwise.
 func (c *cmd) fail(err error) int {
 	code := ledger.CodeOf(err)
 	if c.json {
@@ -187,6 +216,10 @@ func (c *cmd) fail(err error) int {
 		c.print(out)
 	} else {
 		fmt.Fprintln(c.err, "tellerctl:", err)
+		c.hint(err)
+	}
+	if fingerCodes[code] {
+		return ExitDevice
 	}
 	if code != "" && code != "E_DB" && code != "E_BUSY" {
 		return ExitRefused
@@ -247,6 +280,14 @@ func (c *cmd) user(args []string) int {
 	}
 	defer s.Close()
 	id := args[1]
+	switch {
+	case args[0] == "enroll-finger" && len(args) == 2:
+		return c.enrollFinger(s, id)
+	case args[0] == "remove-finger" && len(args) == 2:
+		return c.removeFinger(s, id)
+	case args[0] == "fingers" && len(args) == 2:
+		return c.listFingers(s, id)
+	}
 	var err error
 	switch {
 	case args[0] == "add" && len(args) == 2:
