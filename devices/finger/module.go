@@ -187,7 +187,10 @@ func (m *Module) exchangeLocked(ctx context.Context, op string, cmd []byte) ([]b
 		return nil, &devices.Error{Code: devices.NotClaimed, Op: op, Msg: "module is not open"}
 	}
 	m.arm(ctx)
-	m.r.Reset(m.pr) // nothing stale may be buffered across exchanges
+	// Nothing stale may be read as this command's answer: not what our
+	// reader buffered, nor a late reply to a command that timed out.
+	_ = m.port.ResetInputBuffer()
+	m.r.Reset(m.pr)
 	if _, err := m.port.Write(AppendPacket(nil, Packet{Addr: m.cfg.Address, PID: PIDCommand, Payload: cmd})); err != nil {
 		return nil, &devices.Error{Code: devices.Offline, Op: op, Msg: "serial write failed", Err: err}
 	}
