@@ -175,7 +175,7 @@ func fieldDiff(a, b *dsl.Node) map[string]any {
 	}
 	for k, v := range b.Props {
 		if old, ok := a.Props[k]; !ok || !reflect.DeepEqual(old, v) {
-			set["props."+k] = cloneValue(v)
+			set["props."+k] = dsl.CloneValue(v)
 		}
 	}
 	for k := range a.Props {
@@ -189,27 +189,13 @@ func fieldDiff(a, b *dsl.Node) map[string]any {
 	return set
 }
 
-// rulesJSON is the JSON value of rules as an update op's "set" takes it.
+// rulesJSON is the JSON value of rules as an update op's "set" takes it;
+// no rules is nil, so an empty list and none compare equal.
 func rulesJSON(rules []dsl.Rule) any {
 	if len(rules) == 0 {
 		return nil
 	}
-	out := make([]any, len(rules))
-	for i, r := range rules {
-		m := map[string]any{r.Kind: cloneValue(r.Arg)}
-		if !r.Message.IsZero() {
-			t := map[string]any{}
-			if r.Message.Zh != "" {
-				t["zh"] = r.Message.Zh
-			}
-			if r.Message.En != "" {
-				t["en"] = r.Message.En
-			}
-			m["message"] = t
-		}
-		out[i] = m
-	}
-	return out
+	return dsl.RulesJSON(rules)
 }
 
 // PathOf returns the id path of the node with the given id, or nil.
@@ -235,22 +221,4 @@ func cloneNode(n *dsl.Node) *dsl.Node {
 		return nil
 	}
 	return (&dsl.Form{Root: n}).Clone().Root
-}
-
-func cloneValue(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		m := make(map[string]any, len(x))
-		for k, e := range x {
-			m[k] = cloneValue(e)
-		}
-		return m
-	case []any:
-		a := make([]any, len(x))
-		for i, e := range x {
-			a[i] = cloneValue(e)
-		}
-		return a
-	}
-	return v
 }

@@ -295,7 +295,7 @@ func applyUpdate(f *Form, op Op) (Op, error) {
 	for _, k := range keys {
 		v := op.Set[k]
 		if prop, ok := strings.CutPrefix(k, "props."); ok {
-			oldKey, old := setProp(node, strings.Split(prop, "."), cloneValue(v))
+			oldKey, old := setProp(node, strings.Split(prop, "."), CloneValue(v))
 			inv.Set["props."+oldKey] = old
 			continue
 		}
@@ -417,7 +417,7 @@ func rulesOf(v any) ([]Rule, error) {
 			if r.Kind != "" {
 				return nil, fmt.Errorf("rule %d has two kinds", i)
 			}
-			r.Kind, r.Arg = k, cloneValue(a)
+			r.Kind, r.Arg = k, CloneValue(a)
 		}
 		if r.Kind == "" {
 			return nil, fmt.Errorf("rule %d has no kind", i)
@@ -427,14 +427,21 @@ func rulesOf(v any) ([]Rule, error) {
 	return out, nil
 }
 
-// rulesValue is the JSON form of rules, for an inverse op.
+// rulesValue is the JSON form of rules, for an inverse op: nil stays nil.
 func rulesValue(rules []Rule) any {
 	if rules == nil {
 		return nil
 	}
+	return RulesJSON(rules)
+}
+
+// RulesJSON returns rules in their JSON form, a list of objects such as
+// {"required": true} or {"expr": "...", "message": {...}}: what an update
+// op's "rules" key takes, and what the designer's source pane shows.
+func RulesJSON(rules []Rule) []any {
 	out := make([]any, len(rules))
 	for i, r := range rules {
-		m := map[string]any{r.Kind: cloneValue(r.Arg)}
+		m := map[string]any{r.Kind: CloneValue(r.Arg)}
 		if !r.Message.IsZero() {
 			t := map[string]any{}
 			if r.Message.Zh != "" {
@@ -464,19 +471,20 @@ func equalPath(a, b []string) bool {
 
 func clonePath(p []string) []string { return append([]string(nil), p...) }
 
-// cloneValue deep-copies a generic JSON value.
-func cloneValue(v any) any {
+// CloneValue deep-copies a generic JSON value (maps, lists and scalars as
+// props hold them).
+func CloneValue(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
 		m := make(map[string]any, len(x))
 		for k, e := range x {
-			m[k] = cloneValue(e)
+			m[k] = CloneValue(e)
 		}
 		return m
 	case []any:
 		a := make([]any, len(x))
 		for i, e := range x {
-			a[i] = cloneValue(e)
+			a[i] = CloneValue(e)
 		}
 		return a
 	}
@@ -487,15 +495,15 @@ func cloneValue(v any) any {
 func cloneNode(n *Node) *Node {
 	c := *n
 	if n.Props != nil {
-		c.Props = cloneValue(n.Props).(map[string]any)
+		c.Props = CloneValue(n.Props).(map[string]any)
 	}
 	if n.Extra != nil {
-		c.Extra = cloneValue(n.Extra).(map[string]any)
+		c.Extra = CloneValue(n.Extra).(map[string]any)
 	}
 	if n.Rules != nil {
 		c.Rules = make([]Rule, len(n.Rules))
 		for i, r := range n.Rules {
-			c.Rules[i] = Rule{Kind: r.Kind, Arg: cloneValue(r.Arg), Message: r.Message}
+			c.Rules[i] = Rule{Kind: r.Kind, Arg: CloneValue(r.Arg), Message: r.Message}
 		}
 	}
 	if n.Children != nil {
@@ -521,12 +529,12 @@ func (f *Form) Clone() *Form {
 			s.Authorize = &a
 		}
 		if s.Extra != nil {
-			s.Extra = cloneValue(s.Extra).(map[string]any)
+			s.Extra = CloneValue(s.Extra).(map[string]any)
 		}
 		c.Submit = &s
 	}
 	if f.Extra != nil {
-		c.Extra = cloneValue(f.Extra).(map[string]any)
+		c.Extra = CloneValue(f.Extra).(map[string]any)
 	}
 	return &c
 }

@@ -213,7 +213,7 @@ func randomOps(t testing.TB, f *Form, data []byte) {
 			vals := []any{nil, "x", json.Number("12"), map[string]any{"zh": "甲"}, []any{map[string]any{"required": true}}, true}
 			set := map[string]any{}
 			for i := byteAt()%3 + 1; i > 0; i-- {
-				set[keys[byteAt()%len(keys)]] = cloneValue(vals[byteAt()%len(vals)])
+				set[keys[byteAt()%len(keys)]] = CloneValue(vals[byteAt()%len(vals)])
 			}
 			op = Op{Op: "update", Path: pick(paths), Set: set}
 		}

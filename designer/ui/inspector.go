@@ -173,7 +173,7 @@ func (in *Inspector) node(n *dsl.Node) []fyne.CanvasObject {
 		cur := map[string]string{"visibleWhen": n.VisibleWhen, "enabledWhen": n.EnabledWhen, "value": n.Value}[k]
 		rows = append(rows, in.exprEditor(id, k, k, cur, func(s string) { in.set(id, k, s) }))
 	}
-	rules, _ := json.Marshal(rulesValue(n.Rules))
+	rules, _ := json.Marshal(dsl.RulesJSON(n.Rules))
 	if len(n.Rules) == 0 {
 		rules = []byte("[]")
 	}
@@ -373,26 +373,6 @@ func parseJSON(s string) (any, error) {
 		return nil, err
 	}
 	return v, nil
-}
-
-// rulesValue is the JSON of rules as the source shows them.
-func rulesValue(rules []dsl.Rule) []any {
-	out := make([]any, len(rules))
-	for i, r := range rules {
-		m := map[string]any{r.Kind: r.Arg}
-		if !r.Message.IsZero() {
-			t := map[string]any{}
-			if r.Message.Zh != "" {
-				t["zh"] = r.Message.Zh
-			}
-			if r.Message.En != "" {
-				t["en"] = r.Message.En
-			}
-			m["message"] = t
-		}
-		out[i] = m
-	}
-	return out
 }
 
 // txnEditor chooses the catalog transaction the form posts: a select over
