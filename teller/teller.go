@@ -41,6 +41,13 @@ type Config struct {
 	Submit func(f *dsl.Form, values map[string]any) (string, error)
 	// Status is the line shown at the bottom of the window.
 	Status string
+	// SignOff signs the teller off; the ledger refuses while anything is
+	// pending (an unbalanced box, receipts to print), and the refusal is
+	// shown. Nil hides the button.
+	SignOff func() error
+	// SignedOff is called after a sign-off succeeded (the window goes back
+	// to the sign-on screen).
+	SignedOff func()
 }
 
 // Credentials are what a supervisor types into the authorization dialog.
@@ -141,7 +148,11 @@ func (s *Shell) build() {
 	}
 	nav := container.NewBorder(
 		container.NewVBox(container.NewGridWithColumns(2, s.code, s.search)), nil, nil, nil, s.list)
-	header := container.NewBorder(nil, nil, nil, lang, s.title)
+	tools := fyne.CanvasObject(lang)
+	if s.cfg.SignOff != nil {
+		tools = container.NewHBox(lang, widget.NewButtonWithIcon(s.t("签退", "Sign off"), theme.LogoutIcon(), s.signOff))
+	}
+	header := container.NewBorder(nil, nil, nil, tools, s.title)
 	right := container.NewBorder(header, nil, nil, nil, s.host)
 	split := container.NewHSplit(nav, right)
 	split.Offset = 0.22
@@ -149,6 +160,35 @@ func (s *Shell) build() {
 	s.win.SetContent(container.NewBorder(nil, container.NewHBox(s.status, layout.NewSpacer(), s.devices), nil, nil, split))
 	s.watchDevices()
 	s.showWelcome()
+}
+
+// signOff asks the ledger to sign the teller off and says why when it
+// refuses.
+func (s *Shell) signOff() {
+	dialog.ShowConfirm(s.t("签退", "Sign off"), s.t("确认签退？", "Sign off now?"), func(ok bool) {
+		if !ok {
+			return
+		}
+		background(func() {
+			err := s.cfg.SignOff()
+			fyne.Do(func() {
+				if err != nil {
+					s.status.SetText(err.Error())
+					dialog.ShowError(err, s.win)
+					return
+				}
+				if s.current != nil {
+					s.close()
+				}
+				if s.stopDev != nil {
+					s.stopDev()
+				}
+				if s.cfg.SignedOff != nil {
+					s.cfg.SignedOff()
+				}
+			})
+		})
+	}, s.win)
 }
 
 // setLang redraws the window in another language, keeping the open form.

@@ -240,3 +240,38 @@ func TestPostingsAreAuditedAndVerify(t *testing.T) {
 		t.Fatalf("audit log does not verify: %v %+v", err, rep)
 	}
 }
+
+func TestSignOffRefusedWhilePendingThenAllowed(t *testing.T) {
+	s, w, store := shellOnLedger(t)
+	ctx := context.Background()
+	signedOff := false
+	s.cfg.SignOff = func() error { return store.SignOff(ctx, "010101", "T01") }
+	s.cfg.SignedOff = func() { signedOff = true }
+	// A deposit moves cash into the box, which is not balanced yet: the
+	// ledger refuses the sign-off and the window says why.
+	var acct string
+	store.DB().Get(&acct, `SELECT number FROM accounts WHERE status = 'active' ORDER BY number LIMIT 1`)
+	s.Open("cash_deposit")
+	s.Current().Scope.Set("account", acct)
+	s.Current().Scope.Set("amount", money.MustParse("100"))
+	s.submit()
+	tap(t, w, "Yes")
+	wait(t, s)
+	s.signOff()
+	tap(t, w, "Yes")
+	if signedOff {
+		t.Fatal("signed off with an unbalanced box")
+	}
+	if !strings.Contains(s.status.Text, "未完成") && !strings.Contains(s.status.Text, "pending") {
+		t.Errorf("refusal not shown: %q", s.status.Text)
+	}
+	// A teller who has moved no cash may sign off.
+	s2, w2, _ := shellOnLedger(t)
+	s2.cfg.SignOff = func() error { return nil }
+	s2.cfg.SignedOff = func() { signedOff = true }
+	s2.signOff()
+	tap(t, w2, "Yes")
+	if !signedOff {
+		t.Error("sign-off did not go through")
+	}
+}

@@ -31,9 +31,10 @@ func main() {
 	user := flag.String("teller", "", "sign this demo teller on at start (password guitai-demo) instead of showing the sign-on screen; -screenshots signs on 010101")
 	terminal := flag.String("terminal", "T01", "terminal id")
 	devCfg := flag.String("devices", "", "device configuration file (JSON); default: the in-process simulators")
+	formsDir := flag.String("forms", "", "directory of published forms (the designer's -publish DIR), used over the built-in ones")
 	flag.Parse()
 
-	if err := run(*lang, *open, *shots, *db, *user, *terminal, *devCfg); err != nil {
+	if err := run(*lang, *open, *shots, *db, *user, *terminal, *devCfg, *formsDir); err != nil {
 		fmt.Fprintln(os.Stderr, "teller:", err)
 		os.Exit(1)
 	}
@@ -52,11 +53,16 @@ func defaultDB() string {
 	return filepath.Join(dir, "guitai", "guitai.db")
 }
 
-func run(lang, open, shots, dsn, user, terminal, devCfg string) error {
+func run(lang, open, shots, dsn, user, terminal, devCfg, formsDir string) error {
 	ctx := context.Background()
 	forms, err := assets.Forms()
 	if err != nil {
 		return err
+	}
+	if formsDir != "" {
+		if forms, err = teller.LoadForms(formsDir, forms); err != nil {
+			return err
+		}
 	}
 	if filepath.IsAbs(dsn) {
 		if err := os.MkdirAll(filepath.Dir(dsn), 0o700); err != nil {
@@ -120,6 +126,7 @@ func run(lang, open, shots, dsn, user, terminal, devCfg string) error {
 	w.Resize(fyne.NewSize(1280, 800))
 	var shell *teller.Shell
 	var signedOn ledger.User
+	var showSignOn func()
 	submit := exec.SubmitHook(
 		func() ledger.Session { return ledger.Session{Teller: signedOn.ID, Terminal: terminal} },
 		func(*dsl.Form, map[string]any) (*ledger.Credentials, error) {
@@ -137,6 +144,13 @@ func run(lang, open, shots, dsn, user, terminal, devCfg string) error {
 			Seal:   teller.DemoSeal,
 			Submit: submit,
 			Status: fmt.Sprintf("%s %s · %s %s · %s", signedOn.ID, signedOn.Name, signedOn.Branch, terminal, dsn),
+			SignOff: func() error {
+				if err := store.SignOff(ctx, signedOn.ID, terminal); err != nil {
+					return fmt.Errorf("%s", ledger.MessageOf(err, lang))
+				}
+				return nil
+			},
+			SignedOff: showSignOn,
 		})
 		if open != "" {
 			if err := shell.Open(open); err != nil {
@@ -161,14 +175,17 @@ func run(lang, open, shots, dsn, user, terminal, devCfg string) error {
 		signedOn = u
 		return nil
 	}
+	showSignOn = func() {
+		teller.ShowSignOn(w, lang, time.Now().Format("2006-01-02"),
+			"演示 demo: 010101 / "+ledger.DemoPassword+" · 主管 supervisor 010199", signOn, openShell)
+	}
 	if user != "" {
 		if err := signOn(user, ledger.DemoPassword); err != nil {
 			return fmt.Errorf("sign on %s: %w", user, err)
 		}
 		openShell()
 	} else {
-		teller.ShowSignOn(w, lang, time.Now().Format("2006-01-02"),
-			"演示 demo: 010101 / "+ledger.DemoPassword+" · 主管 supervisor 010199", signOn, openShell)
+		showSignOn()
 	}
 	w.ShowAndRun()
 	return nil
