@@ -9,7 +9,7 @@ import (
 
 // Seals holds the demo seal specimen: a cheque image, the specimen encrypted
 // with SM4-GCM (format in widgets/seal.go) and the demo key that opens it.
-// They are made by seals/gen.go; the key is public, for demos and tests only.
+// They are made by seals/gen (go run ./assets/seals/gen); the key is public, for demos and tests only.
 //
 //go:embed seals/demo-cheque.png seals/demo-seal.sm4 seals/demo-key.hex
 var Seals embed.FS

@@ -36,6 +36,16 @@ func (h *hooks) fireSubmitted() {
 	}
 }
 
+// enterKey reports whether k is Enter, after moving on as Enter does: the
+// choice and check fields, which Fyne gives no OnSubmitted, call it first.
+func (h *hooks) enterKey(k *fyne.KeyEvent) bool {
+	if k.Name != fyne.KeyReturn && k.Name != fyne.KeyEnter {
+		return false
+	}
+	h.fireSubmitted()
+	return true
+}
+
 func (h *hooks) fireLeft() {
 	if h.left != nil {
 		h.left()
@@ -236,11 +246,9 @@ type selectEntry struct {
 
 // TypedKey moves to the next field on Enter.
 func (s *selectEntry) TypedKey(k *fyne.KeyEvent) {
-	if k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter {
-		s.h.fireSubmitted()
-		return
+	if !s.h.enterKey(k) {
+		s.Select.TypedKey(k)
 	}
-	s.Select.TypedKey(k)
 }
 
 // FocusLost reports that the teller left the field.
@@ -342,11 +350,9 @@ type checkEntry struct {
 
 // TypedKey moves to the next field on Enter.
 func (c *checkEntry) TypedKey(k *fyne.KeyEvent) {
-	if k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter {
-		c.h.fireSubmitted()
-		return
+	if !c.h.enterKey(k) {
+		c.Check.TypedKey(k)
 	}
-	c.Check.TypedKey(k)
 }
 
 // FocusLost reports that the teller left the field.

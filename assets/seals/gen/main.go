@@ -1,9 +1,7 @@
-//go:build ignore
-
-// Gen draws the demo seal specimen and demo cheque and encrypts the
+// Command gen draws the demo seal specimen and demo cheque and encrypts the
 // specimen with a fresh demo key. Run it from the module root:
 //
-//	go run assets/seals/gen.go
+//	go run ./assets/seals/gen
 //
 // It writes, in assets/seals: demo-cheque.png (a cheque with the seal
 // stamped in widgets.DefaultSealArea), demo-seal.sm4 (the specimen PNG
