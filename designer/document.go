@@ -142,6 +142,10 @@ func Blank(id string) *dsl.Form {
 // through Edit.
 func (d *Document) Form() *dsl.Form { return d.form }
 
+// Changes counts the edits, undos and redos made so far: a view that
+// noted it can tell whether the form changed since.
+func (d *Document) Changes() int { return d.changes }
+
 // Bytes returns the canonical encoding of the form.
 func (d *Document) Bytes() []byte { return dsl.Encode(d.form) }
 

@@ -21,6 +21,10 @@ type SignOn struct {
 	ID, Password *widget.Entry
 	Button       *widget.Button
 	Message      *widget.Label
+	// Finger is the fingerprint sign-on button, once EnableFinger added it.
+	Finger *widget.Button
+
+	extra *fyne.Container // the fingerprint row, hidden until enabled
 
 	win  fyne.Window
 	lang string
@@ -64,7 +68,9 @@ func ShowSignOn(win fyne.Window, lang, date, hint string, check func(id, passwor
 	dateLine := widget.NewLabelWithStyle(t("营业日期 ", "Business date ")+date, fyne.TextAlignCenter, fyne.TextStyle{})
 	hintLine := widget.NewLabelWithStyle(hint, fyne.TextAlignCenter, fyne.TextStyle{})
 	hintLine.Importance = widget.MediumImportance
-	card := widgets.NewGroupBox("", container.NewPadded(container.NewVBox(title, dateLine, form, s.Message, s.Button, hintLine)))
+	s.extra = container.NewVBox()
+	s.extra.Hide()
+	card := widgets.NewGroupBox("", container.NewPadded(container.NewVBox(title, dateLine, form, s.Message, s.Button, s.extra, hintLine)))
 	box := container.New(&fixedWidth{w: 420}, card)
 	win.SetContent(container.NewCenter(box))
 	win.Canvas().Focus(s.ID)
@@ -88,6 +94,7 @@ func (s *SignOn) submit() {
 			defer s.busy.Store(false) // last: what follows is done when it reads false
 			s.Button.Enable()
 			if err != nil {
+				s.Message.Importance = widget.DangerImportance
 				s.Message.SetText(fmt.Sprint(err))
 				s.Message.Show()
 				s.Password.SetText("")
@@ -114,4 +121,50 @@ func (f *fixedWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
 func (f *fixedWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	objs[0].Move(fyne.NewPos(0, 0))
 	objs[0].Resize(size)
+}
+
+// EnableFinger adds sign-on by fingerprint: a button that waits for a
+// finger on the module and signs its owner on. signOn runs off the UI
+// goroutine and returns the refusal in the window's language; demo lists
+// the fingers of a simulated module, offered in a select.
+func (s *SignOn) EnableFinger(demo []DemoFinger, signOn func(demo string) error) {
+	t := func(zh, en string) string {
+		if s.lang == "en" {
+			return en
+		}
+		return zh
+	}
+	pick := demoSelect(demo, "", s.lang)
+	s.Finger = widget.NewButtonWithIcon(t("指纹签到", "Sign on by fingerprint"), theme.AccountIcon(), nil)
+	s.Finger.OnTapped = func() {
+		if s.busy.Swap(true) {
+			return
+		}
+		s.Finger.Disable()
+		s.Message.Importance = widget.MediumImportance
+		s.Message.SetText(t("请在指纹仪上按手指…", "Place your finger on the sensor…"))
+		s.Message.Show()
+		who := demoUser(pick)
+		background(func() {
+			err := signOn(who)
+			fyne.Do(func() {
+				defer s.busy.Store(false)
+				s.Finger.Enable()
+				if err != nil {
+					s.Message.Importance = widget.DangerImportance
+					s.Message.SetText(fmt.Sprint(err))
+					s.Message.Refresh()
+					return
+				}
+				s.done()
+			})
+		})
+	}
+	items := []fyne.CanvasObject{s.Finger}
+	if pick != nil {
+		items = append([]fyne.CanvasObject{pick}, items...)
+	}
+	s.extra.Objects = items
+	s.extra.Show()
+	s.extra.Refresh()
 }

@@ -5,12 +5,14 @@ package teller
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image"
 	"image/png"
 	"sort"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -24,6 +26,7 @@ import (
 	"guitai/dsl"
 	"guitai/money"
 	"guitai/state"
+	"guitai/state/ledger"
 	"guitai/widgets"
 )
 
@@ -48,11 +51,46 @@ type Config struct {
 	// SignedOff is called after a sign-off succeeded (the window goes back
 	// to the sign-on screen).
 	SignedOff func()
+	// User names the signed-on teller ("010101 张敏") on the lock screen.
+	User string
+	// IdleLock locks the session after this long without activity; zero
+	// never locks.
+	IdleLock time.Duration
+	// Unlock checks the signed-on teller's password to take the lock
+	// away; nil disables locking.
+	Unlock func(password string) error
+	// Finger scans a finger on the fingerprint module, for supervisor
+	// authorization; nil hides the fingerprint button.
+	Finger FingerScan
+	// DemoFingers lists the fingers enrolled on a simulated module.
+	DemoFingers []DemoFinger
+	// CardReader is the IC card reader: inserting a card fills the
+	// form's account field; nil without one.
+	CardReader CardReader
+	// Display is the customer-facing window; nil without one.
+	Display *CustomerDisplay
+	// Now is the clock, for tests; nil is time.Now.
+	Now func() time.Time
+	// Journal reads the electronic journal and the receipt queue (a
+	// *ledger.Store); nil prints no receipts and has no journal screen.
+	Journal JournalSource
+	// Printer prints receipts; nil shows a preview and leaves them queued.
+	Printer Printer
+	// Teller and Terminal are who is signed on where: the journal's
+	// default filter, the reprint queue.
+	Teller, Terminal string
+	// BusinessDate is the journal's default date; "" is today.
+	BusinessDate string
+	// Bank and Branch head the receipts.
+	Bank, Branch string
 }
 
 // Credentials are what a supervisor types into the authorization dialog.
 type Credentials struct {
 	ID, Password string
+	// Finger is the supervisor's fingerprint match, when they authorized
+	// by finger instead of a password.
+	Finger *ledger.FingerMatch
 }
 
 // Shell is the teller window's content.
@@ -63,10 +101,11 @@ type Shell struct {
 	forms  []*dsl.Form
 	byCode map[string]*dsl.Form
 
-	list    *widget.List
-	shown   []*dsl.Form // forms the list shows (after search)
-	code    *widget.Entry
-	search  *widget.Entry
+	nav     *navTree
+	groups  []navGroup // what the navigator shows (after search)
+	keys    map[*dsl.Form]searchKey
+	code    *shellEntry
+	search  *shellEntry
 	host    *fyne.Container
 	title   *widget.Label
 	status  *widget.Label
@@ -80,6 +119,15 @@ type Shell struct {
 	// authorizer holds the credentials typed for the submission under
 	// way; Authorize hands them to the ledger.
 	authorizer *Credentials
+
+	extra      []Command    // function keys bound by configured services
+	lastActive atomic.Int64 // unix nanoseconds of the last activity
+	lock       *lockScreen  // non-nil while the session is locked
+	stopIdle   func()
+	stopForm   func() // unsubscribes the open form's activity watch
+	card       *CardWatcher
+
+	rx shellReceipts // receipts, the reprint queue and the journal screen
 }
 
 // New builds the shell into win.
@@ -96,7 +144,31 @@ func New(win fyne.Window, cfg Config) *Shell {
 		}
 	}
 	s.build()
+	s.touch()
+	s.watchIdle()
+	if cfg.CardReader != nil {
+		s.card = NewCardWatcher(cfg.CardReader, s.lang, func(pan string) {
+			if s.current != nil {
+				FillFromCard(s.current, s.win.Canvas(), pan)
+			}
+		}, func(m string) { s.status.SetText(m) })
+		s.card.Start()
+	}
 	return s
+}
+
+// idleDisplay turns the customer display back to its welcome.
+func (s *Shell) idleDisplay() {
+	if s.cfg.Display != nil {
+		s.cfg.Display.Idle()
+	}
+}
+
+func (s *Shell) now() time.Time {
+	if s.cfg.Now != nil {
+		return s.cfg.Now()
+	}
+	return time.Now()
 }
 
 func (s *Shell) t(zh, en string) string {
@@ -107,26 +179,21 @@ func (s *Shell) t(zh, en string) string {
 }
 
 func (s *Shell) build() {
-	s.code = widget.NewEntry()
-	s.code.SetPlaceHolder(s.t("交易码", "Code"))
+	s.code = s.newEntry()
+	s.code.SetPlaceHolder(s.t("交易码 F2", "Code F2"))
 	s.code.OnSubmitted = func(code string) { s.openCode(strings.TrimSpace(code)) }
-	s.search = widget.NewEntry()
-	s.search.SetPlaceHolder(s.t("搜索交易", "Search"))
+	s.search = s.newEntry()
+	s.search.SetPlaceHolder(s.t("搜索 F3", "Search F3"))
 	s.search.OnChanged = func(q string) { s.filter(q) }
-	s.shown = s.forms
-	s.list = widget.NewList(
-		func() int { return len(s.shown) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		func(id widget.ListItemID, o fyne.CanvasObject) {
-			f := s.shown[id]
-			o.(*widget.Label).SetText(f.Code + "  " + f.Title.In(s.lang))
-		})
-	s.list.OnSelected = func(id widget.ListItemID) { s.open(s.shown[id]) }
-
+	s.search.OnSubmitted = func(string) { s.openFirst() }
+	if s.keys == nil {
+		s.keys = map[*dsl.Form]searchKey{}
+		for _, f := range s.forms {
+			s.keys[f] = newSearchKey(f)
+		}
+	}
+	s.groups = groupForms(s.forms, s.keys, "")
+	s.nav = s.newNavigator()
 	s.title = widget.NewLabel("")
 	s.title.TextStyle = fyne.TextStyle{Bold: true}
 	s.title.SizeName = theme.SizeNameSubHeadingText
@@ -147,11 +214,21 @@ func (s *Shell) build() {
 		lang.SetSelected("中文")
 	}
 	nav := container.NewBorder(
-		container.NewVBox(container.NewGridWithColumns(2, s.code, s.search)), nil, nil, nil, s.list)
-	tools := fyne.CanvasObject(lang)
-	if s.cfg.SignOff != nil {
-		tools = container.NewHBox(lang, widget.NewButtonWithIcon(s.t("签退", "Sign off"), theme.LogoutIcon(), s.signOff))
+		container.NewVBox(container.NewGridWithColumns(2, s.code, s.search)), nil, nil, nil, s.nav)
+	bar := container.NewHBox()
+	if s.cfg.Journal != nil {
+		bar.Add(widget.NewButtonWithIcon(s.t("电子流水 F4", "Journal F4"), theme.ListIcon(), s.ShowJournal))
+		bar.Add(widget.NewButtonWithIcon(s.t("补打 F5", "Reprint F5"), theme.DocumentPrintIcon(), s.ShowReprintQueue))
 	}
+	if s.cfg.Unlock != nil {
+		bar.Add(widget.NewButtonWithIcon(s.t("锁屏 F9", "Lock F9"), theme.VisibilityOffIcon(), s.Lock))
+	}
+	if s.cfg.SignOff != nil {
+		bar.Add(widget.NewButtonWithIcon(s.t("签退 F12", "Sign off F12"), theme.LogoutIcon(), s.signOff))
+	}
+	bar.Add(widget.NewButtonWithIcon("F1", theme.HelpIcon(), s.showKeys))
+	bar.Add(lang)
+	tools := fyne.CanvasObject(bar)
 	header := container.NewBorder(nil, nil, nil, tools, s.title)
 	right := container.NewBorder(header, nil, nil, nil, s.host)
 	split := container.NewHSplit(nav, right)
@@ -159,6 +236,11 @@ func (s *Shell) build() {
 	s.devices = widget.NewLabel("")
 	s.win.SetContent(container.NewBorder(nil, container.NewHBox(s.status, layout.NewSpacer(), s.devices), nil, nil, split))
 	s.watchDevices()
+	s.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
+		if !s.functionKey(k) {
+			s.touch()
+		}
+	})
 	s.showWelcome()
 }
 
@@ -182,6 +264,13 @@ func (s *Shell) signOff() {
 				}
 				if s.stopDev != nil {
 					s.stopDev()
+				}
+				if s.stopIdle != nil {
+					s.stopIdle()
+					s.stopIdle = nil
+				}
+				if s.card != nil {
+					s.card.Stop()
 				}
 				if s.cfg.SignedOff != nil {
 					s.cfg.SignedOff()
@@ -219,17 +308,23 @@ func (s *Shell) currentDef() *dsl.Form {
 	return s.current.Def
 }
 
+// filter shows the forms q finds, grouped, every group open.
 func (s *Shell) filter(q string) {
-	q = strings.ToLower(strings.TrimSpace(q))
-	s.shown = s.shown[:0:0]
-	for _, f := range s.forms {
-		hay := strings.ToLower(f.Code + " " + f.Title.Zh + " " + f.Title.En + " " + f.ID)
-		if q == "" || strings.Contains(hay, q) {
-			s.shown = append(s.shown, f)
+	s.groups = groupForms(s.forms, s.keys, q)
+	s.nav.UnselectAll()
+	s.nav.Refresh()
+	s.nav.OpenAllBranches()
+}
+
+// openFirst opens the first form the search shows (Enter in the search box).
+func (s *Shell) openFirst() {
+	for _, g := range s.groups {
+		if len(g.forms) > 0 {
+			s.search.SetText("")
+			s.open(g.forms[0])
+			return
 		}
 	}
-	s.list.UnselectAll()
-	s.list.Refresh()
 }
 
 func (s *Shell) openCode(code string) {
@@ -266,8 +361,9 @@ func (s *Shell) open(def *dsl.Form) {
 	scope := s.cfg.Bus.Scope(fmt.Sprintf("form:%s#%d", def.ID, s.opened))
 	var live *widgets.Form
 	live, err := widgets.Render(def, scope, widgets.Options{
-		Lang: s.lang,
-		Seal: s.cfg.Seal,
+		Lang:  s.lang,
+		Seal:  s.cfg.Seal,
+		OnKey: s.functionKey,
 		OnAction: func(action string) {
 			switch action {
 			case "submit":
@@ -276,6 +372,10 @@ func (s *Shell) open(def *dsl.Form) {
 				s.close()
 			case "clear":
 				live.Clear()
+			case "readCard":
+				if s.card != nil {
+					s.card.Read()
+				}
 			}
 		},
 	})
@@ -284,11 +384,16 @@ func (s *Shell) open(def *dsl.Form) {
 		return
 	}
 	s.current = live
+	if s.stopForm != nil {
+		s.stopForm()
+	}
+	s.stopForm = scope.Subscribe(nil, func(state.Change) { s.touch() })
+	s.touch()
 	s.title.SetText(def.Code + "  " + def.Title.In(s.lang))
-	submit := widget.NewButtonWithIcon(s.t("提交", "Submit"), theme.ConfirmIcon(), s.submit)
+	submit := widget.NewButtonWithIcon(s.t("提交 F10", "Submit F10"), theme.ConfirmIcon(), s.submit)
 	submit.Importance = widget.HighImportance
-	clearBtn := widget.NewButtonWithIcon(s.t("清空", "Clear"), theme.ContentClearIcon(), live.Clear)
-	cancel := widget.NewButtonWithIcon(s.t("关闭", "Close"), theme.CancelIcon(), s.close)
+	clearBtn := widget.NewButtonWithIcon(s.t("清空 F6", "Clear F6"), theme.ContentClearIcon(), live.Clear)
+	cancel := widget.NewButtonWithIcon(s.t("关闭 Esc", "Close Esc"), theme.CancelIcon(), s.close)
 	bar := container.NewHBox(layout.NewSpacer(), cancel, clearBtn, submit)
 	body := container.NewVScroll(container.NewPadded(live.Object()))
 	s.host.Objects = []fyne.CanvasObject{container.NewBorder(nil, bar, nil, nil, body)}
@@ -333,13 +438,19 @@ func (s *Shell) submit() {
 				defer s.posting.Store(false) // last: what follows is done when it reads false
 				s.authorizer = nil
 				if err != nil {
-					s.status.SetText(err.Error())
-					dialog.ShowError(err, s.win)
+					msg := ledger.MessageOf(err, s.lang)
+					s.status.SetText(msg)
+					var le *ledger.Error
+					if errors.As(err, &le) && le.Field != "" && s.current == f && f.ShowError(le.Field, le.Msg.In(s.lang)) {
+						return // shown at the field; what was typed is kept
+					}
+					dialog.ShowError(errors.New(msg), s.win)
 					return // what was typed is kept
 				}
 				s.posts++
 				s.status.SetText(msg)
 				dialog.ShowInformation(s.t("交易成功", "Posted"), msg, s.win)
+				s.afterPost(fmt.Sprint(values[keyField]), values, msg)
 				if s.current == f {
 					f.Clear()
 					f.FocusFirst()
@@ -371,26 +482,6 @@ func (s *Shell) submit() {
 // keyField is the value key of a submission's idempotency key, as the
 // ledger reads it (ledger.KeyField).
 const keyField = "_idempotency_key"
-
-// askSupervisor shows the authorization dialog and calls then with what
-// was typed.
-func (s *Shell) askSupervisor(then func(*Credentials)) {
-	id := widget.NewEntry()
-	id.SetPlaceHolder(s.t("主管柜员号", "Supervisor id"))
-	pw := widget.NewPasswordEntry()
-	items := []*widget.FormItem{
-		widget.NewFormItem(s.t("主管", "Supervisor"), id),
-		widget.NewFormItem(s.t("密码", "Password"), pw),
-	}
-	d := dialog.NewForm(s.t("主管授权", "Supervisor authorization"), s.t("授权", "Authorize"), s.t("取消", "Cancel"), items, func(ok bool) {
-		if ok {
-			then(&Credentials{ID: strings.TrimSpace(id.Text), Password: pw.Text})
-		}
-	}, s.win)
-	d.Resize(fyne.NewSize(420, 220))
-	d.Show()
-	s.win.Canvas().Focus(id)
-}
 
 // Authorizer returns the credentials typed for the submission under way, or
 // nil: the ledger asks for them while it posts.

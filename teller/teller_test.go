@@ -20,6 +20,7 @@ import (
 	"guitai/money"
 	"guitai/state"
 	"guitai/state/ledger"
+	"guitai/widgets"
 )
 
 func TestMain(m *testing.M) {
@@ -32,7 +33,7 @@ var lastKey crypto.Signer
 
 // shellOnLedger opens the window on a fresh demo ledger, signed on as the
 // demo teller, as cmd/teller does.
-func shellOnLedger(t *testing.T) (*Shell, fyne.Window, *ledger.Store) {
+func shellOnLedger(t testing.TB) (*Shell, fyne.Window, *ledger.Store) {
 	t.Helper()
 	test.NewTempApp(t)
 	ctx := context.Background()
@@ -72,7 +73,7 @@ func shellOnLedger(t *testing.T) (*Shell, fyne.Window, *ledger.Store) {
 	submit := x.SubmitHook(func() ledger.Session { return ledger.Session{Teller: "010101", Terminal: "T01"} },
 		func(*dsl.Form, map[string]any) (*ledger.Credentials, error) {
 			c := s.Authorizer()
-			return &ledger.Credentials{ID: c.ID, Password: c.Password}, nil
+			return &ledger.Credentials{ID: c.ID, Password: c.Password, Finger: c.Finger}, nil
 		}, "zh")
 	s = New(w, Config{Forms: forms, Bus: state.NewBus(), Lang: "zh", Submit: submit, Seal: DemoSeal})
 	return s, w, store
@@ -160,6 +161,23 @@ func TestFailedPostingKeepsWhatWasTyped(t *testing.T) {
 	}
 	if v, _ := f.Scope.Get("amount"); v != money.MustParse("10") {
 		t.Errorf("amount lost after a failure: %v", v)
+	}
+	// The refusal names the account field: it is shown there, focused.
+	acct := f.Field("account").(interface{ Focusable() fyne.Focusable }).Focusable()
+	if w.Canvas().Focused() != acct {
+		t.Errorf("focus on %T, want the account field", w.Canvas().Focused())
+	}
+	var shown string
+	for _, o := range test.LaidOutObjects(w.Content()) {
+		if a, ok := o.(*widgets.AccountEntry); ok {
+			shown = a.ValidationError()
+		}
+	}
+	if !strings.Contains(shown, "账") {
+		t.Errorf("account field shows %q, not the refusal", shown)
+	}
+	if !strings.Contains(s.status.Text, "E_ACCOUNT_UNKNOWN") {
+		t.Errorf("status %q", s.status.Text)
 	}
 }
 

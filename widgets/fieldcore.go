@@ -49,6 +49,7 @@ type fieldHooks struct {
 	submitted func() // Enter or Return
 	focusLost func() // after the entry lost focus (and is redrawn blurred)
 	cancel    func() // Escape
+	fkey      fkey   // function keys, for the window
 }
 
 // fieldState is a value and cursor for undo and redo.
@@ -107,6 +108,9 @@ func (e *fieldEntry) TypedRune(r rune) {
 // the character beyond it.
 func (e *fieldEntry) TypedKey(key *fyne.KeyEvent) {
 	if e.Disabled() {
+		return
+	}
+	if e.hooks.fkey.take(key) {
 		return
 	}
 	switch key.Name {
@@ -355,6 +359,7 @@ type fieldCore struct {
 	owner themedWidget
 	entry *fieldEntry
 	err   string
+	keys  fkey
 }
 
 // themedWidget is a field widget: a widget with BaseWidget's Theme.
@@ -365,8 +370,13 @@ type themedWidget interface {
 
 func (f *fieldCore) init(owner themedWidget, rules fieldRules, hooks fieldHooks) {
 	f.owner = owner
+	hooks.fkey = func(k *fyne.KeyEvent) bool { return f.keys.take(k) }
 	f.entry = newFieldEntry(rules, hooks)
 }
+
+// setFunctionKeys routes the function keys typed in the field to the
+// form's window.
+func (f *fieldCore) setFunctionKeys(k fkey) { f.keys = k }
 
 func (f *fieldCore) setError(msg string) {
 	if msg == f.err {

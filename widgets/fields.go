@@ -18,6 +18,7 @@ import (
 type hooks struct {
 	changed, submitted, left func()
 	quiet                    bool // set while SetValue writes, so no change is reported
+	fkey                     fkey // the window's function keys
 }
 
 func (h *hooks) Watch(changed, submitted, left func()) {
@@ -108,6 +109,9 @@ func (e *keyEntry) TypedRune(r rune) {
 
 // TypedKey turns Escape into cancel.
 func (e *keyEntry) TypedKey(k *fyne.KeyEvent) {
+	if e.h.fkey.take(k) {
+		return
+	}
 	if k.Name == fyne.KeyEscape && e.cancel != nil {
 		e.cancel()
 		return
@@ -133,6 +137,7 @@ type textField struct {
 
 func newTextField(c *Context, n *dsl.Node) *textField {
 	f := &textField{kind: n.Type, errorLine: newErrorLine()}
+	f.hooks.fkey = c.functionKey
 	f.entry = newKeyEntry(&f.hooks, c.Cancel, n.Type == "textarea")
 	e := f.entry
 	if n.Type == "textarea" {
@@ -246,7 +251,7 @@ type selectEntry struct {
 
 // TypedKey moves to the next field on Enter.
 func (s *selectEntry) TypedKey(k *fyne.KeyEvent) {
-	if !s.h.enterKey(k) {
+	if !s.h.fkey.take(k) && !s.h.enterKey(k) {
 		s.Select.TypedKey(k)
 	}
 }
@@ -280,6 +285,7 @@ func newChoiceField(c *Context, n *dsl.Node) *choiceField {
 		f.box = container.NewVBox(f.radio, f.label)
 		return f
 	}
+	f.hooks.fkey = c.functionKey
 	f.sel = &selectEntry{h: &f.hooks}
 	f.sel.Options = f.labels
 	f.sel.OnChanged = changed
@@ -350,7 +356,7 @@ type checkEntry struct {
 
 // TypedKey moves to the next field on Enter.
 func (c *checkEntry) TypedKey(k *fyne.KeyEvent) {
-	if !c.h.enterKey(k) {
+	if !c.h.fkey.take(k) && !c.h.enterKey(k) {
 		c.Check.TypedKey(k)
 	}
 }
@@ -370,6 +376,7 @@ type checkField struct {
 
 func newCheckField(c *Context, n *dsl.Node) *checkField {
 	f := &checkField{errorLine: newErrorLine()}
+	f.hooks.fkey = c.functionKey
 	f.check = &checkEntry{h: &f.hooks}
 	f.check.Text = c.T(n.PropText("label"))
 	f.check.OnChanged = func(bool) { f.fireChanged() }
@@ -422,6 +429,7 @@ func (f *bankField) Focusable() fyne.Focusable { return f.w.Entry() }
 // watch wires the entry's callbacks to the field's hooks and the form.
 func (f *bankField) watch(c *Context, n *dsl.Node, onSubmitted, onFocusLost, onCancel *func()) {
 	*onSubmitted, *onFocusLost, *onCancel = f.fireSubmitted, f.fireLeft, c.Cancel
+	f.w.(interface{ setFunctionKeys(fkey) }).setFunctionKeys(c.functionKey)
 	if n.PropBool("readOnly") {
 		f.w.Disable()
 	}

@@ -65,6 +65,9 @@ type Options struct {
 	// and expressions that do not compile are left out instead of failing
 	// the render.
 	Design bool
+	// OnKey is given the function keys (F1 to F12) typed in any field of
+	// the form, first; it returns true when it took the key.
+	OnKey func(k *fyne.KeyEvent) bool
 }
 
 // Form is a dsl form rendered as a live Fyne tree bound to a state scope:
@@ -492,4 +495,20 @@ func (f *Form) Clear() {
 		l.el.Field.SetError("")
 	}
 	clear(f.checked)
+}
+
+// ShowError shows msg under the visible input bound to key (a refusal
+// that came back from posting, such as "insufficient funds" at the
+// amount) and focuses it. It reports whether the form has such an input;
+// the next edit of the field runs its rules again and replaces msg.
+func (f *Form) ShowError(key, msg string) bool {
+	for _, l := range f.byKey[key] {
+		if l.el.Field == nil || !l.shown || !f.shownInTree(l) {
+			continue
+		}
+		l.el.Field.SetError(msg)
+		f.focus(l)
+		return true
+	}
+	return false
 }

@@ -32,6 +32,8 @@ func main() {
 	terminal := flag.String("terminal", "T01", "terminal id")
 	devCfg := flag.String("devices", "", "device configuration file (JSON); default: the in-process simulators")
 	formsDir := flag.String("forms", "", "directory of published forms (the designer's -publish DIR), used over the built-in ones")
+	flag.BoolVar(&exitWhenReady, "exit-when-ready", false, "print \"ready\" once the window takes input, then quit (for scripts/bench-teller)")
+	flag.DurationVar(&idleLock, "idle-lock", 5*time.Minute, "lock the session after this long without activity (0: never)")
 	flag.Parse()
 
 	if err := run(*lang, *open, *shots, *db, *user, *terminal, *devCfg, *formsDir); err != nil {
@@ -39,6 +41,13 @@ func main() {
 		os.Exit(1)
 	}
 }
+
+// exitWhenReady makes the window quit as soon as it is up: the cold-start
+// benchmark times process start to that line.
+var exitWhenReady bool
+
+// idleLock is how long the session may stay idle before it locks.
+var idleLock time.Duration
 
 // defaultDB is guitai.db in the user's data directory.
 func defaultDB() string {
@@ -122,6 +131,21 @@ func run(lang, open, shots, dsn, user, terminal, devCfg, formsDir string) error 
 	}
 	devs.Start(ctx)
 	defer devs.Close(context.Background())
+	// The fingerprint module: supervisors authorize and tellers sign on
+	// by finger. The simulated module gets the demo users' fingers.
+	var scan teller.FingerScan
+	var demoFingers []teller.DemoFinger
+	if dev := devs.Device("finger"); dev != nil {
+		var demo []ledger.User
+		for _, id := range []string{"010199", "010101", "010102"} {
+			if u, err := store.GetUser(ctx, id); err == nil {
+				demo = append(demo, u)
+			}
+		}
+		if scan, demoFingers, err = teller.ModuleFinger(ctx, dev, "finger", store, demo); err != nil {
+			fmt.Fprintln(os.Stderr, "teller: fingerprint module:", err)
+		}
+	}
 	w := a.NewWindow("柜台 Guitai")
 	w.Resize(fyne.NewSize(1280, 800))
 	var shell *teller.Shell
@@ -134,7 +158,7 @@ func run(lang, open, shots, dsn, user, terminal, devCfg, formsDir string) error 
 			if c == nil {
 				return nil, fmt.Errorf("authorization cancelled")
 			}
-			return &ledger.Credentials{ID: c.ID, Password: c.Password}, nil
+			return &ledger.Credentials{ID: c.ID, Password: c.Password, Finger: c.Finger}, nil
 		}, lang)
 	openShell := func() {
 		shell = teller.New(w, teller.Config{
@@ -150,7 +174,25 @@ func run(lang, open, shots, dsn, user, terminal, devCfg, formsDir string) error 
 				}
 				return nil
 			},
-			SignedOff: showSignOn,
+			SignedOff:   showSignOn,
+			User:        signedOn.ID + " " + signedOn.Name,
+			Finger:      scan,
+			DemoFingers: demoFingers,
+			IdleLock:    idleLock,
+			Unlock: func(password string) error {
+				if _, err := store.Authenticate(ctx, signedOn.ID, password, terminal); err != nil {
+					return fmt.Errorf("%s", ledger.MessageOf(err, lang))
+				}
+				return nil
+			},
+			// Receipts print after each posting; the journal screen and
+			// the reprint queue read the ledger.
+			Journal:      store,
+			Printer:      receiptPrinter(devs),
+			Teller:       signedOn.ID,
+			Terminal:     terminal,
+			BusinessDate: time.Now().Format("2006-01-02"),
+			Branch:       "网点 Branch " + signedOn.Branch,
 		})
 		if open != "" {
 			if err := shell.Open(open); err != nil {
@@ -176,8 +218,21 @@ func run(lang, open, shots, dsn, user, terminal, devCfg, formsDir string) error 
 		return nil
 	}
 	showSignOn = func() {
-		teller.ShowSignOn(w, lang, time.Now().Format("2006-01-02"),
+		so := teller.ShowSignOn(w, lang, time.Now().Format("2006-01-02"),
 			"演示 demo: 010101 / "+ledger.DemoPassword+" · 主管 supervisor 010199", signOn, openShell)
+		if scan != nil {
+			so.EnableFinger(demoFingers, func(who string) error {
+				m, err := scan(who)
+				if err == nil {
+					var u ledger.User
+					if u, err = store.SignOnFinger(ctx, *m, terminal); err == nil {
+						signedOn = u
+						return nil
+					}
+				}
+				return fmt.Errorf("%s", ledger.MessageOf(err, lang))
+			})
+		}
 	}
 	if user != "" {
 		if err := signOn(user, ledger.DemoPassword); err != nil {
@@ -187,6 +242,25 @@ func run(lang, open, shots, dsn, user, terminal, devCfg, formsDir string) error 
 	} else {
 		showSignOn()
 	}
+	if exitWhenReady {
+		a.Lifecycle().SetOnStarted(func() {
+			// The run loop is up and the first frame is queued; the next
+			// event it runs is the first the teller's keys could be.
+			fyne.Do(func() {
+				fmt.Println("ready")
+				a.Quit()
+			})
+		})
+	}
 	w.ShowAndRun()
+	return nil
+}
+
+// receiptPrinter is the device manager's "printer" as the window prints
+// receipts on it, or nil when there is none.
+func receiptPrinter(devs *manager.Manager) teller.Printer {
+	if p, ok := devs.Device("printer").(teller.Printer); ok {
+		return p
+	}
 	return nil
 }

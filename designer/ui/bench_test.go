@@ -96,14 +96,17 @@ func BenchmarkJSONEdit500(b *testing.B) {
 	}
 }
 
-// BenchmarkJSONEditWhole500 is the same edit typed in the whole form's
-// JSON (about 3,000 lines in Fyne's Entry).
-func BenchmarkJSONEditWhole500(b *testing.B) {
+// BenchmarkJSONEditWholeAsText500 is the same edit typed in the whole
+// form's JSON opened as text ("edit as text": about 3,000 lines in Fyne's
+// Entry). This is the explicit, slow path; the pane's whole-form view is
+// the read view below.
+func BenchmarkJSONEditWholeAsText500(b *testing.B) {
 	src := bigForm(b, 500)
 	f, _ := dsl.Decode(src)
 	doc := designer.New(f)
 	ed, _ := newEditor(b, doc)
 	ed.ShowSource(true)
+	ed.source.EditWhole(true)
 	texts := []string{strings.Replace(string(src), `"字段100"`, `"字段100改"`, 1), string(src)}
 	b.ResetTimer()
 	for i := range b.N {
@@ -111,6 +114,48 @@ func BenchmarkJSONEditWhole500(b *testing.B) {
 		if ed.source.Problem() != "" {
 			b.Fatal(ed.source.Problem())
 		}
+	}
+}
+
+// BenchmarkWholeViewOpen500 brings the JSON pane forward on the whole
+// form of 500 nodes, its text read afresh: encode, split into lines, and
+// build the rows in sight.
+func BenchmarkWholeViewOpen500(b *testing.B) {
+	f, _ := dsl.Decode(bigForm(b, 500))
+	doc := designer.New(f)
+	ed, _ := newEditor(b, doc)
+	b.ResetTimer()
+	for range b.N {
+		ed.ShowSource(false)
+		ed.source.viewAt = -1
+		ed.ShowSource(true)
+	}
+	b.StopTimer()
+	if !ed.source.Reading() || len(ed.source.Lines()) < 3000 {
+		b.Fatalf("the read view shows %d lines", len(ed.source.Lines()))
+	}
+}
+
+// BenchmarkWholeViewEdit500 is one inspector edit on a 500-node form while
+// the JSON pane shows the whole form with the edited node highlighted:
+// the edit and every pane re-synced, the read view included.
+func BenchmarkWholeViewEdit500(b *testing.B) {
+	f, _ := dsl.Decode(bigForm(b, 500))
+	doc := designer.New(f)
+	ed, _ := newEditor(b, doc)
+	ed.ShowSource(true)
+	ed.source.whole.SetChecked(true)
+	doc.Select(fromCanvas, "f100")
+	b.ResetTimer()
+	for i := range b.N {
+		doc.Seal()
+		if err := doc.Set(fromInspector, "f100", "props.label.zh", fmt.Sprintf("标签%d", i)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	if from, _ := ed.source.Highlighted(); from < 0 || !strings.Contains(strings.Join(ed.source.Lines()[from:from+8], ""), "标签") {
+		b.Fatal("the read view does not show the edit")
 	}
 }
 
@@ -133,6 +178,7 @@ func BenchmarkJSONEditWholeForm(b *testing.B) {
 	doc := openForm(b, "cash_withdrawal.form.json")
 	ed, _ := newEditor(b, doc)
 	ed.ShowSource(true)
+	ed.source.EditWhole(true)
 	src := ed.source.Entry().Text
 	texts := []string{strings.Replace(src, `"卡号/账号"`, `"银行卡号"`, 1), src}
 	b.ResetTimer()

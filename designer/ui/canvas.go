@@ -55,6 +55,7 @@ type Canvas struct {
 	owner    map[string]*block // the block rendering each node
 	rects    map[string]rect   // each node's rectangle, as far as asked for
 	retrying bool              // a measure is due once new objects are on the canvas
+	tabSel   map[string]int    // the tab forward in each tabs node, by id
 
 	// drag state
 	dragID    string        // node being moved, "" for a palette item
@@ -73,7 +74,7 @@ type dropTarget struct {
 }
 
 func newCanvas(ed *Editor) *Canvas {
-	c := &Canvas{ed: ed, blocks: map[string]*block{}, scope: state.NewBus().Scope("design")}
+	c := &Canvas{ed: ed, blocks: map[string]*block{}, tabSel: map[string]int{}, scope: state.NewBus().Scope("design")}
 	c.root = container.NewVBox()
 	c.glass = &glass{c: c}
 	c.glass.ExtendBaseWidget(c.glass)
@@ -196,6 +197,15 @@ func (c *Canvas) render(def *dsl.Form, child *dsl.Node, key string) *block {
 		l.Wrapping = fyne.TextWrapWord
 		return &block{key: key, form: &widgets.Form{}, obj: l}
 	}
+	// Tabs keep the tab last brought forward.
+	(&dsl.Form{Root: child}).Walk(func(_ []string, n *dsl.Node) bool {
+		if i, ok := c.tabSel[n.ID]; ok {
+			if tabs, ok := lf.NodeObject(n.ID).(*container.AppTabs); ok && i < len(tabs.Items) {
+				tabs.SelectIndex(i)
+			}
+		}
+		return true
+	})
 	return &block{key: key, form: lf, obj: lf.NodeObject(child.ID)}
 }
 
@@ -262,8 +272,10 @@ func (c *Canvas) rectOf(id string) (rect, bool) {
 			c.remeasureSoon()
 			return rect{size: r.size}, true
 		}
-		// Both move together when the surface scrolls or moves.
-		r.pos = d.AbsolutePositionForObject(obj).Subtract(d.AbsolutePositionForObject(c.glass))
+		// Both move together when the surface scrolls or moves. The
+		// glass stands where the root box does, and the box comes first
+		// in the window's tree: finding it walks none of the form.
+		r.pos = d.AbsolutePositionForObject(obj).Subtract(d.AbsolutePositionForObject(c.root))
 	}
 	c.rects[id] = r
 	return r, true
@@ -381,7 +393,7 @@ func (c *Canvas) dropAt(p fyne.Position, skip string) dropTarget {
 // toSurface turns an absolute canvas position into surface coordinates.
 func (c *Canvas) toSurface(abs fyne.Position) fyne.Position {
 	d := fyne.CurrentApp().Driver()
-	return abs.Subtract(d.AbsolutePositionForObject(c.glass))
+	return abs.Subtract(d.AbsolutePositionForObject(c.root)) // where the glass is
 }
 
 // over reports whether an absolute position is over the visible surface.
@@ -448,10 +460,97 @@ func (g *glass) CreateRenderer() fyne.WidgetRenderer {
 	return &glassRenderer{g: g, sel: sel, marker: marker, hover: hover, tag: tag, tagBg: tagBg, ghost: ghost, ghostBg: ghostBg}
 }
 
-// Tapped selects the node under the pointer.
+// Tapped selects the node under the pointer. On a tab bar, a tab's
+// header brings that tab forward and selects its node, as it would in the
+// teller's window; the rest of the bar selects the tabs node.
 func (g *glass) Tapped(e *fyne.PointEvent) {
-	n := g.c.nodeAt(e.Position, false, "")
-	g.c.ed.doc.Select(fromCanvas, n.ID)
+	c := g.c
+	if n, i := c.tabAt(e.Position); n != nil {
+		if i < 0 || i >= len(n.Children) {
+			c.ed.doc.Select(fromCanvas, n.ID)
+			return
+		}
+		c.showTab(n.ID, i)
+		c.ed.doc.Select(fromCanvas, n.Children[i].ID)
+		c.glass.Refresh()
+		return
+	}
+	n := c.nodeAt(e.Position, false, "")
+	c.ed.doc.Select(fromCanvas, n.ID)
+}
+
+// tabAt returns the innermost tabs node whose tab bar holds the surface
+// point p, and the index of the tab header under p, or -1 between and
+// after the headers; nil when p is on no tab bar.
+func (c *Canvas) tabAt(p fyne.Position) (*dsl.Node, int) {
+	c.measure()
+	var hit *dsl.Node
+	index := -1
+	var walk func(n *dsl.Node)
+	walk = func(n *dsl.Node) {
+		r, ok := c.rectOf(n.ID)
+		if !ok || !r.contains(p) {
+			return
+		}
+		if n.Type == "tabs" {
+			if tabs, ok := c.nodeObject(n.ID).(*container.AppTabs); ok {
+				if i, on := tabHeaderAt(tabs, p.Subtract(r.pos)); on {
+					hit, index = n, i
+					return
+				}
+			}
+		}
+		for _, k := range n.Children {
+			walk(k)
+		}
+	}
+	for _, k := range c.def.Root.Children {
+		walk(k)
+	}
+	return hit, index
+}
+
+// tabHeaderAt reports whether p (relative to tabs) is on the tab bar of
+// tabs, and which header it is on (-1 for none). The headers are laid out
+// as Fyne's AppTabs lays them at the top: side by side from the left,
+// each as wide as its bold title and twice the inner padding, the theme's
+// padding between them.
+func tabHeaderAt(tabs *container.AppTabs, p fyne.Position) (int, bool) {
+	if len(tabs.Items) == 0 {
+		return -1, false
+	}
+	sel := tabs.Selected()
+	if sel == nil || sel.Content == nil {
+		return -1, false
+	}
+	bar := sel.Content.Position().Y - theme.Padding()
+	if p.Y < 0 || p.Y >= bar {
+		return -1, false
+	}
+	inner, gap := theme.InnerPadding(), theme.Padding()
+	x := float32(0)
+	for i, it := range tabs.Items {
+		w := fyne.MeasureText(it.Text, theme.TextSize(), fyne.TextStyle{Bold: true}).Width + 2*inner
+		if p.X >= x && p.X < x+w {
+			return i, true
+		}
+		x += w + gap
+	}
+	return -1, true
+}
+
+// showTab brings tab i of the tabs node id forward and remembers it, so a
+// re-render of its block keeps it forward.
+func (c *Canvas) showTab(id string, i int) {
+	tabs, ok := c.nodeObject(id).(*container.AppTabs)
+	if !ok || i >= len(tabs.Items) {
+		return
+	}
+	c.tabSel[id] = i
+	if tabs.SelectedIndex() != i {
+		tabs.SelectIndex(i)
+	}
+	c.measured = false
 }
 
 // Dragged moves the node under the drag's start.
@@ -578,8 +677,7 @@ func (c *Canvas) reveal(id string) {
 			}
 			for k, child := range c.def.Find(p[i]).Children {
 				if child.ID == p[i+1] && k < len(tabs.Items) && tabs.SelectedIndex() != k {
-					tabs.SelectIndex(k)
-					c.measured = false
+					c.showTab(p[i], k)
 				}
 			}
 		}

@@ -66,6 +66,7 @@ type Editor struct {
 	undoBtn  *widget.Button
 	redoBtn  *widget.Button
 	lastErr  error
+	lastMsg  string
 	onChange []func()
 }
 
@@ -181,6 +182,7 @@ func (ed *Editor) SetDocument(doc *designer.Document) {
 	}
 	ed.canvas.blocks, ed.canvas.rootKey = map[string]*block{}, ""
 	ed.outline.shape, ed.outline.labels, ed.outline.shown = "", nil, "\x00"
+	ed.source.viewAt, ed.source.raw = -1, nil
 	ed.attach()
 }
 
@@ -257,7 +259,7 @@ func setEnabled(b *widget.Button, on bool) {
 }
 
 // keysHint is the status line when there is nothing to report.
-const keysHint = "拖动控件到画布或双击插入 · / 搜索 ⏎ 插入 · ↑↓ 选择 · Alt+↑↓←→ 移动 · Del 删除 · Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Ctrl+D 复制一份 · Ctrl+G 打包为分组"
+const keysHint = "拖动控件到画布或双击插入 · / 或 Ctrl+F 搜索 ⏎ 插入 · ↑↓ 选择 · Ctrl+I 属性 Tab 下一项 Esc 返回 · Alt+↑↓←→ 移动 · Del 删除 · Ctrl+Z 撤销 · F5 预览 F6 示例值 F8 试提交 · F7 检查 · Ctrl+Shift+P 发布"
 
 // report shows an error of an edit in the status line.
 func (ed *Editor) report(err error) {
@@ -325,6 +327,9 @@ func (ed *Editor) shortcuts() {
 	add(fyne.KeyD, ctrl, func() { ed.report(ed.doc.Duplicate(fromKeys)) })
 	add(fyne.KeyS, ctrl, func() { ed.Save(false) })
 	add(fyne.KeyG, ctrl, func() { ed.report(ed.doc.WrapInGroup(fromKeys)) })
+	add(fyne.KeyF, ctrl, ed.FocusPalette)
+	add(fyne.KeyI, ctrl, ed.FocusInspector)
+	add(fyne.KeyP, ctrl|fyne.KeyModifierShift, ed.Publish)
 	c.AddShortcut(&fyne.ShortcutCopy{}, func(fyne.Shortcut) { ed.Copy(false) })
 	c.AddShortcut(&fyne.ShortcutCut{}, func(fyne.Shortcut) { ed.Copy(true) })
 	c.AddShortcut(&fyne.ShortcutPaste{}, func(fyne.Shortcut) { ed.Paste() })
@@ -374,7 +379,77 @@ func (ed *Editor) TypedKey(k *fyne.KeyEvent) {
 	case fyne.KeyEscape:
 		ed.doc.Select(fromKeys, "")
 	case fyne.KeySlash:
-		ed.win.Canvas().Focus(ed.palette.search)
+		ed.FocusPalette()
+	default:
+		ed.functionKey(k)
+	}
+}
+
+// functionKey runs the action of a function key, wherever the focus is:
+// F5 preview or design, F6 sample values, F7 check, F8 dry-run submit. It
+// reports whether k was one.
+func (ed *Editor) functionKey(k *fyne.KeyEvent) bool {
+	switch k.Name {
+	case fyne.KeyF5:
+		ed.ShowPreview(ed.centre.SelectedIndex() != 1)
+	case fyne.KeyF6:
+		ed.ShowPreview(true)
+		ed.preview.Sample()
+	case fyne.KeyF7:
+		ed.Check()
+	case fyne.KeyF8:
+		ed.ShowPreview(true)
+		ed.preview.action("submit")
+	default:
+		return false
+	}
+	return true
+}
+
+// FocusPalette puts the keyboard in the palette's search box, its text
+// selected: type a widget's name and press Enter to insert it.
+func (ed *Editor) FocusPalette() {
+	ed.win.Canvas().Focus(ed.palette.search)
+	ed.palette.search.TypedShortcut(&fyne.ShortcutSelectAll{})
+}
+
+// FocusInspector puts the keyboard in the first editor of the property
+// pane (the label of a node, the id of the form); Tab goes on from there.
+func (ed *Editor) FocusInspector() {
+	ed.ShowSource(false)
+	if e := ed.inspector.first(); e != nil {
+		ed.win.Canvas().Focus(e)
+	}
+}
+
+// inform shows a message in a dialog whose button has the keyboard, so
+// Enter, Space or Escape closes it.
+func (ed *Editor) inform(title, msg string) {
+	ed.lastMsg = msg
+	text := widget.NewLabel(msg)
+	text.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomWithoutButtons(title, container.NewVScroll(text), ed.win)
+	ok := &keyButton{}
+	ok.Text, ok.Importance = "确定 OK", widget.HighImportance
+	ok.OnTapped = d.Hide
+	ok.ExtendBaseWidget(ok)
+	d.SetButtons([]fyne.CanvasObject{ok})
+	d.Resize(fyne.NewSize(520, min(120+float32(strings.Count(msg, "\n"))*22, 480)))
+	d.Show()
+	ed.win.Canvas().Focus(ok)
+}
+
+// LastMessage is the text of the last dialog shown, for tests.
+func (ed *Editor) LastMessage() string { return ed.lastMsg }
+
+// keyButton is a button that Enter and Escape press too.
+type keyButton struct{ widget.Button }
+
+// TypedKey presses the button on Enter, Return, Space or Escape.
+func (b *keyButton) TypedKey(e *fyne.KeyEvent) {
+	switch e.Name {
+	case fyne.KeyReturn, fyne.KeyEnter, fyne.KeySpace, fyne.KeyEscape:
+		b.Tapped(nil)
 	}
 }
 
@@ -498,14 +573,14 @@ func (ed *Editor) Save(as bool) {
 func (ed *Editor) Check() {
 	probs := ed.doc.Problems()
 	if len(probs) == 0 {
-		dialog.ShowInformation("检查 Check", "✓ 没有问题 No problems", ed.win)
+		ed.inform("检查 Check", "✓ 没有问题 No problems")
 		return
 	}
 	var lines []string
 	for _, p := range probs {
 		lines = append(lines, problemText(p))
 	}
-	dialog.ShowInformation("检查 Check", strings.Join(lines, "\n"), ed.win)
+	ed.inform("检查 Check", strings.Join(lines, "\n"))
 }
 
 // Publish writes the form into the publish directory with a version bump
@@ -514,11 +589,13 @@ func (ed *Editor) Publish() {
 	do := func(dir string) {
 		res, err := ed.doc.Publish(dir)
 		if err != nil {
-			dialog.ShowError(err, ed.win)
+			ed.report(err)
+			ed.inform("未发布 Not published", "✗ "+err.Error())
 			return
 		}
 		msg := fmt.Sprintf("%s\n版本 version %s\n\n%s", res.File, res.Version, res.Diff.String())
-		dialog.ShowInformation("已发布 Published", msg, ed.win)
+		ed.status("已发布 Published " + res.File + " " + res.Version)
+		ed.inform("已发布 Published", msg)
 	}
 	if ed.cfg.PublishDir != "" {
 		do(ed.cfg.PublishDir)
@@ -553,8 +630,8 @@ func (ed *Editor) MainMenu() *fyne.MainMenu {
 		fyne.NewMenuItem("保存 Save", func() { ed.Save(false) }),
 		fyne.NewMenuItem("另存为 Save as…", func() { ed.Save(true) }),
 		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem("检查 Check", ed.Check),
-		fyne.NewMenuItem("发布 Publish…", ed.Publish),
+		fyne.NewMenuItem("检查 Check  F7", ed.Check),
+		fyne.NewMenuItem("发布 Publish…  Ctrl+Shift+P", ed.Publish),
 	)
 	edit := fyne.NewMenu("编辑 Edit",
 		fyne.NewMenuItem("撤销 Undo  Ctrl+Z", func() { ed.doc.Undo() }),
@@ -568,9 +645,13 @@ func (ed *Editor) MainMenu() *fyne.MainMenu {
 		fyne.NewMenuItem("删除 Delete", func() { ed.report(ed.doc.Delete(fromKeys)) }),
 	)
 	view := fyne.NewMenu("视图 View",
-		fyne.NewMenuItem("设计 Design", func() { ed.ShowPreview(false) }),
-		fyne.NewMenuItem("预览 Preview", func() { ed.ShowPreview(true) }),
-		fyne.NewMenuItem("属性 Properties", func() { ed.ShowSource(false) }),
+		fyne.NewMenuItem("设计 Design  F5", func() { ed.ShowPreview(false) }),
+		fyne.NewMenuItem("预览 Preview  F5", func() { ed.ShowPreview(true) }),
+		fyne.NewMenuItem("示例值 Sample values  F6", func() { ed.ShowPreview(true); ed.preview.Sample() }),
+		fyne.NewMenuItem("试提交 Dry-run submit  F8", func() { ed.ShowPreview(true); ed.preview.action("submit") }),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("控件搜索 Palette search  Ctrl+F", ed.FocusPalette),
+		fyne.NewMenuItem("属性 Properties  Ctrl+I", ed.FocusInspector),
 		fyne.NewMenuItem("JSON 源码 Source", func() { ed.ShowSource(true) }),
 	)
 	return fyne.NewMainMenu(file, edit, view)
@@ -581,7 +662,8 @@ func (ed *Editor) MainMenu() *fyne.MainMenu {
 // undo works the same in every pane.
 type docEntry struct {
 	widget.Entry
-	ed *Editor
+	ed      *Editor
+	ownUndo bool // undo and redo act on the entry's text (the search box)
 }
 
 func newDocEntry(ed *Editor, multiLine bool) *docEntry {
@@ -594,20 +676,64 @@ func newDocEntry(ed *Editor, multiLine bool) *docEntry {
 	return e
 }
 
-// TypedShortcut sends undo and redo to the document.
+// TypedShortcut sends undo and redo to the document, and the window's
+// own shortcuts (Ctrl+F, Ctrl+I, Ctrl+S, Ctrl+D…) to the window: the
+// driver gives every shortcut to the focused widget, so without this they
+// would do nothing while an editor has the keyboard.
 func (e *docEntry) TypedShortcut(s fyne.Shortcut) {
 	switch s := s.(type) {
-	case *fyne.ShortcutUndo:
-		e.ed.doc.Undo()
-		return
-	case *fyne.ShortcutRedo:
-		e.ed.doc.Redo()
+	case *fyne.ShortcutUndo, *fyne.ShortcutRedo:
+		if e.ownUndo {
+			break
+		}
+		if _, undo := s.(*fyne.ShortcutUndo); undo {
+			e.ed.doc.Undo()
+		} else {
+			e.ed.doc.Redo()
+		}
 		return
 	case *desktop.CustomShortcut:
-		if s.KeyName == fyne.KeyZ && s.Modifier == fyne.KeyModifierShortcutDefault|fyne.KeyModifierShift {
+		if s.KeyName == fyne.KeyZ && s.Modifier == fyne.KeyModifierShortcutDefault|fyne.KeyModifierShift && !e.ownUndo {
 			e.ed.doc.Redo()
+			return
+		}
+		if windowShortcut(s) {
+			e.ed.win.Canvas().(fyne.Shortcutable).TypedShortcut(s)
 			return
 		}
 	}
 	e.Entry.TypedShortcut(s)
 }
+
+// windowShortcut reports whether s is one of the window's shortcuts that
+// an editor does not use itself.
+func windowShortcut(s *desktop.CustomShortcut) bool {
+	ctrl := fyne.KeyModifierShortcutDefault
+	switch {
+	case s.Modifier == ctrl:
+		switch s.KeyName {
+		case fyne.KeyD, fyne.KeyF, fyne.KeyG, fyne.KeyI, fyne.KeyS:
+			return true
+		}
+	case s.Modifier == ctrl|fyne.KeyModifierShift:
+		return s.KeyName == fyne.KeyP
+	}
+	return false
+}
+
+// TypedKey leaves the editor on Escape (the arrows and Delete then act on
+// the nodes again) and runs the function keys; the rest is typing.
+func (e *docEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape {
+		e.ed.win.Canvas().Unfocus()
+		return
+	}
+	if e.ed.functionKey(k) {
+		return
+	}
+	e.Entry.TypedKey(k)
+}
+
+// AcceptsTab is false even for the multi-line editors (rules, options):
+// Tab moves to the next editor, so the keyboard is never trapped in one.
+func (e *docEntry) AcceptsTab() bool { return false }

@@ -180,6 +180,7 @@ func TestJSONEditShowsInTreeAndCanvas(t *testing.T) {
 	ed, _ := newEditor(t, openForm(t, "cash_withdrawal.form.json"))
 	doc := ed.doc
 	ed.ShowSource(true)
+	ed.source.EditWhole(true)
 	e := ed.source.Entry()
 	if e.Text != string(doc.Bytes()) {
 		t.Fatal("JSON pane does not show the document")
@@ -608,6 +609,7 @@ func TestJSONEditWithProblemsApplies(t *testing.T) {
 	ed, _ := newEditor(t, openForm(t, "cash_withdrawal.form.json"))
 	doc := ed.doc
 	ed.ShowSource(true)
+	ed.source.EditWhole(true)
 	e := ed.source.Entry()
 	before := doc.Bytes()
 	if len(doc.Problems()) != 0 {

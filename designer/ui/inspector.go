@@ -31,11 +31,12 @@ type Inspector struct {
 	// entries by set key, to tell the tests where to type
 	entries map[string]*docEntry
 	checks  map[string]*widget.Check
-	selects map[string]*widget.Select
+	selects map[string]*widget.Select // the widget.Select of a keySelect
 	notes   map[string]*widget.Label
 	amounts map[string]*widgets.AmountEntry
-	visible func() bool // whether the pane is in front
-	stale   bool        // the document changed while it was not
+	adds    map[string]*widget.Button // "add field" of unmapped params
+	visible func() bool               // whether the pane is in front
+	stale   bool                      // the document changed while it was not
 }
 
 func newInspector(ed *Editor) *Inspector {
@@ -51,6 +52,25 @@ func (in *Inspector) Entry(key string) *widget.Entry {
 	}
 	return nil
 }
+
+// first is the editor the keyboard goes to first: a node's caption (its
+// label, title or text), else its id; the form's id.
+func (in *Inspector) first() fyne.Focusable {
+	for _, k := range []string{"props.label.zh", "props.title.zh", "props.text.zh", "id"} {
+		if e := in.entries[k]; e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// Select returns the select of a key ("submit.txn", "param.amount"), for
+// tests.
+func (in *Inspector) Select(key string) *widget.Select { return in.selects[key] }
+
+// AddButton returns the "add field" button of an unmapped param, for
+// tests.
+func (in *Inspector) AddButton(param string) *widget.Button { return in.adds[param] }
 
 // Note returns the live check line under an editor, for tests.
 func (in *Inspector) Note(key string) string {
@@ -73,6 +93,7 @@ func (in *Inspector) sync() {
 	in.selects = map[string]*widget.Select{}
 	in.notes = map[string]*widget.Label{}
 	in.amounts = map[string]*widgets.AmountEntry{}
+	in.adds = map[string]*widget.Button{}
 	doc := in.ed.doc
 	id := doc.Selected()
 	in.shown = id
@@ -219,10 +240,10 @@ func (in *Inspector) prop(n *dsl.Node, ps *dsl.PropSpec) fyne.CanvasObject {
 		in.checks[key] = c
 		return field(ps.Name, "", c)
 	case dsl.PropEnum:
-		s := widget.NewSelect(ps.Enum, nil)
+		s := in.newSelect(ps.Enum)
 		s.SetSelected(n.PropString(ps.Name))
 		s.OnChanged = func(v string) { in.set(id, key, v) }
-		in.selects[key] = s
+		in.selects[key] = &s.Select
 		return field(ps.Name, ps.Doc, s)
 	case dsl.PropNumber:
 		cur := ""
@@ -409,7 +430,7 @@ func (in *Inspector) txnEditor(hset func(string, func(*designer.Header, string))
 			sel = o
 		}
 	}
-	s := widget.NewSelect(opts, nil)
+	s := in.newSelect(opts)
 	if sel != "" {
 		s.SetSelected(sel)
 	} else if cur != "" {
@@ -418,7 +439,7 @@ func (in *Inspector) txnEditor(hset func(string, func(*designer.Header, string))
 	s.OnChanged = func(o string) {
 		in.ed.report(in.ed.doc.SetHeader(fromBinding, "submit.txn", func(h *designer.Header) { setTxn(h, byOpt[o]) }))
 	}
-	in.selects["submit.txn"] = s
+	in.selects["submit.txn"] = &s.Select
 	return field("submit.txn 交易", "catalog transaction posted on submit", s)
 }
 
@@ -461,7 +482,7 @@ func (in *Inspector) bindings() []fyne.CanvasObject {
 			}
 			return true
 		})
-		pick := widget.NewSelect(opts, nil)
+		pick := in.newSelect(opts)
 		pick.PlaceHolder = "选择字段 map to field"
 		if b.Node != "" {
 			pick.SetSelected(b.Node)
@@ -469,7 +490,7 @@ func (in *Inspector) bindings() []fyne.CanvasObject {
 		pick.OnChanged = func(id string) {
 			in.ed.report(doc.Set(fromBinding, id, "bind", b.Param.Name))
 		}
-		in.selects["param."+b.Param.Name] = pick
+		in.selects["param."+b.Param.Name] = &pick.Select
 		line := container.NewBorder(nil, nil, container.NewHBox(name, caption(b.Param.Type)), nil, pick)
 		if b.Node == "" {
 			add := widget.NewButton("＋ 添加字段 add field", func() {
@@ -481,6 +502,7 @@ func (in *Inspector) bindings() []fyne.CanvasObject {
 				n.Bind = b.Param.Name
 				in.ed.report(doc.InsertNode(fromBinding, "添加参数字段 Add field "+b.Param.Name, n, []string{f.Root.ID}, len(f.Root.Children)))
 			})
+			in.adds[b.Param.Name] = add
 			line = container.NewBorder(nil, nil, container.NewHBox(name, caption(b.Param.Type)), add, pick)
 		}
 		out = append(out, line, status)
@@ -492,4 +514,32 @@ func (in *Inspector) bindings() []fyne.CanvasObject {
 		out = append(out, l)
 	}
 	return out
+}
+
+// keySelect is a select of the inspector: Escape leaves it and the
+// function keys work on it, as in the inspector's entries.
+type keySelect struct {
+	widget.Select
+	ed *Editor
+}
+
+func (in *Inspector) newSelect(opts []string) *keySelect {
+	s := &keySelect{ed: in.ed}
+	s.Options = opts
+	s.PlaceHolder = "(选择 select)"
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+// TypedKey leaves the select on Escape and runs the function keys; Space
+// and the arrows open and move it as usual.
+func (s *keySelect) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape {
+		s.ed.win.Canvas().Unfocus()
+		return
+	}
+	if s.ed.functionKey(k) {
+		return
+	}
+	s.Select.TypedKey(k)
 }

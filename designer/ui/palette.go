@@ -25,7 +25,8 @@ var groupTitles = map[string][2]string{
 // the search box and press Enter to insert the first match.
 type Palette struct {
 	ed     *Editor
-	search *widget.Entry
+	search *docEntry
+	scroll *container.Scroll
 	box    *fyne.Container
 	items  []*PaletteItem
 	obj    fyne.CanvasObject
@@ -34,12 +35,15 @@ type Palette struct {
 
 func newPalette(ed *Editor) *Palette {
 	p := &Palette{ed: ed}
-	p.search = widget.NewEntry()
-	p.search.SetPlaceHolder("搜索控件 Search… ⏎ 插入")
+	p.search = newDocEntry(ed, false)
+	p.search.ownUndo = true
+	p.search.SetPlaceHolder("搜索控件 Search… ⏎ 插入 (Ctrl+F)")
 	p.search.OnChanged = func(string) { p.filter() }
 	p.search.OnSubmitted = func(string) {
 		if first := p.first(); first != nil {
 			p.ed.insertHere(first.Type)
+			// The next name typed replaces this one.
+			p.search.TypedShortcut(&fyne.ShortcutSelectAll{})
 		}
 	}
 	p.box = container.NewVBox()
@@ -51,7 +55,8 @@ func newPalette(ed *Editor) *Palette {
 		p.items = append(p.items, it)
 	}
 	p.filter()
-	p.obj = container.NewBorder(p.search, nil, nil, nil, container.NewVScroll(p.box))
+	p.scroll = container.NewVScroll(p.box)
+	p.obj = container.NewBorder(p.search, nil, nil, nil, p.scroll)
 	return p
 }
 

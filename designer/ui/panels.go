@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"guitai/designer"
@@ -176,7 +175,7 @@ func (p *Preview) action(a string) {
 			}
 			p.LastSubmit = b.String()
 		}
-		dialog.ShowInformation("试提交 Dry run", p.LastSubmit, p.ed.win)
+		p.ed.inform("试提交 Dry run", p.LastSubmit)
 	case "clear":
 		p.form.Clear()
 	}

@@ -73,10 +73,11 @@ func (ed *Editor) screenshots(dir string) error {
 	if err := shot("4-problems"); err != nil {
 		return err
 	}
+	// The selected node's JSON, broken: the error's line and column.
 	fyne.DoAndWait(func() {
 		ed.ShowSource(true)
 		e := ed.source.Entry()
-		e.SetText(strings.Replace(e.Text, `"version"`, `"version" 1,`, 1))
+		e.SetText(strings.Replace(e.Text, `"type"`, `"type" 1,`, 1))
 	})
 	if err := shot("5-json-invalid"); err != nil {
 		return err
@@ -86,11 +87,20 @@ func (ed *Editor) screenshots(dir string) error {
 		ed.doc.Undo()
 		ed.source.sync(true)
 		e := ed.source.Entry()
-		e.SetText(strings.Replace(e.Text, `"title": {"zh": "`, `"title": {"zh": "新·`, 1))
+		e.SetText(strings.Replace(e.Text, `"zh": "`, `"zh": "新·`, 1))
 	})
 	if err := shot("6-json-valid"); err != nil {
 		return err
 	}
+	// The whole form's read view, the selected node's lines lit.
+	fyne.DoAndWait(func() {
+		ed.doc.Select(fromKeys, pick("memo", "amount"))
+		ed.source.whole.SetChecked(true)
+	})
+	if err := shot("6b-json-whole"); err != nil {
+		return err
+	}
+	fyne.DoAndWait(func() { ed.source.whole.SetChecked(false) })
 	fyne.DoAndWait(func() { ed.ShowSource(false); ed.ShowPreview(true) })
 	if err := shot("7-preview"); err != nil {
 		return err

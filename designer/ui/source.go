@@ -2,55 +2,215 @@ package ui
 
 import (
 	"fmt"
+	"image/color"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"guitai/designer"
 	"guitai/dsl"
 )
 
-// Source is the JSON pane, in live two-way sync with the document: a
-// well-formed edit of the text becomes operations on the document at once
-// (one undo step per typing burst), even when the form it makes is not yet
-// valid (an expression naming a field still to be added): its problems
-// show under Problems. A malformed or mis-shaped one shows its line:column
-// and leaves the document alone. Edits made elsewhere rewrite the text, keeping the
+// Source is the JSON pane, in live two-way sync with the document.
+//
+// The selected node's subtree is edited as text: a well-formed edit
+// becomes operations on the document at once (one undo step per typing
+// burst), even when the form it makes is not yet valid (an expression
+// naming a field still to be added): its problems show under Problems. A
+// malformed or mis-shaped one shows its line:column and leaves the
+// document alone. Edits made elsewhere rewrite the text, keeping the
 // cursor on the same line and column.
 //
-// The pane shows the selected node's subtree, or the whole form when the
-// root or nothing is selected or "whole form" is ticked: Fyne's Entry
-// slows down with tens of kilobytes of text, and a node's JSON is what one
-// usually edits.
+// The whole form (the root or nothing selected, or "whole form" ticked)
+// shows in a read view that builds only the lines in sight, so a form of
+// thousands of lines opens and follows every edit at once: a click on a
+// line selects its node, a double click edits that node's text, and
+// "edit as text" opens the whole form in the editor (Fyne's Entry, which
+// slows down with tens of kilobytes: fine for a form of ordinary size).
 type Source struct {
 	ed      *Editor
 	entry   *widget.Entry
+	view    *widget.List // the whole form, read only
 	status  *widget.Label
 	whole   *widget.Check
+	editBtn *widget.Button
 	scopeL  *widget.Label
 	scope   string // id of the node shown, "" for the whole form
+	editing bool   // the whole form is open as text in the entry
 	obj     fyne.CanvasObject
 	writing bool // the text is being set from the document
 	stale   bool // the document changed while the pane was hidden
 	visible func() bool
 	err     dsl.ErrorList
+
+	// the read view's text, as of document change number viewAt
+	viewAt  int
+	raw     []byte
+	lines   []string
+	spans   []designer.Span
+	spansOK bool
+	hlFrom  int // highlighted lines (the selected node), -1 for none
+	hlTo    int
 }
 
 func newSource(ed *Editor) *Source {
-	s := &Source{ed: ed, visible: func() bool { return true }}
+	s := &Source{ed: ed, visible: func() bool { return true }, viewAt: -1, hlFrom: -1, hlTo: -1}
 	s.entry = widget.NewMultiLineEntry()
 	s.entry.TextStyle = fyne.TextStyle{Monospace: true}
 	s.entry.Wrapping = fyne.TextWrapOff
 	s.entry.OnChanged = s.edited
+	s.view = widget.NewList(func() int { return len(s.lines) }, s.newLine, s.updateLine)
+	s.view.OnSelected = func(i widget.ListItemID) { // Space on a focused row
+		s.view.UnselectAll()
+		s.tapLine(i, true)
+	}
+	s.view.Hide()
 	s.status = widget.NewLabel("")
 	s.status.Wrapping = fyne.TextWrapWord
 	s.scopeL = widget.NewLabel("")
-	s.whole = widget.NewCheck("整个表单 Whole form", func(bool) { s.sync(true) })
-	s.obj = container.NewBorder(container.NewBorder(nil, nil, nil, s.whole, s.scopeL), s.status, nil, nil, s.entry)
+	s.scopeL.Truncation = fyne.TextTruncateEllipsis
+	s.whole = widget.NewCheck("整个表单 Whole", func(bool) { s.sync(true) })
+	s.editBtn = widget.NewButton("编辑全文 Edit text", func() { s.EditWhole(!s.editing) })
+	s.editBtn.Importance = widget.LowImportance
+	s.obj = container.NewBorder(container.NewBorder(nil, nil, nil, container.NewHBox(s.editBtn, s.whole), s.scopeL),
+		s.status, nil, nil, container.NewStack(s.entry, s.view))
 	return s
 }
+
+// EditWhole opens the whole form as text in the editor (true) or goes back
+// to the read view.
+func (s *Source) EditWhole(on bool) {
+	if on {
+		s.whole.Checked = true
+		s.whole.Refresh()
+	}
+	s.editing = on
+	s.sync(true)
+}
+
+// Reading reports whether the pane shows the whole form's read view.
+func (s *Source) Reading() bool { return s.view.Visible() }
+
+// Lines returns the read view's lines, for tests.
+func (s *Source) Lines() []string { return s.lines }
+
+// Highlighted returns the lines of the selected node in the read view,
+// or -1, -1.
+func (s *Source) Highlighted() (from, to int) { return s.hlFrom, s.hlTo }
+
+// TapLine acts as a click (or with edit, a double click) on line i of the
+// read view.
+func (s *Source) TapLine(i int, edit bool) { s.tapLine(i, edit) }
+
+// tapLine selects the node the line belongs to; edit opens its text.
+func (s *Source) tapLine(i int, edit bool) {
+	id := designer.NodeAtLine(s.nodeSpans(), i)
+	doc := s.ed.doc
+	if id == "" {
+		id = doc.Form().Root.ID
+	}
+	doc.Select(fromJSON, id)
+	s.sync(true) // fromJSON events skip this pane
+	if edit && id != doc.Form().Root.ID {
+		s.whole.SetChecked(false)
+	} else if edit {
+		s.EditWhole(true)
+	}
+}
+
+func (s *Source) nodeSpans() []designer.Span {
+	if !s.spansOK {
+		s.spans = designer.NodeSpans(s.raw)
+		s.spansOK = true
+	}
+	return s.spans
+}
+
+// sourceLine is one row of the read view: its number and text.
+type sourceLine struct {
+	widget.BaseWidget
+	s    *Source
+	i    int
+	bg   *canvas.Rectangle
+	num  *canvas.Text
+	text *canvas.Text
+}
+
+func (s *Source) newLine() fyne.CanvasObject {
+	l := &sourceLine{s: s, bg: canvas.NewRectangle(color.Transparent)}
+	l.num = canvas.NewText("0000", theme.Color(theme.ColorNamePlaceHolder))
+	l.num.TextStyle.Monospace = true
+	l.num.Alignment = fyne.TextAlignTrailing
+	l.text = canvas.NewText("", theme.Color(theme.ColorNameForeground))
+	l.text.TextStyle.Monospace = true
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+func (s *Source) updateLine(i widget.ListItemID, o fyne.CanvasObject) {
+	l := o.(*sourceLine)
+	l.i = i
+	if i >= len(s.lines) {
+		return
+	}
+	l.num.Text = strconv.Itoa(i + 1)
+	l.text.Text = strings.ReplaceAll(s.lines[i], "\t", "    ")
+	if i >= s.hlFrom && i <= s.hlTo {
+		l.bg.FillColor = theme.Color(theme.ColorNameSelection)
+	} else {
+		l.bg.FillColor = color.Transparent
+	}
+	l.Refresh()
+}
+
+// Tapped selects the line's node.
+func (l *sourceLine) Tapped(*fyne.PointEvent) { l.s.tapLine(l.i, false) }
+
+// DoubleTapped edits the line's node as text.
+func (l *sourceLine) DoubleTapped(*fyne.PointEvent) { l.s.tapLine(l.i, true) }
+
+// CreateRenderer is a private method to Fyne which links this widget to its
+// renderer.
+func (l *sourceLine) CreateRenderer() fyne.WidgetRenderer { return &sourceLineRenderer{l: l} }
+
+type sourceLineRenderer struct{ l *sourceLine }
+
+// numWidth is the width of the line-number gutter.
+func (r *sourceLineRenderer) numWidth() float32 {
+	return fyne.MeasureText("00000", r.l.num.TextSize, r.l.num.TextStyle).Width
+}
+
+func (r *sourceLineRenderer) Layout(size fyne.Size) {
+	r.l.bg.Resize(size)
+	w := r.numWidth()
+	h := r.l.text.MinSize().Height
+	r.l.num.Resize(fyne.NewSize(w, h))
+	r.l.num.Move(fyne.NewPos(0, (size.Height-h)/2))
+	r.l.text.Move(fyne.NewPos(w+theme.Padding()*2, (size.Height-h)/2))
+	r.l.text.Resize(fyne.NewSize(max(size.Width-w-theme.Padding()*2, 0), h))
+}
+
+func (r *sourceLineRenderer) MinSize() fyne.Size {
+	return fyne.NewSize(r.numWidth()+theme.Padding()*2+40, r.l.text.MinSize().Height)
+}
+
+func (r *sourceLineRenderer) Refresh() {
+	r.l.num.Refresh()
+	r.l.text.Refresh()
+	r.l.bg.Refresh()
+	r.Layout(r.l.Size())
+}
+
+func (r *sourceLineRenderer) Objects() []fyne.CanvasObject {
+	return []fyne.CanvasObject{r.l.bg, r.l.num, r.l.text}
+}
+
+func (r *sourceLineRenderer) Destroy() {}
 
 // Entry is the text editor, for tests.
 func (s *Source) Entry() *widget.Entry { return s.entry }
@@ -171,7 +331,8 @@ func (s *Source) decode(text string) (*dsl.Form, dsl.ErrorList, error) {
 	return f, nil, nil
 }
 
-// sync rewrites the text from the document, keeping the cursor.
+// sync shows the document: the read view of the whole form, or the
+// text of the node (or, editing, of the whole form) with the cursor kept.
 func (s *Source) sync(force bool) {
 	if !force && !s.visible() {
 		s.stale = true
@@ -179,10 +340,28 @@ func (s *Source) sync(force bool) {
 	}
 	s.stale = false
 	s.scope = s.wanted()
+	if s.scope != "" {
+		s.editing = false
+	}
+	reading := s.scope == "" && !s.editing
+	s.editBtn.Hidden = s.scope != ""
+	if s.editing {
+		s.editBtn.SetText("完成 Done")
+	} else {
+		s.editBtn.SetText("编辑全文 Edit text")
+	}
 	if s.scope == "" {
-		s.scopeL.SetText("表单 form " + s.ed.doc.Form().ID)
+		s.scopeL.SetText("表单 " + s.ed.doc.Form().ID)
 	} else {
 		s.scopeL.SetText("节点 node " + s.scope)
+	}
+	if reading {
+		s.read()
+		return
+	}
+	if !s.entry.Visible() {
+		s.view.Hide()
+		s.entry.Show()
 	}
 	text := s.text()
 	if text == s.entry.Text {
@@ -204,6 +383,53 @@ func (s *Source) sync(force bool) {
 	s.entry.Refresh()
 	s.err = nil
 	s.status.SetText("")
+}
+
+// read brings the read view up to date: its lines when the form changed
+// (only the rows in sight are redrawn), and the selected node's lines
+// highlighted and scrolled into sight.
+func (s *Source) read() {
+	shown := false
+	if s.entry.Visible() || !s.view.Visible() {
+		shown = true
+		s.entry.Hide()
+		s.writing = true
+		s.entry.SetText("") // the entry keeps no copy of a big form
+		s.writing = false
+		s.view.Show()
+		s.err = nil
+		s.status.SetText("单击选中 click selects · 双击编辑该节点 double-click edits the node")
+		s.status.Importance = widget.MediumImportance
+		s.status.Refresh()
+	}
+	doc := s.ed.doc
+	changed := false
+	if at := doc.Changes(); at != s.viewAt || s.raw == nil {
+		s.viewAt = at
+		s.raw = doc.Bytes()
+		s.lines = strings.Split(strings.TrimSuffix(string(s.raw), "\n"), "\n")
+		s.spansOK = false
+		changed = true
+	}
+	from, to := -1, -1
+	if id := doc.Selected(); id != "" && id != doc.Form().Root.ID {
+		if sp, ok := designer.SpanOf(s.nodeSpans(), id); ok {
+			from, to = sp.From, sp.To
+		}
+	}
+	moved := from != s.hlFrom || to != s.hlTo
+	s.hlFrom, s.hlTo = from, to
+	if changed || moved {
+		s.view.Refresh()
+	}
+	if (moved || shown) && from >= 0 {
+		// The node's first line near the top, a little context above.
+		if shown {
+			s.view.Resize(s.entry.Size()) // the stack sizes only what shows
+		}
+		row := s.newLine().MinSize().Height + theme.Padding() // as the list spaces rows
+		s.view.ScrollToOffset(float32(max(from-2, 0)) * row)
+	}
 }
 
 // show brings the text up to date when the pane is shown.

@@ -4,8 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,69 +16,121 @@ import (
 	"guitai/state/ledger"
 )
 
+// benchWorkers is how many submitters post at once in the concurrent
+// benchmarks: the terminals of a busy branch.
+const benchWorkers = 16
+
 // BenchmarkDepositVsFsync measures, in one run and on the same disk, a cash
-// deposit through the executor (one DB transaction, ~15 statements, one
+// deposit through the executor (one DB transaction, ~10 statements, one
 // commit) against the floor: a raw loop of single-row INSERT + COMMIT with
-// the same durability settings. It reports deposits/s, raw commits/s, their
-// ratio (goal ≥ 0.7) and the p99 latency of one deposit.
+// the same durability settings, one after the other. It reports deposits/s,
+// raw commits/s, their ratio (goal ≥ 0.7) and the p50 and p99 latency of one
+// deposit.
 //
-//	go test -run '^$' -bench DepositVsFsync -benchtime 2000x ./state/ledger/
+// "seq" posts one deposit at a time; "concurrent" posts from benchWorkers
+// goroutines at once, so submissions share group commits, and compares
+// with the same sequential raw loop (the fsync limit of one writer).
+// PostgreSQL runs only with GUITAI_BENCH_PG=1, on a throwaway cluster with
+// fsync on (internal/pgtest). scripts/bench-ledger runs it all:
+//
+//	go test -run '^$' -bench DepositVsFsync -benchtime 3000x ./state/ledger/
 func BenchmarkDepositVsFsync(b *testing.B) {
 	b.Run("sqlite", func(b *testing.B) {
-		dir := b.TempDir()
-		e := openEnv(b, "sqlite", filepath.Join(dir, "ledger.db"), true)
-		raw, err := sql.Open("sqlite3", "file:"+filepath.Join(dir, "raw.db")+"?_journal_mode=WAL&_synchronous=FULL&_busy_timeout=5000&_txlock=immediate")
-		if err != nil {
-			b.Fatal(err)
+		for _, w := range []int{1, benchWorkers} {
+			b.Run(mode(w), func(b *testing.B) {
+				dir := b.TempDir()
+				e := openEnv(b, "sqlite", filepath.Join(dir, "ledger.db"), true)
+				raw, err := sql.Open("sqlite3", "file:"+filepath.Join(dir, "raw.db")+"?_journal_mode=WAL&_synchronous=FULL&_busy_timeout=5000&_txlock=immediate")
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer raw.Close()
+				benchPair(b, e, raw, w)
+			})
 		}
-		defer raw.Close()
-		benchPair(b, e, raw)
 	})
 	b.Run("postgres", func(b *testing.B) {
+		if os.Getenv("GUITAI_BENCH_PG") != "1" {
+			b.Skip("set GUITAI_BENCH_PG=1 to start a PostgreSQL cluster with fsync on")
+		}
 		srv, err := pgtest.Start(pgtest.Options{Fsync: true})
 		if err != nil {
-			b.Skip(err)
+			b.Fatal(err)
 		}
 		defer srv.Stop()
-		dsn, err := srv.NewDatabase(context.Background())
-		if err != nil {
-			b.Fatal(err)
+		for _, w := range []int{1, benchWorkers} {
+			b.Run(mode(w), func(b *testing.B) {
+				dsn, err := srv.NewDatabase(context.Background())
+				if err != nil {
+					b.Fatal(err)
+				}
+				e := openEnv(b, "postgres", dsn, true)
+				rawDSN, err := srv.NewDatabase(context.Background())
+				if err != nil {
+					b.Fatal(err)
+				}
+				raw, err := sql.Open("pgx", rawDSN)
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer raw.Close()
+				benchPair(b, e, raw, w)
+			})
 		}
-		e := openEnv(b, "postgres", dsn, true)
-		rawDSN, _ := srv.NewDatabase(context.Background())
-		raw, err := sql.Open("pgx", rawDSN)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer raw.Close()
-		benchPair(b, e, raw)
 	})
 }
 
-func benchPair(b *testing.B, e *env, raw *sql.DB) {
+func mode(workers int) string {
+	if workers == 1 {
+		return "seq"
+	}
+	return fmt.Sprintf("concurrent%d", workers)
+}
+
+// benchPair posts b.N deposits from workers goroutines and makes b.N raw
+// single-row commits one after the other, alternating in chunks so that a
+// neighbour's load on the shared machine weighs on both sides alike.
+func benchPair(b *testing.B, e *env, raw *sql.DB, workers int) {
 	ctx := context.Background()
 	if _, err := raw.Exec(`CREATE TABLE t (id BIGINT PRIMARY KEY, v BIGINT NOT NULL)`); err != nil {
 		b.Fatal(err)
 	}
-	// The two loops alternate in chunks, so a neighbour's load on the
-	// shared machine weighs on both sides alike.
-	lat := make([]time.Duration, 0, b.N)
+	lat := make([]time.Duration, b.N)
 	var deposits, rawTime time.Duration
+	var failed atomic.Value
 	b.ResetTimer()
-	const chunk = 50
+	chunk := 50 * workers
 	for done := 0; done < b.N; done += chunk {
 		n := min(chunk, b.N-done)
+		var next atomic.Int64
+		next.Store(int64(done))
 		start := time.Now()
-		for i := done; i < done+n; i++ {
-			t0 := time.Now()
-			_, err := e.exec.Submit(ctx, ledger.Request{Txn: "cash_deposit", Teller: T1, Terminal: "bench",
-				Key: fmt.Sprint("bench-", i), Values: map[string]any{"account": A1, "amount": "1.00"}})
-			if err != nil {
-				b.Fatal(err)
-			}
-			lat = append(lat, time.Since(t0))
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					i := int(next.Add(1) - 1)
+					if i >= done+n {
+						return
+					}
+					t0 := time.Now()
+					_, err := e.exec.Submit(ctx, ledger.Request{Txn: "cash_deposit", Teller: T1, Terminal: "bench",
+						Key: fmt.Sprint("bench-", i), Values: map[string]any{"account": A1, "amount": "1.00"}})
+					if err != nil {
+						failed.Store(err)
+						return
+					}
+					lat[i] = time.Since(t0)
+				}
+			}()
 		}
+		wg.Wait()
 		deposits += time.Since(start)
+		if err, _ := failed.Load().(error); err != nil {
+			b.Fatal(err)
+		}
 		start = time.Now()
 		for i := done; i < done+n; i++ {
 			tx, err := raw.Begin()
@@ -100,6 +155,12 @@ func benchPair(b *testing.B, e *env, raw *sql.DB) {
 	b.ReportMetric(dps/rps, "ratio")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	if g, m := e.store.GroupStats(); g > 0 {
+		b.ReportMetric(float64(m)/float64(g), "members/group")
+	}
+	if got := e.count(b, "journal"); got < b.N {
+		b.Fatalf("%d journal entries after %d deposits", got, b.N)
+	}
 	e.books(b)
 }
 

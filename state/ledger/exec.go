@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
@@ -76,7 +75,9 @@ type Result struct {
 	Replayed     bool                        `json:"replayed,omitempty"`
 }
 
-// Submit runs one submission as one DB transaction; see the package doc.
+// Submit runs one submission in one DB transaction, which it may share
+// with submissions made at the same time (group commit: see group.go); see
+// the package doc.
 // Every refusal is an *Error and leaves the database as it was (apart from
 // the failed-password count of an authorizer).
 func (x *Executor) Submit(ctx context.Context, req Request) (*Result, error) {
@@ -109,12 +110,7 @@ func (x *Executor) Submit(ctx context.Context, req Request) (*Result, error) {
 	if t.Isolation == "serializable" {
 		opts = &sql.TxOptions{Isolation: sql.LevelSerializable}
 	}
-	var res *Result
-	err = s.inTx(ctx, opts, func(tx *sqlx.Tx) error {
-		var err error
-		res, err = x.run(ctx, tx, t, req, auth, maps.Clone(params))
-		return err
-	})
+	res, err := s.post(&member{ctx: ctx, x: x, t: t, req: req, auth: auth, params: params, opts: opts})
 	if err != nil {
 		if t.Journal && isUnique(err) {
 			// A concurrent submission with the same key won the race.

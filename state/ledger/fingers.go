@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -53,9 +54,13 @@ func checkFinger(module string, page int) error {
 
 // EnrollFinger records that template page of module belongs to user
 // userID. The page must be free on that module (E_FINGER_TAKEN otherwise)
-// and the user must exist (E_USER_UNKNOWN). The change is audited as
-// user_finger_add.
-func (s *Store) EnrollFinger(ctx context.Context, userID, module string, page int) error {
+// and the user must exist (E_USER_UNKNOWN). matches are the other pages of
+// the module that the new template matches (the caller searches the
+// module's library with it before calling): when one of them is enrolled
+// for another user the finger is refused with E_FINGER_DUPLICATE, since a
+// finger must identify one user only. Pages enrolled for userID or for
+// nobody do not count. The change is audited as user_finger_add.
+func (s *Store) EnrollFinger(ctx context.Context, userID, module string, page int, matches ...int) error {
 	if err := checkFinger(module, page); err != nil {
 		return err
 	}
@@ -67,6 +72,19 @@ func (s *Store) EnrollFinger(ctx context.Context, userID, module string, page in
 		}
 		if err != nil {
 			return err
+		}
+		for _, m := range matches {
+			if m == page {
+				continue
+			}
+			rows, err := s.query(ctx, tx, `SELECT user_id FROM user_fingers WHERE module = :module AND page = :page`,
+				map[string]any{"module": module, "page": m})
+			if err != nil {
+				return err
+			}
+			if len(rows) > 0 && rows[0]["user_id"] != userID {
+				return errf("E_FINGER_DUPLICATE", "finger", fmt.Errorf("module %s page %d is enrolled for %v", module, m, rows[0]["user_id"]))
+			}
 		}
 		_, err = s.exec(ctx, tx, `INSERT INTO user_fingers (module, page, user_id, enrolled_at) VALUES (:module, :page, :user, :now)`,
 			map[string]any{"module": module, "page": page, "user": userID, "now": s.stamp()})

@@ -196,3 +196,44 @@ func TestSignOnFinger(t *testing.T) {
 		}
 	})
 }
+
+// TestFingerDuplicate: a finger whose template the module matches to a page
+// of another user is refused, and nothing is enrolled; matches on the
+// user's own pages or on pages enrolled for nobody do not count.
+func TestFingerDuplicate(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		s := e.store
+		if err := s.EnrollFinger(ctx, SUP, mod, 0); err != nil {
+			t.Fatal(err)
+		}
+		cases := []struct {
+			name    string
+			user    string
+			page    int
+			matches []int
+			code    string
+		}{
+			{"another user's finger", T1, 1, []int{0}, "E_FINGER_DUPLICATE"},
+			{"another user's among others", T1, 1, []int{7, 0}, "E_FINGER_DUPLICATE"},
+			{"own finger again", SUP, 1, []int{0}, ""},
+			{"orphan template", T1, 2, []int{9}, ""},
+			{"the page itself", T2, 3, []int{3}, ""},
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				err := s.EnrollFinger(ctx, c.user, mod, c.page, c.matches...)
+				if got := ledger.CodeOf(err); got != c.code {
+					t.Fatalf("got %v, want %q", err, c.code)
+				}
+				u, lerr := s.UserByFinger(ctx, mod, c.page)
+				if c.code != "" && lerr == nil {
+					t.Fatalf("refused finger enrolled for %s", u.ID)
+				}
+				if c.code == "" && (lerr != nil || u.ID != c.user) {
+					t.Fatalf("page %d belongs to %q (%v), want %s", c.page, u.ID, lerr, c.user)
+				}
+			})
+		}
+	})
+}

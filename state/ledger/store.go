@@ -75,6 +75,10 @@ type Options struct {
 	// MaxRetries bounds the retries of a busy or serialization-failed
 	// transaction; 0 means 8.
 	MaxRetries int
+	// MaxGroup bounds how many concurrent submissions share one database
+	// transaction (group commit, each in its own savepoint); 0 means
+	// DefaultMaxGroup and 1 turns group commit off.
+	MaxGroup int
 }
 
 // Store is an open ledger database.
@@ -86,7 +90,11 @@ type Store struct {
 	now     func() time.Time
 	iter    int
 	retries int
-	boxes   sync.Map // "teller/date" of cash boxes known to exist (rows are never deleted)
+	// maxGroup is Options.MaxGroup resolved; group queues submissions for
+	// a group commit.
+	maxGroup int
+	group    committer
+	boxes    sync.Map // "teller/date" of cash boxes known to exist (rows are never deleted)
 }
 
 // Open opens (creating it if needed) the ledger at dsn — a SQLite file path
@@ -126,6 +134,10 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	}
 	if s.retries == 0 {
 		s.retries = 8
+	}
+	s.maxGroup = opt.MaxGroup
+	if s.maxGroup == 0 {
+		s.maxGroup = DefaultMaxGroup
 	}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()

@@ -187,7 +187,15 @@ func (c *cmd) enrollFinger(s *ledger.Store, id string) int {
 	if err != nil {
 		return c.fail(DeviceError(err))
 	}
-	if err := s.EnrollFinger(c.ctx, id, mod, page); err != nil {
+	// The new template is still in char buffer 1: which other pages does
+	// the module match it to? The ledger refuses the finger if one of them
+	// belongs to another user.
+	matches, err := otherMatches(c.ctx, m, page, c.capacity())
+	if err != nil {
+		_ = m.Delete(context.Background(), page, 1)
+		return c.fail(DeviceError(err))
+	}
+	if err := s.EnrollFinger(c.ctx, id, mod, page, matches...); err != nil {
 		_ = m.Delete(context.Background(), page, 1) // the template belongs to nobody
 		return c.fail(err)
 	}
@@ -197,6 +205,29 @@ func (c *cmd) enrollFinger(s *ledger.Store, id string) int {
 		fmt.Fprintf(c.out, "%s enrolled: module=%s page=%d\n", id, mod, page)
 	}
 	return ExitOK
+}
+
+// otherMatches searches the module's library, every page but page, with
+// the template in char buffer 1 and returns the pages that match it.
+func otherMatches(ctx context.Context, m *finger.Module, page, capacity int) ([]int, error) {
+	var out []int
+	for _, r := range [][2]int{{0, page}, {page + 1, capacity}} {
+		for start := r[0]; start < r[1]; {
+			p, _, err := m.Search(ctx, 1, start, r[1]-start)
+			if finger.IsNoMatch(err) {
+				break
+			}
+			if err != nil {
+				return nil, err
+			}
+			if p < start || p >= r[1] {
+				break // a module that answers outside the range: stop here
+			}
+			out = append(out, p)
+			start = p + 1
+		}
+	}
+	return out, nil
 }
 
 // removeFinger: user remove-finger ID [--module M] [--page N] [--port DEV].

@@ -136,3 +136,48 @@ func TestFingerCommands(t *testing.T) {
 	run(t, "user remove-finger 010101 --module M1", cli.ExitOK, "pages=[1]")
 	run(t, "--json user fingers 010101", cli.ExitOK, "[]")
 }
+
+// TestEnrollDuplicateFinger: enroll-finger searches the module with the new
+// template and refuses a finger that already identifies another user; the
+// new template is deleted from the module again.
+func TestEnrollDuplicateFinger(t *testing.T) {
+	sim, err := finger.NewSim()
+	if err != nil {
+		t.Skip("no pty:", err)
+	}
+	defer sim.Close()
+	db := filepath.Join(t.TempDir(), "ledger.db")
+	run := func(t *testing.T, args string, code int, want string) {
+		t.Helper()
+		var out, errb strings.Builder
+		argv := append([]string{"--db", db}, strings.Fields(strings.ReplaceAll(args, "PORT", sim.Path()))...)
+		got := cli.Run(context.Background(), argv, strings.NewReader(""), &out, &errb)
+		if got != code || !strings.Contains(out.String()+errb.String(), want) {
+			t.Fatalf("tellerctl %s: exit %d, want %d with %q; output:\n%s%s", args, got, code, want, out.String(), errb.String())
+		}
+	}
+	run(t, "init --demo --date 2026-11-23", cli.ExitOK, "")
+	sim.Present("sup", "", "sup")
+	run(t, "user enroll-finger 010199 --port PORT --module M1", cli.ExitOK, "page=0")
+
+	// The supervisor's finger offered for a teller.
+	sim.Present("sup", "", "sup")
+	run(t, "user enroll-finger 010101 --port PORT --module M1 --json", cli.ExitRefused, `"code": "E_FINGER_DUPLICATE"`)
+	if sim.Pages() != 1 {
+		t.Fatalf("refused template left on the module: %d pages", sim.Pages())
+	}
+	run(t, "--json user fingers 010101", cli.ExitOK, "[]")
+
+	// The same finger for the same user again, and another finger, are fine.
+	sim.Present("sup", "", "sup")
+	run(t, "user enroll-finger 010199 --port PORT --module M1", cli.ExitOK, "page=1")
+	sim.Present("teller", "", "teller")
+	run(t, "user enroll-finger 010101 --port PORT --module M1", cli.ExitOK, "010101 enrolled: module=M1 page=2")
+	// A template the ledger gives to nobody does not block.
+	sim.Enroll(9, "orphan")
+	sim.Present("orphan", "", "orphan")
+	run(t, "user enroll-finger 010102 --port PORT --module M1", cli.ExitOK, "010102 enrolled: module=M1 page=3")
+	if sim.Pages() != 5 {
+		t.Fatalf("%d templates on the module, want 5", sim.Pages())
+	}
+}

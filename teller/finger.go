@@ -1,0 +1,188 @@
+package teller
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"guitai/devices"
+	"guitai/devices/finger"
+	"guitai/devices/manager"
+	"guitai/state/ledger"
+	"guitai/state/ledger/cli"
+)
+
+// FingerScan waits for a finger on the fingerprint module and returns its
+// match. demo names whose finger a simulated module should see (one of
+// Config.DemoFingers); a real module ignores it.
+type FingerScan func(demo string) (*ledger.FingerMatch, error)
+
+// DemoFinger is a finger enrolled on a simulated module, offered in the
+// dialogs so a demo can put "someone's" finger on the sensor.
+type DemoFinger struct {
+	User, Name string
+}
+
+// demoPicker is the select of DemoFingers, or nil with a real module.
+func (s *Shell) demoPicker(prefer string) *widget.Select {
+	return demoSelect(s.cfg.DemoFingers, prefer, s.lang)
+}
+
+func demoSelect(fingers []DemoFinger, prefer, lang string) *widget.Select {
+	if len(fingers) == 0 {
+		return nil
+	}
+	var opts []string
+	pick := ""
+	for _, f := range fingers {
+		o := f.User + " " + f.Name
+		opts = append(opts, o)
+		if f.User == prefer || pick == "" {
+			pick = o
+		}
+	}
+	sel := widget.NewSelect(opts, nil)
+	sel.SetSelected(pick)
+	if lang == "en" {
+		sel.PlaceHolder = "Simulated finger"
+	} else {
+		sel.PlaceHolder = "模拟手指"
+	}
+	return sel
+}
+
+// demoUser is the user id of the picked demo finger.
+func demoUser(sel *widget.Select) string {
+	if sel == nil {
+		return ""
+	}
+	id, _, _ := strings.Cut(sel.Selected, " ")
+	return id
+}
+
+// askSupervisor shows the authorization dialog: the supervisor's id and
+// password, or their finger on the module when one is configured. then is
+// called with what was given.
+func (s *Shell) askSupervisor(then func(*Credentials)) {
+	id := widget.NewEntry()
+	id.SetPlaceHolder(s.t("主管柜员号", "Supervisor id"))
+	pw := widget.NewPasswordEntry()
+	msg := widget.NewLabel("")
+	msg.Importance = widget.DangerImportance
+	msg.Wrapping = fyne.TextWrapWord
+	msg.Hide()
+	form := widget.NewForm(
+		widget.NewFormItem(s.t("主管", "Supervisor"), id),
+		widget.NewFormItem(s.t("密码", "Password"), pw),
+	)
+	var d *dialog.CustomDialog
+	authorize := widget.NewButtonWithIcon(s.t("授权", "Authorize"), theme.ConfirmIcon(), func() {
+		if strings.TrimSpace(id.Text) == "" {
+			s.win.Canvas().Focus(id)
+			return
+		}
+		d.Hide()
+		then(&Credentials{ID: strings.TrimSpace(id.Text), Password: pw.Text})
+	})
+	authorize.Importance = widget.HighImportance
+	cancel := widget.NewButtonWithIcon(s.t("取消", "Cancel"), theme.CancelIcon(), func() { d.Hide() })
+	buttons := []fyne.CanvasObject{layout.NewSpacer(), cancel}
+	body := []fyne.CanvasObject{form}
+	if s.cfg.Finger != nil {
+		demo := s.demoPicker("")
+		if demo != nil {
+			body = append(body, widget.NewForm(widget.NewFormItem(s.t("模拟", "Simulator"), demo)))
+		}
+		var finger *widget.Button
+		finger = widget.NewButtonWithIcon(s.t("指纹授权", "Fingerprint"), theme.AccountIcon(), func() {
+			finger.Disable()
+			msg.SetText(s.t("请主管在指纹仪上按手指…", "Supervisor: place your finger on the sensor…"))
+			msg.Importance = widget.MediumImportance
+			msg.Show()
+			who := demoUser(demo)
+			background(func() {
+				m, err := s.cfg.Finger(who)
+				fyne.Do(func() {
+					finger.Enable()
+					if err != nil {
+						msg.Importance = widget.DangerImportance
+						msg.SetText(ledger.MessageOf(err, s.lang))
+						msg.Refresh()
+						return
+					}
+					d.Hide()
+					then(&Credentials{ID: strings.TrimSpace(id.Text), Finger: m})
+				})
+			})
+		})
+		buttons = append(buttons, finger)
+	}
+	buttons = append(buttons, authorize)
+	id.OnSubmitted = func(string) { s.win.Canvas().Focus(pw) }
+	pw.OnSubmitted = func(string) { authorize.OnTapped() }
+	content := container.NewVBox(append(body, msg, container.NewHBox(buttons...))...)
+	d = dialog.NewCustomWithoutButtons(s.t("主管授权", "Supervisor authorization"), content, s.win)
+	d.Resize(fyne.NewSize(460, 0))
+	d.Show()
+	s.win.Canvas().Focus(id)
+}
+
+// fingerModule is what a fingerprint scan needs of the device.
+type fingerModule interface {
+	Identify(ctx context.Context) (page, score int, err error)
+}
+
+// ModuleFinger makes the FingerScan of the fingerprint device dev (an R30x
+// module, or the manager's simulated one), whose templates the ledger
+// knows as module moduleID. For a simulated module it enrolls a finger for
+// each of demo on the module and in the ledger (once: a page the ledger
+// already holds is left as it is), and returns them to offer in the
+// dialogs; a scan then presents the picked finger to the simulator.
+func ModuleFinger(ctx context.Context, dev any, moduleID string, store *ledger.Store, demo []ledger.User) (FingerScan, []DemoFinger, error) {
+	var sim *finger.Sim
+	var mod fingerModule
+	switch d := dev.(type) {
+	case *manager.SimFinger:
+		sim, mod = d.Sim, d.Module
+	case fingerModule:
+		mod = d
+	default:
+		return nil, nil, fmt.Errorf("device %T is not a fingerprint module", dev)
+	}
+	var fingers []DemoFinger
+	if sim != nil {
+		for page, u := range demo {
+			sim.Enroll(page, "demo:"+u.ID)
+			if err := store.EnrollFinger(ctx, u.ID, moduleID, page); err != nil && ledger.CodeOf(err) != "E_FINGER_TAKEN" {
+				return nil, nil, err
+			}
+			fingers = append(fingers, DemoFinger{User: u.ID, Name: u.Name})
+		}
+	}
+	scan := func(who string) (*ledger.FingerMatch, error) {
+		if sim != nil && who != "" {
+			sim.Present("demo:" + who)
+		}
+		ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+		defer cancel()
+		// A health check may hold the module for a moment: wait for it.
+		page, _, err := mod.Identify(ctx)
+		for devices.CodeOf(err) == devices.Busy && ctx.Err() == nil {
+			time.Sleep(20 * time.Millisecond)
+			page, _, err = mod.Identify(ctx)
+		}
+		if err != nil {
+			return nil, cli.DeviceError(err)
+		}
+		return &ledger.FingerMatch{Module: moduleID, Page: page}, nil
+	}
+	return scan, fingers, nil
+}

@@ -1,0 +1,208 @@
+package teller
+
+import (
+	"bytes"
+	"context"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"guitai/devices/escpos"
+	"guitai/money"
+	"guitai/state/ledger"
+)
+
+// journalRows returns the serials the journal table shows.
+func journalRows(s *Shell) []string {
+	var out []string
+	for _, e := range s.rx.journal.entries {
+		out = append(out, e.Serial)
+	}
+	return out
+}
+
+// authorize types the demo supervisor into the authorization dialog.
+func authorize(t *testing.T, w fyne.Window) {
+	t.Helper()
+	var entries []*widget.Entry
+	for _, o := range test.LaidOutObjects(w.Canvas().Overlays().Top()) {
+		if e, ok := o.(*widget.Entry); ok {
+			entries = append(entries, e)
+		}
+	}
+	if len(entries) < 2 {
+		t.Fatalf("authorization dialog has %d entries", len(entries))
+	}
+	test.Type(entries[0], "010199")
+	test.Type(entries[1], ledger.DemoPassword)
+	tap(t, w, "授权")
+}
+
+func TestJournalFilterReverseAndReprint(t *testing.T) {
+	s, w, store, sim := shellWithPrinter(t)
+	a1, a2 := firstAccount(t, store, 0), firstAccount(t, store, 1)
+	b1 := balance(t, store, a1)
+	d1 := deposit(t, s, w, store, a1, "300")
+	d2 := deposit(t, s, w, store, a2, "45.60")
+
+	s.ShowJournal()
+	j := s.rx.journal
+	if s.title.Text != "电子流水" || j.date.Text != s.cfg.BusinessDate || j.teller.Text != "010101" {
+		t.Fatalf("title %q, default filter %q %q", s.title.Text, j.date.Text, j.teller.Text)
+	}
+	if got := journalRows(s); len(got) != 2 || got[0] != d2 || got[1] != d1 {
+		t.Fatalf("today's entries %v, want [%s %s]", got, d2, d1)
+	}
+	filters := []struct {
+		name  string
+		field *widget.Entry
+		text  string
+		want  []string
+	}{
+		{"account", j.account, a1, []string{d1}},
+		{"serial", j.serial, d2, []string{d2}},
+		{"code", j.txn, "1402", nil},
+		{"other teller", j.teller, "010102", nil},
+	}
+	for _, f := range filters {
+		for _, e := range []*widget.Entry{j.account, j.serial, j.txn} {
+			e.SetText("")
+		}
+		j.teller.SetText("010101")
+		f.field.SetText(f.text)
+		test.Tap(j.query)
+		if got := journalRows(s); strings.Join(got, ",") != strings.Join(f.want, ",") {
+			t.Errorf("filter by %s: %v, want %v", f.name, got, f.want)
+		}
+	}
+	j.teller.SetText("010101")
+	j.txn.SetText("")
+	j.account.SetText(a1)
+	test.Tap(j.query)
+	if !j.reverse.Disabled() {
+		t.Error("reverse enabled with nothing selected")
+	}
+	j.table.Select(widget.TableCellID{Row: 0, Col: 0})
+	for _, want := range []string{d1, "现金存款", "可冲正", "会计分录", "凭条：已打印", "300.00"} {
+		if !strings.Contains(j.detail.Text, want) {
+			t.Errorf("detail lacks %q:\n%s", want, j.detail.Text)
+		}
+	}
+	if j.reverse.Disabled() || j.reprint.Disabled() {
+		t.Fatal("reverse or reprint disabled on a printed, reversible deposit")
+	}
+
+	// Reprint: a copy, marked so.
+	cuts := sim.Count("cut")
+	test.Tap(j.reprint)
+	if sim.Count("cut") != cuts+1 {
+		t.Fatalf("reprint printed %d receipts", sim.Count("cut")-cuts)
+	}
+	lines := sim.Lines()
+	copyText := strings.Join(lines[len(lines)-40:], "\n")
+	if !strings.Contains(copyText, "副本 COPY") || !strings.Contains(copyText, d1) {
+		t.Errorf("reprint is not a marked copy of %s:\n%s", d1, copyText)
+	}
+	if !strings.Contains(s.status.Text, "副本") {
+		t.Errorf("status %q", s.status.Text)
+	}
+
+	// Reverse: the reversal form, prefilled, through the usual submit.
+	test.Tap(j.reverse)
+	f := s.Current()
+	if f == nil || f.Def.ID != "reversal" {
+		t.Fatalf("reverse opened %v", f)
+	}
+	for k, want := range map[string]any{"orig_serial": d1, "orig_date": s.cfg.BusinessDate} {
+		if v, _ := f.Scope.Get(k); v != want {
+			t.Errorf("%s = %v, want %v", k, v, want)
+		}
+	}
+	if v, _ := f.Scope.Get("orig_amount"); v != money.MustParse("300") {
+		t.Errorf("orig_amount %v", v)
+	}
+	f.Scope.Set("reason", "金额录入错误")
+	s.submit()
+	tap(t, w, "Yes")
+	authorize(t, w)
+	wait(t, s)
+	if got := balance(t, store, a1); got != b1 {
+		t.Fatalf("balance %s after the reversal, want %s (status %q)", got.Grouped(), b1.Grouped(), s.status.Text)
+	}
+	printed := strings.Join(sim.Lines(), "\n")
+	if !strings.Contains(printed, "冲正凭条") || !strings.Contains(printed, "金额录入错误") {
+		t.Errorf("reversal receipt not printed with its reason:\n%s", printed[max(0, len(printed)-1500):])
+	}
+
+	s.ShowJournal()
+	j = s.rx.journal
+	j.serial.SetText(d1)
+	test.Tap(j.query)
+	if len(j.entries) != 1 || !j.entries[0].Reversed() {
+		t.Fatalf("entry %s not shown reversed: %+v", d1, j.entries)
+	}
+	j.table.Select(widget.TableCellID{Row: 0, Col: 7})
+	if !strings.Contains(j.detail.Text, "已冲正") || !j.reverse.Disabled() {
+		t.Errorf("reversed entry: reverse enabled %v, detail:\n%s", !j.reverse.Disabled(), j.detail.Text)
+	}
+	if pending, _ := store.PendingReceipts(context.Background(), "010101"); len(pending) != 0 {
+		t.Errorf("receipts left pending: %v", pending)
+	}
+}
+
+func TestJournalWithoutLedger(t *testing.T) {
+	s, w, _ := shellOnLedger(t)
+	s.ShowJournal()
+	if s.rx.journal != nil {
+		t.Error("journal screen shown without a ledger")
+	}
+	if w.Canvas().Overlays().Top() == nil {
+		t.Error("no word that the journal is unavailable")
+	}
+}
+
+// TestScreenshots writes the journal screen, the reprint queue and a
+// receipt preview in zh and en to $GUITAI_SHOTS (skipped when unset).
+func TestScreenshots(t *testing.T) {
+	dir := os.Getenv("GUITAI_SHOTS")
+	if dir == "" {
+		t.Skip("GUITAI_SHOTS not set")
+	}
+	for _, lang := range []string{"zh", "en"} {
+		s, w, store, sim := shellWithPrinter(t)
+		s.setLang(lang)
+		a1, a2 := firstAccount(t, store, 0), firstAccount(t, store, 1)
+		deposit(t, s, w, store, a1, "300")
+		sim.SetStatus(escpos.Status{PaperOut: true, PaperStop: true})
+		deposit(t, s, w, store, a2, "45.60")
+		for w.Canvas().Overlays().Top() != nil {
+			w.Canvas().Overlays().Remove(w.Canvas().Overlays().Top())
+		}
+		s.ShowJournal()
+		s.rx.journal.table.Select(widget.TableCellID{Row: 1, Col: 0})
+		shot(t, w, filepath.Join(dir, "journal."+lang+".png"))
+		s.ShowReprintQueue()
+		s.rx.queue.list.Select(0)
+		shot(t, w, filepath.Join(dir, "queue."+lang+".png"))
+		s.rx.queue.dialog.Hide()
+		test.Tap(s.rx.journal.preview)
+		shot(t, w, filepath.Join(dir, "preview."+lang+".png"))
+	}
+}
+
+func shot(t *testing.T, w fyne.Window, path string) {
+	t.Helper()
+	var b bytes.Buffer
+	if err := png.Encode(&b, w.Canvas().Capture()); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

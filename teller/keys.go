@@ -1,0 +1,115 @@
+package teller
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"guitai/widgets"
+)
+
+// Command is one of the window's function-key commands.
+type Command struct {
+	Key    fyne.KeyName
+	Zh, En string
+	run    func(s *Shell)
+	// when reports whether the command applies now; nil means always.
+	when func(s *Shell) bool
+}
+
+// baseCommands are the function keys of the teller window, the same wherever
+// the focus is: in a form field, the code box, the navigator or nowhere.
+func baseCommands() []Command {
+	return []Command{
+		{Key: fyne.KeyF1, Zh: "按键帮助", En: "Keys", run: (*Shell).showKeys},
+		{Key: fyne.KeyF2, Zh: "交易码", En: "Transaction code", run: func(s *Shell) { s.win.Canvas().Focus(s.code) }},
+		{Key: fyne.KeyF3, Zh: "搜索交易", En: "Search", run: func(s *Shell) { s.win.Canvas().Focus(s.search) }},
+		{Key: fyne.KeyF4, Zh: "电子流水", En: "Electronic journal", run: (*Shell).ShowJournal,
+			when: func(s *Shell) bool { return s.cfg.Journal != nil }},
+		{Key: fyne.KeyF5, Zh: "凭条补打", En: "Reprint queue", run: (*Shell).ShowReprintQueue,
+			when: func(s *Shell) bool { return s.cfg.Journal != nil }},
+		{Key: fyne.KeyF6, Zh: "清空表单", En: "Clear the form", run: func(s *Shell) { s.current.Clear(); s.current.FocusFirst() },
+			when: func(s *Shell) bool { return s.current != nil }},
+		{Key: fyne.KeyF9, Zh: "锁屏", En: "Lock the screen", run: (*Shell).Lock,
+			when: func(s *Shell) bool { return s.cfg.Unlock != nil }},
+		{Key: fyne.KeyF10, Zh: "提交", En: "Submit", run: (*Shell).submit, when: func(s *Shell) bool { return s.current != nil }},
+		{Key: fyne.KeyF12, Zh: "签退", En: "Sign off", run: (*Shell).signOff, when: func(s *Shell) bool { return s.cfg.SignOff != nil }},
+	}
+}
+
+// Commands lists the function keys the window binds, in key order.
+func (s *Shell) Commands() []Command { return s.commandsNow() }
+
+// functionKey runs the command bound to k, and reports whether one was.
+func (s *Shell) functionKey(k *fyne.KeyEvent) bool {
+	if !widgets.IsFunctionKey(k.Name) {
+		return false
+	}
+	s.touch()
+	for _, c := range s.commandsNow() {
+		if c.Key == k.Name {
+			if c.when == nil || c.when(s) {
+				c.run(s)
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// commandsNow is commands plus those configured ones whose hooks are set.
+func (s *Shell) commandsNow() []Command {
+	out := append(baseCommands(), s.extra...)
+	sort.SliceStable(out, func(i, j int) bool { return keyOrder(out[i].Key) < keyOrder(out[j].Key) })
+	return out
+}
+
+// showKeys lists the function keys.
+func (s *Shell) showKeys() {
+	var b strings.Builder
+	for _, c := range s.commandsNow() {
+		fmt.Fprintf(&b, "%-4s %s\n", c.Key, s.t(c.Zh, c.En))
+	}
+	b.WriteString(s.t("Enter  下一项 / 打开\nEsc    取消 / 关闭表单\nTab    下一项", "Enter  next field / open\nEsc    cancel / close the form\nTab    next field"))
+	text := widget.NewLabel(b.String())
+	text.TextStyle = fyne.TextStyle{Monospace: true}
+	dialog.ShowCustom(s.t("功能键", "Function keys"), s.t("关闭", "Close"), text, s.win)
+}
+
+// shellEntry is an Entry of the window's own (the code box, the search
+// box) that gives function keys to the window.
+type shellEntry struct {
+	widget.Entry
+	s *Shell
+}
+
+func (s *Shell) newEntry() *shellEntry {
+	e := &shellEntry{s: s}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedKey gives function keys to the window and the rest to the Entry.
+func (e *shellEntry) TypedKey(k *fyne.KeyEvent) {
+	if !e.s.functionKey(k) {
+		e.s.touch()
+		e.Entry.TypedKey(k)
+	}
+}
+
+// TypedRune counts as activity for the idle lock.
+func (e *shellEntry) TypedRune(r rune) {
+	e.s.touch()
+	e.Entry.TypedRune(r)
+}
+
+// keyOrder sorts F1 before F10.
+func keyOrder(k fyne.KeyName) int {
+	n, _ := strconv.Atoi(strings.TrimPrefix(string(k), "F"))
+	return n
+}

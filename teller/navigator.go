@@ -1,0 +1,240 @@
+package teller
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+	"github.com/mozillazg/go-pinyin"
+
+	"guitai/dsl"
+)
+
+// Category is a group of the module navigator.
+type Category struct {
+	Key    string // stable id, the navigator tree's branch id
+	Zh, En string
+	order  int
+}
+
+// categories group transaction codes by their leading digits, the way a
+// branch's code book is laid out: 14xx counter cash and accounts, 19xx the
+// journal, 2xxx account services, 3xxx the cash box.
+var categories = []struct {
+	prefix string
+	cat    Category
+}{
+	{"14", Category{Key: "cat:cash", Zh: "存取款", En: "Deposits and withdrawals", order: 1}},
+	{"2", Category{Key: "cat:accounts", Zh: "账户服务", En: "Accounts", order: 2}},
+	{"3", Category{Key: "cat:box", Zh: "尾箱管理", En: "Cash box", order: 3}},
+	{"19", Category{Key: "cat:journal", Zh: "流水与冲正", En: "Journal and reversals", order: 4}},
+}
+
+var otherCategory = Category{Key: "cat:other", Zh: "其他", En: "Other", order: 9}
+
+// CategoryOf returns the navigator group of a transaction code.
+func CategoryOf(code string) Category {
+	for _, c := range categories {
+		if strings.HasPrefix(code, c.prefix) {
+			return c.cat
+		}
+	}
+	return otherCategory
+}
+
+// searchKey is what a form is found by: its code, id and titles, and the
+// pinyin of its Chinese title, whole syllables and initials, every
+// reading of a character with several (行 is háng in 银行).
+type searchKey struct {
+	plain    string     // code, id, titles, lower case
+	syllable [][]string // per character of the Chinese title, its readings
+}
+
+var pinyinArgs = func() pinyin.Args {
+	a := pinyin.NewArgs()
+	a.Style = pinyin.Normal
+	a.Heteronym = true
+	a.Fallback = func(r rune, _ pinyin.Args) []string { return []string{strings.ToLower(string(r))} }
+	return a
+}()
+
+func newSearchKey(f *dsl.Form) searchKey {
+	k := searchKey{plain: strings.ToLower(f.Code + " " + f.ID + " " + f.Title.Zh + " " + f.Title.En)}
+	for _, r := range f.Title.Zh {
+		if unicode.IsSpace(r) {
+			continue
+		}
+		readings := pinyin.SinglePinyin(r, pinyinArgs)
+		if len(readings) == 0 {
+			readings = []string{strings.ToLower(string(r))}
+		}
+		k.syllable = append(k.syllable, readings)
+	}
+	return k
+}
+
+// match reports whether q (already lower case, no spaces) finds the form:
+// as a substring of the code, id or titles; as initials of consecutive
+// characters (xjck for 现金存款); or as whole syllables run together, the
+// last one possibly cut short (xianjinc).
+func (k searchKey) match(q string) bool {
+	if q == "" || strings.Contains(k.plain, q) {
+		return true
+	}
+	for start := range k.syllable {
+		if k.spell(start, q) {
+			return true
+		}
+	}
+	return false
+}
+
+// spell reports whether q spells the characters from start on, each
+// character given by its initial or by its whole syllable.
+func (k searchKey) spell(start int, q string) bool {
+	if q == "" {
+		return true
+	}
+	if start >= len(k.syllable) {
+		return false
+	}
+	for _, s := range k.syllable[start] {
+		if s == "" {
+			continue
+		}
+		if strings.HasPrefix(q, s) && k.spell(start+1, q[len(s):]) {
+			return true
+		}
+		if len(q) < len(s) && strings.HasPrefix(s, q) {
+			return true // the last syllable typed in part
+		}
+		if q[0] == s[0] && k.spell(start+1, q[1:]) {
+			return true
+		}
+	}
+	return false
+}
+
+// navGroup is one category of the navigator with the forms shown in it.
+type navGroup struct {
+	Category
+	forms []*dsl.Form
+}
+
+// groupForms sorts forms into their categories, in category order and by
+// code within one, keeping only those q finds.
+func groupForms(forms []*dsl.Form, keys map[*dsl.Form]searchKey, q string) []navGroup {
+	q = strings.ToLower(strings.Join(strings.Fields(q), ""))
+	byKey := map[string]*navGroup{}
+	var groups []*navGroup
+	for _, f := range forms {
+		if !keys[f].match(q) {
+			continue
+		}
+		c := CategoryOf(f.Code)
+		g := byKey[c.Key]
+		if g == nil {
+			g = &navGroup{Category: c}
+			byKey[c.Key] = g
+			groups = append(groups, g)
+		}
+		g.forms = append(g.forms, f)
+	}
+	sort.SliceStable(groups, func(i, j int) bool { return groups[i].order < groups[j].order })
+	out := make([]navGroup, len(groups))
+	for i, g := range groups {
+		sort.SliceStable(g.forms, func(a, b int) bool { return g.forms[a].Code < g.forms[b].Code })
+		out[i] = *g
+	}
+	return out
+}
+
+// navTree is the module navigator: categories with their forms. Enter or
+// Space on a form opens it; the function keys work while it has the focus.
+type navTree struct {
+	widget.Tree
+	s *Shell
+}
+
+func (s *Shell) newNavigator() *navTree {
+	t := &navTree{s: s}
+	t.ChildUIDs = func(id widget.TreeNodeID) []widget.TreeNodeID {
+		if id == "" {
+			ids := make([]string, len(s.groups))
+			for i, g := range s.groups {
+				ids[i] = g.Key
+			}
+			return ids
+		}
+		for _, g := range s.groups {
+			if g.Key == id {
+				ids := make([]string, len(g.forms))
+				for i, f := range g.forms {
+					ids[i] = f.ID
+				}
+				return ids
+			}
+		}
+		return nil
+	}
+	t.IsBranch = func(id widget.TreeNodeID) bool { return id == "" || strings.HasPrefix(id, "cat:") }
+	t.CreateNode = func(bool) fyne.CanvasObject {
+		l := widget.NewLabel("")
+		l.Truncation = fyne.TextTruncateEllipsis
+		return l
+	}
+	t.UpdateNode = func(id widget.TreeNodeID, branch bool, o fyne.CanvasObject) {
+		l := o.(*widget.Label)
+		if branch {
+			for _, g := range s.groups {
+				if g.Key == id {
+					l.TextStyle = fyne.TextStyle{Bold: true}
+					l.Text = s.t(g.Zh, g.En)
+					l.Refresh()
+				}
+			}
+			return
+		}
+		l.TextStyle = fyne.TextStyle{}
+		if f := s.formByID(id); f != nil {
+			l.Text = f.Code + "  " + f.Title.In(s.lang)
+			l.Refresh()
+		}
+	}
+	t.OnSelected = func(id widget.TreeNodeID) {
+		if t.IsBranch(id) {
+			t.ToggleBranch(id)
+			t.Unselect(id)
+			return
+		}
+		if f := s.formByID(id); f != nil && f != s.currentDef() {
+			s.open(f)
+		}
+	}
+	t.ExtendBaseWidget(t)
+	t.OpenAllBranches()
+	return t
+}
+
+// TypedKey opens the focused form on Enter and gives function keys to the
+// window.
+func (t *navTree) TypedKey(k *fyne.KeyEvent) {
+	switch {
+	case t.s.functionKey(k):
+	case k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter:
+		t.Tree.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	default:
+		t.Tree.TypedKey(k)
+	}
+}
+
+func (s *Shell) formByID(id string) *dsl.Form {
+	for _, f := range s.forms {
+		if f.ID == id {
+			return f
+		}
+	}
+	return nil
+}
