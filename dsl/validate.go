@@ -83,6 +83,7 @@ func (v *validator) form() {
 		}
 		v.node(f.Root, "/root", true)
 	}
+	v.lookups()
 	if s := f.Submit; s != nil {
 		switch {
 		case s.Txn == "":

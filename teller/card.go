@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 
 	"guitai/devices"
 	"guitai/devices/emv"
@@ -301,4 +302,51 @@ func RemoveDemoCard(dev any) bool {
 		r.Remove()
 	}
 	return ok
+}
+
+// The demo keys of a simulated card reader: Ctrl+Shift+I puts the demo
+// card in, Ctrl+Shift+R takes it out.
+var (
+	InsertCardKey = &desktop.CustomShortcut{KeyName: fyne.KeyI, Modifier: fyne.KeyModifierControl | fyne.KeyModifierShift}
+	RemoveCardKey = &desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierControl | fyne.KeyModifierShift}
+)
+
+// DemoCardHint names the demo keys for the status line, in lang.
+func DemoCardHint(lang string) string {
+	if lang == "en" {
+		return "demo card: insert Ctrl+Shift+I, remove Ctrl+Shift+R"
+	}
+	return "演示卡：插卡 Ctrl+Shift+I，拔卡 Ctrl+Shift+R"
+}
+
+// BindDemoCardKeys binds InsertCardKey and RemoveCardKey on w to put the
+// demo card in the simulated reader dev and take it out; did, when not
+// nil, is told which (true for in) after the reader has it. It binds
+// nothing and returns false for a real reader.
+//
+// Fyne hands a shortcut to the focused widget instead of the canvas, and a
+// text field drops the ones it does not know, so canvas shortcuts alone
+// would not fire while a form field has the focus (nearly always). On the
+// desktop driver the keys are therefore also taken off the window's key
+// events before Fyne sees them; call BindDemoCardKeys after w is shown.
+func BindDemoCardKeys(w fyne.Window, dev any, did func(inserted bool)) bool {
+	if !IsDemoCardReader(dev) {
+		return false
+	}
+	insert := func() {
+		InsertDemoCard(dev)
+		if did != nil {
+			did(true)
+		}
+	}
+	remove := func() {
+		RemoveDemoCard(dev)
+		if did != nil {
+			did(false)
+		}
+	}
+	w.Canvas().AddShortcut(InsertCardKey, func(fyne.Shortcut) { insert() })
+	w.Canvas().AddShortcut(RemoveCardKey, func(fyne.Shortcut) { remove() })
+	routeKeys(w, map[desktop.CustomShortcut]func(){*InsertCardKey: insert, *RemoveCardKey: remove})
+	return true
 }

@@ -4,8 +4,10 @@ package teller
 
 import (
 	"fmt"
+	"image"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"github.com/go-gl/glfw/v3.3/glfw"
 )
 
@@ -68,4 +70,65 @@ func placeOnSecondMonitor(w fyne.Window, cfg DisplayConfig) string {
 		w.Resize(fyne.NewSize(float32(width)/s, float32(height)/s))
 	}
 	return placed
+}
+
+// glfwView returns w's GLFW window, or nil when it has none (the test
+// driver, or a window not shown yet). It must run on the main thread.
+func glfwView(w fyne.Window) *glfw.Window {
+	gw, ok := w.(glfwWindow)
+	if !ok || !w.Content().Visible() {
+		return nil
+	}
+	var view *glfw.Window
+	func() {
+		// RunWithContext dereferences the window's view, nil until the
+		// window is first shown.
+		defer func() { _ = recover() }()
+		gw.RunWithContext(func() { view = glfw.GetCurrentContext() })
+	}()
+	return view
+}
+
+// screenRect is where w is on the screen, in screen pixels (the content
+// area, without a window manager's frame), for cropping a screenshot of
+// the whole screen to the window. It must run on the main thread.
+func screenRect(w fyne.Window) (image.Rectangle, bool) {
+	view := glfwView(w)
+	if view == nil {
+		return image.Rectangle{}, false
+	}
+	x, y := view.GetPos()
+	width, height := view.GetSize()
+	return image.Rect(x, y, x+width, y+height), true
+}
+
+// routeKeys runs keys' functions for their key presses on w (letter keys
+// with modifiers) before Fyne sees them, wherever the focus is, and gives
+// every other key event to Fyne as before. It must run on the main thread
+// once w is shown; it reports whether it could.
+func routeKeys(w fyne.Window, keys map[desktop.CustomShortcut]func()) bool {
+	view := glfwView(w)
+	if view == nil {
+		return false
+	}
+	var next glfw.KeyCallback
+	next = view.SetKeyCallback(func(v *glfw.Window, key glfw.Key, code int, action glfw.Action, mods glfw.ModifierKey) {
+		if action == glfw.Press && key >= glfw.KeyA && key <= glfw.KeyZ {
+			var m fyne.KeyModifier
+			for g, f := range map[glfw.ModifierKey]fyne.KeyModifier{glfw.ModShift: fyne.KeyModifierShift,
+				glfw.ModControl: fyne.KeyModifierControl, glfw.ModAlt: fyne.KeyModifierAlt, glfw.ModSuper: fyne.KeyModifierSuper} {
+				if mods&g != 0 {
+					m |= f
+				}
+			}
+			if run := keys[desktop.CustomShortcut{KeyName: fyne.KeyName(rune('A' + key - glfw.KeyA)), Modifier: m}]; run != nil {
+				run()
+				return
+			}
+		}
+		if next != nil {
+			next(v, key, code, action, mods)
+		}
+	})
+	return true
 }

@@ -33,7 +33,7 @@ func baseCommands() []Command {
 			when: func(s *Shell) bool { return s.cfg.Journal != nil }},
 		{Key: fyne.KeyF5, Zh: "凭条补打", En: "Reprint queue", run: (*Shell).ShowReprintQueue,
 			when: func(s *Shell) bool { return s.cfg.Journal != nil }},
-		{Key: fyne.KeyF6, Zh: "清空表单", En: "Clear the form", run: func(s *Shell) { s.current.Clear(); s.current.FocusFirst() },
+		{Key: fyne.KeyF6, Zh: "清空表单", En: "Clear the form", run: func(s *Shell) { s.clearForm(s.current); s.current.FocusFirst() },
 			when: func(s *Shell) bool { return s.current != nil }},
 		{Key: fyne.KeyF9, Zh: "锁屏", En: "Lock the screen", run: (*Shell).Lock,
 			when: func(s *Shell) bool { return s.cfg.Unlock != nil }},

@@ -11,6 +11,7 @@ import (
 	"guitai/assets"
 	"guitai/dsl"
 	"guitai/state"
+	"guitai/state/ledger"
 )
 
 func TestSearchFindsFormsByPinyinAndCode(t *testing.T) {
@@ -103,9 +104,9 @@ func TestFunctionKeysFromAFormField(t *testing.T) {
 	w := test.NewWindow(nil)
 	defer w.Close()
 	var submitted []string
-	s := New(w, Config{Forms: forms, Bus: state.NewBus(), Submit: func(f *dsl.Form, _ map[string]any) (string, error) {
+	s := New(w, Config{Forms: forms, Bus: state.NewBus(), Submit: func(f *dsl.Form, _ map[string]any) (*ledger.Result, error) {
 		submitted = append(submitted, f.ID)
-		return "ok", nil
+		return &ledger.Result{Serial: "1"}, nil
 	}})
 	if err := s.Open("balance_inquiry"); err != nil {
 		t.Fatal(err)

@@ -37,11 +37,18 @@ type Config struct {
 	Lang  string // "zh" or "en"
 	// Seal loads seal specimens for the seal widget.
 	Seal func(specimen string) (cheque, seal image.Image, err error)
-	// Submit posts a validated form and returns the message to show (the
-	// journal serial). It runs off the UI goroutine. values carries the
-	// submission's idempotency key under ledger.KeyField, so a double click
-	// or a retry posts once.
-	Submit func(f *dsl.Form, values map[string]any) (string, error)
+	// Submit posts a validated form and returns the ledger's result: the
+	// journal serial, the returned values and query rows (written back
+	// into the form when it binds them). It runs off the UI goroutine.
+	// values carries the submission's idempotency key under
+	// ledger.KeyField, so a double click or a retry posts once.
+	Submit func(f *dsl.Form, values map[string]any) (*ledger.Result, error)
+	// Lookup runs a read-only catalog transaction for a form being filled
+	// in (dsl.Lookup: the holder's name once the account is complete, the
+	// day-end figures when the form opens), values keyed by the
+	// transaction's param names. It runs off the UI goroutine; nil runs no
+	// lookups.
+	Lookup func(txn string, values map[string]any) (*ledger.Result, error)
 	// Status is the line shown at the bottom of the window.
 	Status string
 	// SignOff signs the teller off; the ledger refuses while anything is
@@ -115,6 +122,8 @@ type Shell struct {
 	opened  int
 	posts   int         // submissions made, for idempotency keys
 	posting atomic.Bool // a submission is being posted
+	// lookingUp counts the lookups under way (dsl.Lookup).
+	lookingUp atomic.Int32
 
 	// authorizer holds the credentials typed for the submission under
 	// way; Authorize hands them to the ledger.
@@ -124,7 +133,8 @@ type Shell struct {
 	lastActive atomic.Int64 // unix nanoseconds of the last activity
 	lock       *lockScreen  // non-nil while the session is locked
 	stopIdle   func()
-	stopForm   func() // unsubscribes the open form's activity watch
+	stopForm   func()         // unsubscribes the open form's activity and lookup watches
+	onOpen     []*lookupWatch // the open form's lookups run when it opens
 	card       *CardWatcher
 
 	rx shellReceipts // receipts, the reprint queue and the journal screen
@@ -366,12 +376,12 @@ func (s *Shell) open(def *dsl.Form) {
 		OnKey: s.functionKey,
 		OnAction: func(action string) {
 			switch action {
-			case "submit":
+			case "submit", "query":
 				s.submit()
 			case "cancel":
 				s.close()
 			case "clear":
-				live.Clear()
+				s.clearForm(live)
 			case "readCard":
 				if s.card != nil {
 					s.card.Read()
@@ -387,12 +397,18 @@ func (s *Shell) open(def *dsl.Form) {
 	if s.stopForm != nil {
 		s.stopForm()
 	}
-	s.stopForm = scope.Subscribe(nil, func(state.Change) { s.touch() })
+	stopTouch := scope.Subscribe(nil, func(state.Change) { s.touch() })
+	stopLookups := s.watchLookups(live)
+	s.stopForm = func() { stopTouch(); stopLookups() }
 	s.touch()
 	s.title.SetText(def.Code + "  " + def.Title.In(s.lang))
-	submit := widget.NewButtonWithIcon(s.t("提交 F10", "Submit F10"), theme.ConfirmIcon(), s.submit)
+	submitText := s.t("提交 F10", "Submit F10")
+	if isQuery(def) {
+		submitText = s.t("查询 F10", "Search F10")
+	}
+	submit := widget.NewButtonWithIcon(submitText, theme.ConfirmIcon(), s.submit)
 	submit.Importance = widget.HighImportance
-	clearBtn := widget.NewButtonWithIcon(s.t("清空 F6", "Clear F6"), theme.ContentClearIcon(), live.Clear)
+	clearBtn := widget.NewButtonWithIcon(s.t("清空 F6", "Clear F6"), theme.ContentClearIcon(), func() { s.clearForm(live) })
 	cancel := widget.NewButtonWithIcon(s.t("关闭 Esc", "Close Esc"), theme.CancelIcon(), s.close)
 	bar := container.NewHBox(layout.NewSpacer(), cancel, clearBtn, submit)
 	body := container.NewVScroll(container.NewPadded(live.Object()))
@@ -402,6 +418,11 @@ func (s *Shell) open(def *dsl.Form) {
 }
 
 func (s *Shell) close() {
+	s.idleDisplay()
+	if s.stopForm != nil {
+		s.stopForm()
+		s.stopForm = nil
+	}
 	if s.current != nil {
 		s.current.Close()
 		s.cfg.Bus.Drop(s.current.Scope.Name())
@@ -428,16 +449,22 @@ func (s *Shell) submit() {
 	// One key per submission attempt: a double click, or Submit pressed
 	// again after a failure the teller did not change, posts once.
 	values[keyField] = fmt.Sprintf("%s#%d", f.Scope.Name(), s.posts)
+	query := isQuery(f.Def)
 	post := func(auth *Credentials) {
 		s.posting.Store(true)
 		s.authorizer = auth
-		s.status.SetText(s.t("正在记账…", "Posting…"))
+		if query {
+			s.status.SetText(s.t("正在查询…", "Searching…"))
+		} else {
+			s.status.SetText(s.t("正在记账…", "Posting…"))
+		}
 		background(func() {
-			msg, err := s.cfg.Submit(f.Def, values)
+			res, err := s.cfg.Submit(f.Def, values)
 			fyne.Do(func() {
 				defer s.posting.Store(false) // last: what follows is done when it reads false
 				s.authorizer = nil
 				if err != nil {
+					s.idleDisplay()
 					msg := ledger.MessageOf(err, s.lang)
 					s.status.SetText(msg)
 					var le *ledger.Error
@@ -448,11 +475,24 @@ func (s *Shell) submit() {
 					return // what was typed is kept
 				}
 				s.posts++
+				msg := res.Message(s.lang)
+				if query {
+					// A query keeps its criteria and shows its answer in
+					// the form; the serial (an inquiry is journaled) goes
+					// to the status bar.
+					if s.current == f {
+						s.fill(f, res, nil)
+					}
+					s.status.SetText(queryStatus(res, s.lang))
+					s.idleDisplay()
+					return
+				}
 				s.status.SetText(msg)
 				dialog.ShowInformation(s.t("交易成功", "Posted"), msg, s.win)
 				s.afterPost(fmt.Sprint(values[keyField]), values, msg)
+				s.idleDisplay()
 				if s.current == f {
-					f.Clear()
+					s.clearForm(f)
 					f.FocusFirst()
 				}
 			})
@@ -461,9 +501,16 @@ func (s *Shell) submit() {
 	summary := Summary(f.Def, values, s.lang)
 	confirm := func(then func()) {
 		if f.Def.Submit != nil && f.Def.Submit.Confirm || needAuth {
+			// The customer sees what the teller confirms.
+			if s.cfg.Display != nil && !query {
+				account, amount := DisplayValues(f.Def, values)
+				s.cfg.Display.Show(f.Def.Title, account, amount, s.lang)
+			}
 			dialog.ShowConfirm(s.t("请确认", "Please confirm"), summary, func(ok bool) {
 				if ok {
 					then()
+				} else {
+					s.idleDisplay()
 				}
 			}, s.win)
 			return

@@ -73,9 +73,13 @@ func shellOnLedger(t testing.TB) (*Shell, fyne.Window, *ledger.Store) {
 	submit := x.SubmitHook(func() ledger.Session { return ledger.Session{Teller: "010101", Terminal: "T01"} },
 		func(*dsl.Form, map[string]any) (*ledger.Credentials, error) {
 			c := s.Authorizer()
+			if c == nil {
+				return nil, nil
+			}
 			return &ledger.Credentials{ID: c.ID, Password: c.Password, Finger: c.Finger}, nil
-		}, "zh")
-	s = New(w, Config{Forms: forms, Bus: state.NewBus(), Lang: "zh", Submit: submit, Seal: DemoSeal})
+		})
+	lookup := x.LookupHook(func() ledger.Session { return ledger.Session{Teller: "010101", Terminal: "T01"} })
+	s = New(w, Config{Forms: forms, Bus: state.NewBus(), Lang: "zh", Submit: submit, Lookup: lookup, Seal: DemoSeal})
 	return s, w, store
 }
 
@@ -106,11 +110,12 @@ func balance(t *testing.T, store *ledger.Store, acct string) money.Fen {
 // wait lets the posting goroutine finish and its fyne.Do run.
 func wait(t *testing.T, s *Shell) {
 	t.Helper()
-	for i := 0; i < 500 && s.posting.Load(); i++ {
+	busy := func() bool { return s.posting.Load() || s.lookingUp.Load() > 0 }
+	for i := 0; i < 500 && busy(); i++ {
 		time.Sleep(10 * time.Millisecond)
 	}
-	if s.posting.Load() {
-		t.Fatal("posting never finished")
+	if busy() {
+		t.Fatal("posting or lookup never finished")
 	}
 }
 

@@ -502,13 +502,50 @@ func (f *Form) Clear() {
 // amount) and focuses it. It reports whether the form has such an input;
 // the next edit of the field runs its rules again and replaces msg.
 func (f *Form) ShowError(key, msg string) bool {
-	for _, l := range f.byKey[key] {
-		if l.el.Field == nil || !l.shown || !f.shownInTree(l) {
-			continue
-		}
+	if l := f.input(key); l != nil {
 		l.el.Field.SetError(msg)
 		f.focus(l)
 		return true
 	}
 	return false
+}
+
+// MarkError shows msg under the visible input bound to key, as ShowError
+// does, but leaves the focus where it is: for an answer that comes back
+// while the teller types on (an account a lookup did not find).
+func (f *Form) MarkError(key, msg string) bool {
+	if l := f.input(key); l != nil {
+		l.el.Field.SetError(msg)
+		return true
+	}
+	return false
+}
+
+// Complete reports whether the visible input bound to key holds a value
+// that passes its type check and its rules (an account number with a good
+// check digit, say), without showing anything: the moment a lookup on it
+// is worth running.
+func (f *Form) Complete(key string) bool {
+	l := f.input(key)
+	if l == nil {
+		return false
+	}
+	v := l.el.Field.Value()
+	if v == nil || v == "" {
+		return false
+	}
+	if p, ok := l.el.Field.(interface{ Problem() dsl.Text }); ok && !p.Problem().IsZero() {
+		return false
+	}
+	return f.prog.Check(l.node, v, f.env) == nil
+}
+
+// input is the visible input bound to key, or nil.
+func (f *Form) input(key string) *live {
+	for _, l := range f.byKey[key] {
+		if l.el.Field != nil && l.shown && f.shownInTree(l) && !isDisplay(l.node.Type) {
+			return l
+		}
+	}
+	return nil
 }

@@ -151,15 +151,18 @@ func run(lang, open, shots, dsn, user, terminal, devCfg, formsDir string) error 
 	var shell *teller.Shell
 	var signedOn ledger.User
 	var showSignOn func()
-	submit := exec.SubmitHook(
-		func() ledger.Session { return ledger.Session{Teller: signedOn.ID, Terminal: terminal} },
+	session := func() ledger.Session { return ledger.Session{Teller: signedOn.ID, Terminal: terminal} }
+	submit := exec.SubmitHook(session,
 		func(*dsl.Form, map[string]any) (*ledger.Credentials, error) {
 			c := shell.Authorizer()
 			if c == nil {
-				return nil, fmt.Errorf("authorization cancelled")
+				// None asked for: the ledger refuses with E_AUTH_REQUIRED
+				// if a step needed them.
+				return nil, nil
 			}
 			return &ledger.Credentials{ID: c.ID, Password: c.Password, Finger: c.Finger}, nil
-		}, lang)
+		})
+	lookup := exec.LookupHook(session)
 	openShell := func() {
 		shell = teller.New(w, teller.Config{
 			Forms:  forms,
@@ -167,6 +170,7 @@ func run(lang, open, shots, dsn, user, terminal, devCfg, formsDir string) error 
 			Lang:   lang,
 			Seal:   teller.DemoSeal,
 			Submit: submit,
+			Lookup: lookup,
 			Status: fmt.Sprintf("%s %s · %s %s · %s", signedOn.ID, signedOn.Name, signedOn.Branch, terminal, dsn),
 			SignOff: func() error {
 				if err := store.SignOff(ctx, signedOn.ID, terminal); err != nil {

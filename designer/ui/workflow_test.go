@@ -474,12 +474,12 @@ func postWithPublished(t *testing.T, dir string) {
 	if v := f.Validate(); len(v) > 0 {
 		t.Fatalf("the published form refuses good values: %v", v[0])
 	}
-	submit := x.SubmitHook(func() ledger.Session { return ledger.Session{Teller: tellerID, Terminal: "T01"} }, nil, "zh")
-	msg, err := submit(def, f.Values())
+	submit := x.SubmitHook(func() ledger.Session { return ledger.Session{Teller: tellerID, Terminal: "T01"} }, nil)
+	res, err := submit(def, f.Values())
 	if err != nil {
 		t.Fatalf("posting with the published form: %v", err)
 	}
 	if got := before - balance(); got != amount {
-		t.Fatalf("balance fell by %s, want %s (%s)", got.Grouped(), amount.Grouped(), msg)
+		t.Fatalf("balance fell by %s, want %s (%s)", got.Grouped(), amount.Grouped(), res.Message("zh"))
 	}
 }

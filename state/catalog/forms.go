@@ -9,10 +9,13 @@ import (
 
 // CheckForms verifies every form that names a transaction against the
 // catalog: the transaction exists, every posted key is a param of a matching
-// type, and every required param is bound by the form.
+// type, and every required param is bound by the form. Its lookups must
+// name read-only transactions ("journal": false) whose required params the
+// form binds.
 func (c Catalog) CheckForms(forms []*dsl.Form) error {
 	var errs []error
 	for _, f := range forms {
+		errs = append(errs, c.checkLookups(f)...)
 		if f.Submit == nil || f.Submit.Txn == "" {
 			continue
 		}
@@ -43,6 +46,41 @@ func (c Catalog) CheckForms(forms []*dsl.Form) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+func (c Catalog) checkLookups(f *dsl.Form) []error {
+	var errs []error
+	fields := map[string]dsl.ValueType{}
+	for _, fld := range f.Fields() {
+		fields[fld.Key] = fld.Type
+	}
+	for i, l := range f.Lookups() {
+		t, ok := c[l.Txn]
+		switch {
+		case !ok:
+			errs = append(errs, fmt.Errorf("form %s: lookup %d: transaction %q is not in the catalog", f.ID, i, l.Txn))
+			continue
+		case t.Journal:
+			errs = append(errs, fmt.Errorf("form %s: lookup %d: %s posts to the journal; a lookup must be read-only", f.ID, i, l.Txn))
+			continue
+		}
+		for _, p := range t.Params {
+			key := l.Param(p.Name)
+			typ, bound := fields[key]
+			switch {
+			case !bound && p.Required:
+				errs = append(errs, fmt.Errorf("form %s: lookup %d: required param %s of %s is not bound (key %s)", f.ID, i, p.Name, t.ID, key))
+			case bound && ParamTypes[p.Type] != typ:
+				errs = append(errs, fmt.Errorf("form %s: lookup %d: field %s is %s, param %s of %s is %s", f.ID, i, key, typ, p.Name, t.ID, p.Type))
+			}
+		}
+		for name := range l.Params {
+			if t.Param(name) == nil {
+				errs = append(errs, fmt.Errorf("form %s: lookup %d: %s has no param %s", f.ID, i, t.ID, name))
+			}
+		}
+	}
+	return errs
 }
 
 // Binding is one param of a form's transaction and the field that feeds

@@ -65,6 +65,7 @@ var Messages = map[string]dsl.Text{
 	"E_IDCARD_SYNTAX":         {Zh: "身份证号码无效", En: "invalid ID number"},
 	"E_UNKNOWN_PARAM":         {Zh: "交易不接受该字段", En: "field not accepted by the transaction"},
 	"E_UNKNOWN_TXN":           {Zh: "交易不存在", En: "unknown transaction"},
+	"E_NOT_LOOKUP":            {Zh: "该交易会记账，不能用于查询", En: "the transaction posts; it cannot be a lookup"},
 	"E_NO_IDEMPOTENCY_KEY":    {Zh: "缺少防重复提交标识", En: "missing idempotency key"},
 	"E_IDEMPOTENCY_MISMATCH":  {Zh: "防重复标识已用于另一笔交易", En: "idempotency key used by another transaction"},
 	"E_ACCOUNT_UNKNOWN":       {Zh: "账户不存在", En: "unknown account"},

@@ -118,17 +118,17 @@ func TestSubmitHook(t *testing.T) {
 	}
 	asked := 0
 	hook := e.exec.SubmitHook(func() ledger.Session { return ledger.Session{Teller: T1, Terminal: "T-01"} },
-		func(*dsl.Form, map[string]any) (*ledger.Credentials, error) { asked++; return sup(), nil }, "zh")
+		func(*dsl.Form, map[string]any) (*ledger.Credentials, error) { asked++; return sup(), nil })
 	e.must(t, "cashbox_allocate", T1, nil, allocate("100.00", 1))
 	before := e.balance(t, A1)
 	vals := map[string]any{"account": A1, "amount": money.Fen(1000), "acct_name": "shown only"}
-	msg1, err := hook(deposit, vals)
+	r1, err := hook(deposit, vals)
 	if err != nil {
 		t.Fatal(err)
 	}
-	msg2, err := hook(deposit, vals) // double click
-	if err != nil || msg1 != msg2 || asked != 0 || !strings.Contains(msg1, "流水号") {
-		t.Fatalf("%q / %q, %v, asked %d", msg1, msg2, err, asked)
+	r2, err := hook(deposit, vals) // double click
+	if err != nil || r1.Serial != r2.Serial || !r2.Replayed || asked != 0 || !strings.Contains(r1.Message("zh"), "流水号 "+r1.Serial) {
+		t.Fatalf("%+v / %+v, %v, asked %d", r1, r2, err, asked)
 	}
 	if got := e.balance(t, A1) - before; got != 1000 {
 		t.Fatalf("posted %d fen, want 1000 once", got)

@@ -27,24 +27,29 @@ type Session struct {
 }
 
 // AuthorizeFunc asks for a supervisor's credentials for form f (the window
-// shows a dialog); it is called only when the form's authorize.when holds.
+// shows a dialog); it is called when the form's authorize.when holds, or
+// when a step of the transaction may ask for authorization (authorizeIf),
+// and may then return nil credentials.
 type AuthorizeFunc func(f *dsl.Form, values map[string]any) (*Credentials, error)
 
 // SubmitHook adapts the executor to the teller window's Config.Submit:
 //
-//	cfg.Submit = exec.SubmitHook(func() ledger.Session { return sess }, askSupervisor, "zh")
+//	cfg.Submit = exec.SubmitHook(func() ledger.Session { return sess }, askSupervisor)
 //
-// It asks for authorization when the form needs it, posts the values and
-// returns the message to show (the journal serial and returned values). A
+// It asks for authorization when the form needs it (authorize may return
+// nil credentials: the ledger then refuses with E_AUTH_REQUIRED if they
+// were needed), posts the values and returns the result: the journal
+// serial and the returned values and rows ([Result.Message] is the text to
+// show). A
 // submission identical to one made in the last few seconds (a double click)
 // reuses its idempotency key, so it returns the first result instead of
 // posting twice. The error is an *Error whose Field names the form field.
-func (x *Executor) SubmitHook(session func() Session, authorize AuthorizeFunc, lang string) func(f *dsl.Form, values map[string]any) (string, error) {
+func (x *Executor) SubmitHook(session func() Session, authorize AuthorizeFunc) func(f *dsl.Form, values map[string]any) (*Result, error) {
 	var mu sync.Mutex
 	recent := map[string]recentKey{}
-	return func(f *dsl.Form, values map[string]any) (string, error) {
+	return func(f *dsl.Form, values map[string]any) (*Result, error) {
 		if f.Submit == nil || f.Submit.Txn == "" {
-			return "", errf("E_UNKNOWN_TXN", "", nil)
+			return nil, errf("E_UNKNOWN_TXN", "", nil)
 		}
 		sess := session()
 		key, _ := values[KeyField].(string)
@@ -69,29 +74,41 @@ func (x *Executor) SubmitHook(session func() Session, authorize AuthorizeFunc, l
 		}
 		req := Request{Txn: f.Submit.Txn, Values: vals, Teller: sess.Teller, Terminal: sess.Terminal, Key: key}
 		t := x.cat[f.Submit.Txn]
-		if t != nil && t.Authorize != "never" && authorize != nil {
-			params, err := coerce(t, vals, x.store.keys)
-			if err != nil {
-				return "", err
+		if t != nil && authorize != nil {
+			need := false
+			if t.Authorize != "never" {
+				params, err := coerce(t, vals, x.store.keys)
+				if err != nil {
+					return nil, err
+				}
+				if need, err = x.needsAuthorization(t, params); err != nil {
+					return nil, err
+				}
 			}
-			need, err := x.needsAuthorization(t, params)
-			if err != nil {
-				return "", err
-			}
-			if need {
+			// A step's authorizeIf is known only while posting (the
+			// day-end difference), so the window's credentials, when it
+			// asked for any, go along; nil ones are refused by the step.
+			if need || authorizesInSteps(t) {
 				c, err := authorize(f, values)
 				if err != nil {
-					return "", err
+					return nil, err
 				}
 				req.Authorizer = c
 			}
 		}
-		res, err := x.Submit(context.Background(), req)
-		if err != nil {
-			return "", err
-		}
-		return res.Message(lang), nil
+		return x.Submit(context.Background(), req)
 	}
+}
+
+// authorizesInSteps reports whether a step of t asks for authorization
+// (authorizeIf) on a value computed while posting.
+func authorizesInSteps(t *Txn) bool {
+	for _, st := range t.Steps {
+		if st.AuthorizeIf != "" {
+			return true
+		}
+	}
+	return false
 }
 
 type recentKey struct {
