@@ -36,6 +36,48 @@ func (a Auditor) Append(ctx context.Context, tx *sql.Tx, e ledger.AuditEvent) er
 	return err
 }
 
+// AuditState is how much of the audit log a signed checkpoint anchors:
+// Records appended in all, Anchored covered by the latest checkpoint.
+type AuditState struct {
+	Records, Anchored uint64
+}
+
+// State reads the log's size and its latest checkpoint's.
+func (a Auditor) State(ctx context.Context, q audit.Querier) (AuditState, error) {
+	n, err := a.Log.Size(ctx, q)
+	if err != nil {
+		return AuditState{}, err
+	}
+	rows, err := q.QueryContext(ctx, `SELECT COALESCE(MAX(size), 0) FROM audit_checkpoint`)
+	if err != nil {
+		return AuditState{}, err
+	}
+	defer rows.Close()
+	var anchored int64
+	if rows.Next() {
+		if err := rows.Scan(&anchored); err != nil {
+			return AuditState{}, err
+		}
+	}
+	return AuditState{Records: n, Anchored: uint64(anchored)}, rows.Err()
+}
+
+// Text is the status bar's word on the log, in lang: anchored in full, or
+// how many records wait for the next checkpoint.
+func (st AuditState) Text(lang string) string {
+	pending := st.Records - min(st.Anchored, st.Records)
+	switch {
+	case pending == 0 && lang == "en":
+		return fmt.Sprintf("Audit ✓ anchored (%d)", st.Records)
+	case pending == 0:
+		return fmt.Sprintf("审计 ✓ 已锚定 %d 条", st.Records)
+	case lang == "en":
+		return fmt.Sprintf("Audit: %d of %d to anchor", pending, st.Records)
+	default:
+		return fmt.Sprintf("审计 %d/%d 条待锚定", pending, st.Records)
+	}
+}
+
 // MigrateAudit creates the audit tables; it is the ledger's Options.Migrate.
 func MigrateAudit(ctx context.Context, db *sql.DB, driver string) error {
 	d := audit.SQLite

@@ -90,6 +90,9 @@ type Config struct {
 	BusinessDate string
 	// Bank and Branch head the receipts.
 	Bank, Branch string
+	// Audit reports how much of the audit log is anchored by a signed
+	// checkpoint, for the status bar; nil shows nothing.
+	Audit func() (AuditState, error)
 }
 
 // Credentials are what a supervisor types into the authorization dialog.
@@ -118,6 +121,7 @@ type Shell struct {
 	status  *widget.Label
 	current *widgets.Form
 	devices *widget.Label // each device's state, from the StateBus
+	audit   *widget.Label // the audit log's anchoring
 	stopDev func()
 	opened  int
 	posts   int         // submissions made, for idempotency keys
@@ -165,6 +169,27 @@ func New(win fyne.Window, cfg Config) *Shell {
 		s.card.Start()
 	}
 	return s
+}
+
+// refreshAudit reads the audit log's anchoring off the UI goroutine and
+// shows it in the status bar.
+func (s *Shell) refreshAudit() {
+	if s.cfg.Audit == nil {
+		return
+	}
+	background(func() {
+		st, err := s.cfg.Audit()
+		fyne.Do(func() {
+			if err != nil {
+				s.audit.SetText(s.t("审计 ✗ ", "Audit ✗ ") + err.Error())
+				s.audit.Importance = widget.DangerImportance
+			} else {
+				s.audit.SetText(st.Text(s.lang))
+				s.audit.Importance = widget.MediumImportance
+			}
+			s.audit.Refresh()
+		})
+	})
 }
 
 // idleDisplay turns the customer display back to its welcome.
@@ -244,7 +269,9 @@ func (s *Shell) build() {
 	split := container.NewHSplit(nav, right)
 	split.Offset = 0.22
 	s.devices = widget.NewLabel("")
-	s.win.SetContent(container.NewBorder(nil, container.NewHBox(s.status, layout.NewSpacer(), s.devices), nil, nil, split))
+	s.audit = widget.NewLabel("")
+	s.win.SetContent(container.NewBorder(nil, container.NewHBox(s.status, layout.NewSpacer(), s.audit, s.devices), nil, nil, split))
+	s.refreshAudit()
 	s.watchDevices()
 	s.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
 		if !s.functionKey(k) {
@@ -488,6 +515,7 @@ func (s *Shell) submit() {
 					return
 				}
 				s.status.SetText(msg)
+				s.refreshAudit()
 				dialog.ShowInformation(s.t("交易成功", "Posted"), msg, s.win)
 				s.afterPost(fmt.Sprint(values[keyField]), values, msg)
 				s.idleDisplay()

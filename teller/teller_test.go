@@ -79,7 +79,8 @@ func shellOnLedger(t testing.TB) (*Shell, fyne.Window, *ledger.Store) {
 			return &ledger.Credentials{ID: c.ID, Password: c.Password, Finger: c.Finger}, nil
 		})
 	lookup := x.LookupHook(func() ledger.Session { return ledger.Session{Teller: "010101", Terminal: "T01"} })
-	s = New(w, Config{Forms: forms, Bus: state.NewBus(), Lang: "zh", Submit: submit, Lookup: lookup, Seal: DemoSeal})
+	auditState := func() (AuditState, error) { return Auditor{Log: alog}.State(ctx, store.DB()) }
+	s = New(w, Config{Forms: forms, Bus: state.NewBus(), Lang: "zh", Submit: submit, Lookup: lookup, Seal: DemoSeal, Audit: auditState})
 	return s, w, store
 }
 
@@ -297,4 +298,31 @@ func TestSignOffRefusedWhilePendingThenAllowed(t *testing.T) {
 	if !signedOff {
 		t.Error("sign-off did not go through")
 	}
+}
+
+// TestAuditStatus: the status bar says whether a signed checkpoint anchors
+// the whole audit log; a posting leaves records to anchor until the next.
+func TestAuditStatus(t *testing.T) {
+	s, w, store := shellOnLedger(t)
+	waitFor := func(what string, ok func(string) bool) string {
+		t.Helper()
+		for i := 0; i < 200; i++ {
+			if txt := s.audit.Text; ok(txt) {
+				return txt
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		t.Fatalf("audit status %q: want %s", s.audit.Text, what)
+		return ""
+	}
+	waitFor("anchored after sign-on", func(txt string) bool { return strings.HasPrefix(txt, "审计 ✓ 已锚定") })
+	var acct string
+	if err := store.DB().Get(&acct, `SELECT number FROM accounts WHERE status = 'active' ORDER BY number LIMIT 1`); err != nil {
+		t.Fatal(err)
+	}
+	deposit(t, s, w, store, acct, "10.00")
+	txt := waitFor("records to anchor after a posting", func(txt string) bool { return strings.HasPrefix(txt, "审计 1/") })
+	s.setLang("en")
+	waitFor("English", func(txt string) bool { return strings.HasPrefix(txt, "Audit: 1 of ") })
+	t.Log(txt)
 }
