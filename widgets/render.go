@@ -3,10 +3,12 @@ package widgets
 import (
 	"fmt"
 	"image"
+	"image/color"
 	"sort"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"guitai/dsl"
@@ -166,6 +168,11 @@ func (f *Form) build(n *dsl.Node, labelWidth float32) fyne.CanvasObject {
 		el.Text("= " + n.Value)
 	}
 	outer := el.Object
+	if n.PropBool("readOnly") {
+		// A read-only field (a looked-up balance) is disabled for input
+		// but must read as well as any other value.
+		outer = container.NewThemeOverride(outer, readOnlyTheme{})
+	}
 	var capt *Caption
 	if lt := n.PropText("label"); !lt.IsZero() && spec.Prop("label") != nil && n.Type != "check" {
 		cap := NewCaption(f.ctx.T(lt), hasRequired(n))
@@ -191,6 +198,31 @@ func (f *Form) build(n *dsl.Node, labelWidth float32) fyne.CanvasObject {
 	}
 	return outer
 }
+
+// readOnlyTheme draws disabled text in the foreground colour, so a field
+// the teller cannot edit is still plain to read. It defers to the app's
+// theme (theme.Current would be itself inside the override).
+type readOnlyTheme struct{}
+
+func appTheme() fyne.Theme {
+	if a := fyne.CurrentApp(); a != nil && a.Settings().Theme() != nil {
+		return a.Settings().Theme()
+	}
+	return theme.DefaultTheme()
+}
+
+func (readOnlyTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	if n == theme.ColorNameDisabled {
+		n = theme.ColorNameForeground
+	}
+	return appTheme().Color(n, v)
+}
+
+func (readOnlyTheme) Font(s fyne.TextStyle) fyne.Resource { return appTheme().Font(s) }
+
+func (readOnlyTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return appTheme().Icon(n) }
+
+func (readOnlyTheme) Size(n fyne.ThemeSizeName) float32 { return appTheme().Size(n) }
 
 func hasRequired(n *dsl.Node) bool {
 	for _, r := range n.Rules {

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"guitai/dsl"
@@ -315,5 +316,43 @@ func TestDesignShowsEveryNodeAndExpressions(t *testing.T) {
 	}
 	if got := f.nodes["upper"].el.Object.(*widget.Label).Text; got != "= cnUpper(amount)" {
 		t.Errorf("computed label shows %q in design after a change", got)
+	}
+}
+
+// TestReadOnlyFieldReadsPlainly: a readOnly field takes no input, yet its
+// value is drawn in the foreground colour, not the faded disabled one.
+func TestReadOnlyFieldReadsPlainly(t *testing.T) {
+	test.NewTempApp(t)
+	src := `{"dsl": "guitai.form/1", "id": "ro", "version": "1.0.0", "title": {"zh": "余额"},
+"root": {"id": "root", "type": "form", "children": [
+  {"id": "balance", "type": "amount", "bind": "balance", "props": {"label": {"zh": "余额"}, "readOnly": true}},
+  {"id": "amount", "type": "amount", "bind": "amount", "props": {"label": {"zh": "金额"}}}
+]}}`
+	f, scope, w, _ := render(t, src, "zh")
+	scope.Set("balance", money.Fen(123456))
+	w.Canvas().Refresh(f.Object())
+	img := w.Canvas().Capture() // draws through the override: no recursion
+	if img == nil {
+		t.Fatal("no capture")
+	}
+	ro := f.NodeObject("balance")
+	var texts []*canvas.Text
+	for _, o := range test.LaidOutObjects(ro) {
+		if tx, ok := o.(*canvas.Text); ok && strings.Contains(tx.Text, "1,234.56") {
+			texts = append(texts, tx)
+		}
+	}
+	if len(texts) == 0 {
+		t.Fatal("the read-only value is not drawn")
+	}
+	fg := theme.Current().Color(theme.ColorNameForeground, theme.VariantLight)
+	dis := theme.Current().Color(theme.ColorNameDisabled, theme.VariantLight)
+	for _, tx := range texts {
+		if tx.Color == dis || tx.Color != fg {
+			t.Errorf("read-only value drawn in %v; foreground is %v, disabled %v", tx.Color, fg, dis)
+		}
+	}
+	if e, ok := f.Field("balance").Focusable().(fyne.Disableable); !ok || !e.Disabled() {
+		t.Error("the read-only field takes input")
 	}
 }
