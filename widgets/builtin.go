@@ -191,13 +191,22 @@ func newLabelElement(c *Context, n *dsl.Node, _ []fyne.CanvasObject) Element {
 // tableField shows rows of a bound key in a read-only table.
 type tableField struct {
 	hooks
-	cols  []dsl.Column
-	lang  string
-	rows  []map[string]any
-	table *widget.Table
+	cols   []dsl.Column
+	lang   string
+	rows   []map[string]any
+	table  *widget.Table
+	widths []float32 // each column's width, as fit set it
 }
 
-func (f *tableField) Value() any                { return nil }
+// Value is the rows shown, nil when there are none (so clearing the key
+// empties the table).
+func (f *tableField) Value() any {
+	if len(f.rows) == 0 {
+		return nil
+	}
+	return f.rows
+}
+
 func (f *tableField) SetError(string)           {}
 func (f *tableField) SetEnabled(bool)           {}
 func (f *tableField) Focusable() fyne.Focusable { return nil }
@@ -214,7 +223,41 @@ func (f *tableField) SetValue(v any) {
 			}
 		}
 	}
+	f.fit()
 	f.table.Refresh()
+}
+
+// maxColumnWidth bounds how wide a column grows to fit its cells.
+const maxColumnWidth = 360
+
+// fit widens each column to its widest caption or cell (up to
+// maxColumnWidth), so a 19-digit account or a long name is not cut.
+func (f *tableField) fit() {
+	size, pad := theme.TextSize(), theme.InnerPadding()*2
+	f.widths = f.widths[:0]
+	for i, col := range f.cols {
+		w := float32(120)
+		if col.Kind == "money" {
+			w = 150
+		}
+		w = max(w, fyne.MeasureText(col.Title.In(f.lang), size, fyne.TextStyle{Bold: true}).Width+pad)
+		for _, r := range f.rows {
+			w = max(w, fyne.MeasureText(f.cell(col, r[col.Key]), size, fyne.TextStyle{}).Width+pad)
+		}
+		w = min(w, maxColumnWidth)
+		f.table.SetColumnWidth(i, w)
+		f.widths = append(f.widths, w)
+	}
+}
+
+// cell is the text a cell shows.
+func (f *tableField) cell(col dsl.Column, v any) string {
+	if col.Kind == "money" {
+		if fen, ok := moneyOf(v); ok {
+			return fen.Grouped()
+		}
+	}
+	return display(v)
 }
 
 func newTableElement(c *Context, n *dsl.Node, _ []fyne.CanvasObject) Element {
@@ -225,17 +268,12 @@ func newTableElement(c *Context, n *dsl.Node, _ []fyne.CanvasObject) Element {
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			l := o.(*widget.Label)
 			col := f.cols[id.Col]
-			v := f.rows[id.Row][col.Key]
 			if col.Kind == "money" {
 				l.Alignment = fyne.TextAlignTrailing
-				if fen, ok := moneyOf(v); ok {
-					l.SetText(fen.Grouped())
-					return
-				}
 			} else {
 				l.Alignment = fyne.TextAlignLeading
 			}
-			l.SetText(display(v))
+			l.SetText(f.cell(col, f.rows[id.Row][col.Key]))
 		})
 	f.table.ShowHeaderColumn = false
 	f.table.CreateHeader = func() fyne.CanvasObject {
@@ -248,16 +286,7 @@ func newTableElement(c *Context, n *dsl.Node, _ []fyne.CanvasObject) Element {
 			o.(*widget.Label).SetText(f.cols[id.Col].Title.In(c.Lang))
 		}
 	}
-	for i, col := range f.cols {
-		w := float32(120)
-		if col.Kind == "money" {
-			w = 150
-		}
-		if tw := fyne.MeasureText(col.Title.In(c.Lang), theme.TextSize(), fyne.TextStyle{Bold: true}).Width + theme.InnerPadding()*2; tw > w {
-			w = tw
-		}
-		f.table.SetColumnWidth(i, w)
-	}
+	f.fit()
 	h := float32(n.PropInt("height", 200))
 	obj := container.New(&minHeight{h: h}, f.table)
 	return Element{Object: obj, Field: f}

@@ -356,3 +356,35 @@ func TestReadOnlyFieldReadsPlainly(t *testing.T) {
 		t.Error("the read-only field takes input")
 	}
 }
+
+// TestTableColumnsFitTheirCells: a column widens to its widest cell, so a
+// 19-digit account number is not cut or drawn over the next column.
+func TestTableColumnsFitTheirCells(t *testing.T) {
+	test.NewTempApp(t)
+	src := `{"dsl": "guitai.form/1", "id": "tb", "version": "1.0.0", "title": {"zh": "表"},
+"root": {"id": "root", "type": "form", "children": [
+  {"id": "table", "type": "table", "bind": "rows", "props": {"columns": [
+    {"key": "account", "kind": "text", "title": {"zh": "账号"}},
+    {"key": "balance", "kind": "money", "title": {"zh": "余额"}}]}}
+]}}`
+	f, scope, w, _ := render(t, src, "zh")
+	w.Resize(fyne.NewSize(1200, 500))
+	long := "6222020200112233445"
+	scope.Set("rows", []map[string]any{{"account": long, "balance": int64(123456789012)}})
+	tf, ok := f.Field("table").(*tableField)
+	if !ok {
+		t.Fatalf("table field is %T", f.Field("table"))
+	}
+	pad := theme.InnerPadding() * 2
+	for i, text := range []string{long, "1,234,567,890.12"} {
+		need := fyne.MeasureText(text, theme.TextSize(), fyne.TextStyle{}).Width + pad
+		if len(tf.widths) != 2 || tf.widths[i] < need {
+			t.Errorf("column %d widths %v: %q needs %.0f", i, tf.widths, text, need)
+		}
+	}
+	// Emptied, the columns go back to their captions' width.
+	scope.Set("rows", nil)
+	if tf.widths[0] != 120 {
+		t.Errorf("empty table: widths %v", tf.widths)
+	}
+}
