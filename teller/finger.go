@@ -93,7 +93,10 @@ func (s *Shell) askSupervisor(then func(*Credentials)) {
 		then(&Credentials{ID: strings.TrimSpace(id.Text), Password: pw.Text})
 	})
 	authorize.Importance = widget.HighImportance
-	cancel := widget.NewButtonWithIcon(s.t("取消", "Cancel"), theme.CancelIcon(), func() { d.Hide() })
+	cancel := widget.NewButtonWithIcon(s.t("取消", "Cancel"), theme.CancelIcon(), func() {
+		d.Hide()
+		s.idleDisplay() // nothing is posted: the customer display goes back to its welcome
+	})
 	buttons := []fyne.CanvasObject{layout.NewSpacer(), cancel}
 	body := []fyne.CanvasObject{form}
 	if s.cfg.Finger != nil {
