@@ -87,6 +87,11 @@ func (s *Shell) watchLookups(f *widgets.Form) func() {
 				}
 				w.last[key] = v
 				s.clearFilled(f, w)
+				if w.marked != "" {
+					// The refusal was about the value before this edit.
+					f.MarkError(w.marked, "")
+					w.marked = ""
+				}
 				if f.Complete(key) {
 					s.lookup(f, w, key)
 				}
@@ -119,6 +124,7 @@ type lookupWatch struct {
 	l      dsl.Lookup
 	last   map[string]any
 	filled []string
+	marked string // the key a refusal of this lookup is shown at
 }
 
 // lookup runs w's lookup off the UI goroutine and fills the form with its
@@ -148,7 +154,7 @@ func (s *Shell) lookup(f *widgets.Form, w *lookupWatch, trigger string) {
 				}
 			}
 			if err != nil {
-				s.lookupFailed(f, w.l, err)
+				w.marked = s.lookupFailed(f, w.l, err)
 				return
 			}
 			w.filled = s.fill(f, res, &w.l)
@@ -157,13 +163,16 @@ func (s *Shell) lookup(f *widgets.Form, w *lookupWatch, trigger string) {
 }
 
 // lookupFailed shows a lookup's refusal at the field it names (an unknown
-// account), or in the status bar.
-func (s *Shell) lookupFailed(f *widgets.Form, l dsl.Lookup, err error) {
+// account) and returns its key, or shows it in the status bar.
+func (s *Shell) lookupFailed(f *widgets.Form, l dsl.Lookup, err error) string {
 	var le *ledger.Error
-	if errors.As(err, &le) && le.Field != "" && f.MarkError(l.Param(le.Field), le.Msg.In(s.lang)) {
-		return
+	if errors.As(err, &le) && le.Field != "" {
+		if key := l.Param(le.Field); f.MarkError(key, le.Msg.In(s.lang)) {
+			return key
+		}
 	}
 	s.status.SetText(ledger.MessageOf(err, s.lang))
+	return ""
 }
 
 // fill writes a result's values and rows into the keys the form binds (for
