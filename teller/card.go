@@ -311,12 +311,10 @@ var (
 	RemoveCardKey = &desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierControl | fyne.KeyModifierShift}
 )
 
-// DemoCardHint names the demo keys for the status line, in lang.
-func DemoCardHint(lang string) string {
-	if lang == "en" {
-		return "demo card: insert Ctrl+Shift+I, remove Ctrl+Shift+R"
-	}
-	return "演示卡：插卡 Ctrl+Shift+I，拔卡 Ctrl+Shift+R"
+// DemoCardHint names the demo keys for the status line, in both
+// languages: the line is not redrawn when the teller switches.
+func DemoCardHint() string {
+	return "演示卡 demo card: Ctrl+Shift+I 插 in, Ctrl+Shift+R 拔 out"
 }
 
 // BindDemoCardKeys binds InsertCardKey and RemoveCardKey on w to put the

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"guitai/devices"
@@ -332,5 +334,52 @@ func TestInsertDemoCard(t *testing.T) {
 	}
 	if !RemoveDemoCard(r) || InsertDemoCard(struct{}{}) || RemoveDemoCard(nil) || !IsDemoCardReader(r) || IsDemoCardReader(nil) {
 		t.Error("demo card on the wrong readers")
+	}
+}
+
+// TestBindDemoCardKeys puts the demo card in a simulated reader with
+// Ctrl+Shift+I and takes it out with Ctrl+Shift+R; a reader that is not a
+// simulator gets no keys.
+func TestBindDemoCardKeys(t *testing.T) {
+	a := test.NewTempApp(t)
+	w := a.NewWindow("keys")
+	defer w.Close()
+	sim := enabledSim(t)
+	events := make(chan string, 4)
+	defer sim.Subscribe(func(ev devices.Event) {
+		if ev.Kind == devices.EventStatus {
+			events <- ev.Status
+		}
+	})()
+	var told []bool
+	if !BindDemoCardKeys(w, sim, func(in bool) { told = append(told, in) }) {
+		t.Fatal("no demo keys for the simulated reader")
+	}
+	c := w.Canvas().(fyne.Shortcutable)
+	for _, step := range []struct {
+		key  fyne.Shortcut
+		want string
+	}{{InsertCardKey, devices.StatusCardInserted}, {RemoveCardKey, devices.StatusCardRemoved}} {
+		c.TypedShortcut(step.key)
+		select {
+		case got := <-events:
+			if got != step.want {
+				t.Errorf("%s: reader says %v, want %v", step.key.ShortcutName(), got, step.want)
+			}
+		case <-time.After(2 * time.Second):
+			t.Fatalf("%s: nothing happened in the reader", step.key.ShortcutName())
+		}
+	}
+	if len(told) != 2 || !told[0] || told[1] {
+		t.Errorf("told %v, want [true false]", told)
+	}
+	if !strings.Contains(DemoCardHint(), "Ctrl+Shift+I") || !strings.Contains(DemoCardHint(), "Ctrl+Shift+R") {
+		t.Errorf("hint %q does not name the keys", DemoCardHint())
+	}
+
+	w2 := a.NewWindow("real reader")
+	defer w2.Close()
+	if BindDemoCardKeys(w2, &struct{ CardReader }{}, nil) {
+		t.Error("demo keys bound for a reader that is not a simulator")
 	}
 }

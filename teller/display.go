@@ -69,13 +69,15 @@ func NewCustomerDisplay(a fyne.App, cfg DisplayConfig) *CustomerDisplay {
 	if bank == "" {
 		bank = "Guitai"
 	}
-	d.bank = newBigLine(bank, 2.2, true, theme.ColorNamePrimary)
-	d.welcome = newBigLine(displayWelcome, 3, true, theme.ColorNameForeground)
-	d.title = newBigLine("", 2, true, theme.ColorNameForeground)
+	// Only the figures are bold: Fyne's bold font has no Chinese, so a
+	// bold line mixing Chinese and English would be half bold.
+	d.bank = newBigLine(bank, 2.2, false, theme.ColorNamePrimary)
+	d.welcome = newBigLine(displayWelcome, 3, false, theme.ColorNameForeground)
+	d.title = newBigLine("", 2.2, false, theme.ColorNameForeground)
 	d.account = newBigLine("", 2.2, false, theme.ColorNameForeground)
 	d.figures = newBigLine("", 3.4, true, theme.ColorNameForeground)
 	d.upper = newBigLine("", 2, false, theme.ColorNameForeground)
-	d.prompt = newBigLine(displayPrompt, 1.8, true, theme.ColorNamePrimary)
+	d.prompt = newBigLine(displayPrompt, 1.8, false, theme.ColorNamePrimary)
 
 	d.idle = container.NewVBox(layout.NewSpacer(), d.welcome, layout.NewSpacer())
 	d.txn = container.NewVBox(layout.NewSpacer(), d.title, d.account, d.figures, d.upper,

@@ -76,7 +76,7 @@ func placeOnSecondMonitor(w fyne.Window, cfg DisplayConfig) string {
 // driver, or a window not shown yet). It must run on the main thread.
 func glfwView(w fyne.Window) *glfw.Window {
 	gw, ok := w.(glfwWindow)
-	if !ok || !w.Content().Visible() {
+	if !ok {
 		return nil
 	}
 	var view *glfw.Window

@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,56 +25,128 @@ import (
 )
 
 func main() {
-	lang := flag.String("lang", "zh", "language of the window: zh or en")
-	open := flag.String("open", "", "form id to open at start")
-	shots := flag.String("screenshots", "", "write a PNG of every form in zh and en to this directory, then quit")
-	db := flag.String("db", defaultDB(), "ledger: a SQLite file (created and seeded with demo data on first run) or a postgres:// URL")
-	user := flag.String("teller", "", "sign this demo teller on at start (password guitai-demo) instead of showing the sign-on screen; -screenshots signs on 010101")
-	terminal := flag.String("terminal", "T01", "terminal id")
-	devCfg := flag.String("devices", "", "device configuration file (JSON); default: the in-process simulators")
-	formsDir := flag.String("forms", "", "directory of published forms (the designer's -publish DIR), used over the built-in ones")
-	flag.BoolVar(&exitWhenReady, "exit-when-ready", false, "print \"ready\" once the window takes input, then quit (for scripts/bench-teller)")
-	flag.DurationVar(&idleLock, "idle-lock", 5*time.Minute, "lock the session after this long without activity (0: never)")
-	flag.Parse()
-
-	if err := run(*lang, *open, *shots, *db, *user, *terminal, *devCfg, *formsDir); err != nil {
+	o, err := parseArgs(os.Args[1:])
+	if err == flag.ErrHelp {
+		return
+	}
+	if err == nil {
+		err = run(o)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "teller:", err)
 		os.Exit(1)
 	}
 }
 
-// exitWhenReady makes the window quit as soon as it is up: the cold-start
-// benchmark times process start to that line.
-var exitWhenReady bool
-
-// idleLock is how long the session may stay idle before it locks.
-var idleLock time.Duration
-
-// defaultDB is guitai.db in the user's data directory.
-func defaultDB() string {
-	dir := os.Getenv("XDG_DATA_HOME")
-	if dir == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "guitai.db"
-		}
-		dir = filepath.Join(home, ".local", "share")
+// parseArgs reads the command line and the settings file it names (or the
+// default one) into options.
+func parseArgs(args []string) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("teller", flag.ContinueOnError)
+	config := fs.String("config", teller.DefaultSettingsPath(), "settings file (JSON; see README); a missing default file is fine, flags given here win over it")
+	fs.StringVar(&o.lang, "lang", "", "language of the window: zh or en (default: the settings' lang, else the system locale, else zh)")
+	fs.StringVar(&o.open, "open", "", "form id to open at start")
+	fs.StringVar(&o.shots, "screenshots", "", "write a PNG of every screen, dialog and form in zh and en, and manifest.json, to this directory, then quit; it posts demo deposits, so the ledger is DIR/ledger.db unless -db is given")
+	fs.StringVar(&o.db, "db", defaultDB(), "ledger: a SQLite file (created and seeded with demo data on first run) or a postgres:// URL")
+	fs.StringVar(&o.user, "teller", "", "sign this demo teller on at start (password guitai-demo) instead of showing the sign-on screen; -screenshots shoots the sign-on screen, then signs on 010101")
+	fs.StringVar(&o.terminal, "terminal", "T01", "terminal id")
+	fs.StringVar(&o.devices, "devices", "", "device configuration file (JSON); default: the settings' devices, else the in-process simulators")
+	fs.StringVar(&o.forms, "forms", "", "directory of published forms (the designer's -publish DIR), used over the built-in ones")
+	fs.BoolVar(&o.exitWhenReady, "exit-when-ready", false, "print \"ready\" once the window takes input, then quit (for scripts/bench-teller)")
+	fs.DurationVar(&o.idleLock, "idle-lock", 5*time.Minute, "lock the session after this long without activity (0: never)")
+	fs.StringVar(&o.theme, "theme", "", "light, dark or system (default: the settings' theme, else light)")
+	fs.Float64Var(&o.scale, "scale", 0, "text size, 1 to 2 (default: the settings' fontScale, else 1)")
+	fs.BoolVar(&o.customerDisplay, "customer-display", false, "open the customer-facing display (on the second monitor when there is one)")
+	if err := fs.Parse(args); err != nil {
+		return o, err
 	}
-	return filepath.Join(dir, "guitai", "guitai.db")
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return o, o.configure(*config, set)
 }
 
-func run(lang, open, shots, dsn, user, terminal, devCfg, formsDir string) error {
+// options are the teller's settings once the settings file and the flags
+// are put together.
+type options struct {
+	lang, open, shots, db, user, terminal, devices, forms, theme, bank string
+	scale                                                              float64
+	idleLock                                                           time.Duration
+	customerDisplay, exitWhenReady                                     bool
+	devCfg                                                             manager.Config
+}
+
+// configure reads the settings file at path (a missing one is fine unless
+// -config named it) and takes from it what the flags in set (those given
+// on the command line) do not say. Relative paths in the file are taken
+// from the file's directory.
+func (o *options) configure(path string, set map[string]bool) error {
+	s, err := teller.LoadSettings(path, !set["config"])
+	if err != nil {
+		return err
+	}
+	base := filepath.Dir(path)
+	rel := func(p string) string {
+		if p == "" || filepath.IsAbs(p) || strings.Contains(p, "://") {
+			return p
+		}
+		return filepath.Join(base, p)
+	}
+	pick := func(flagName string, dst *string, fromFile string) {
+		if !set[flagName] && fromFile != "" {
+			*dst = fromFile
+		}
+	}
+	pick("lang", &o.lang, s.Lang)
+	pick("db", &o.db, rel(s.DB))
+	pick("terminal", &o.terminal, s.Terminal)
+	pick("forms", &o.forms, rel(s.Forms))
+	pick("theme", &o.theme, s.Theme)
+	if !set["scale"] && s.Scale != 0 {
+		o.scale = s.Scale
+	}
+	if !set["idle-lock"] && s.IdleLock != nil {
+		o.idleLock = time.Duration(*s.IdleLock)
+	}
+	if !set["customer-display"] && s.CustomerDisplay != nil {
+		o.customerDisplay = *s.CustomerDisplay
+	}
+	o.bank = s.Bank
+	if o.lang == "" {
+		o.lang = teller.SystemLang()
+	}
+	if o.lang != "zh" && o.lang != "en" {
+		return fmt.Errorf("-lang %q: want zh or en", o.lang)
+	}
+	if _, err := widgets.ParseTheme(o.theme, o.scale); err != nil {
+		return err
+	}
+	if o.shots != "" && !set["db"] {
+		o.db = filepath.Join(o.shots, "ledger.db")
+	}
+	if set["devices"] {
+		o.devCfg, err = manager.LoadFile(o.devices)
+	} else {
+		o.devCfg, err = s.DeviceConfig(base)
+	}
+	if err != nil && !set["devices"] {
+		err = fmt.Errorf("%s: devices: %w", path, err)
+	}
+	return err
+}
+
+func run(o options) error {
 	ctx := context.Background()
+	lang, dsn, terminal := o.lang, o.db, o.terminal
 	forms, err := assets.Forms()
 	if err != nil {
 		return err
 	}
-	if formsDir != "" {
-		if forms, err = teller.LoadForms(formsDir, forms); err != nil {
+	if o.forms != "" {
+		if forms, err = teller.LoadForms(o.forms, forms); err != nil {
 			return err
 		}
 	}
-	if filepath.IsAbs(dsn) {
+	if filepath.IsAbs(dsn) || o.shots != "" {
 		if err := os.MkdirAll(filepath.Dir(dsn), 0o700); err != nil {
 			return err
 		}
@@ -82,7 +155,7 @@ func run(lang, open, shots, dsn, user, terminal, devCfg, formsDir string) error 
 	// same transaction as each posting; checkpoints are signed with the
 	// terminal's SM2 key.
 	keyPath := filepath.Join(filepath.Dir(defaultDB()), "terminal.key")
-	if filepath.IsAbs(dsn) {
+	if filepath.IsAbs(dsn) || o.shots != "" {
 		keyPath = filepath.Join(filepath.Dir(dsn), "terminal.key")
 	}
 	passphrase := os.Getenv("GUITAI_KEY_PASSPHRASE")
@@ -104,7 +177,7 @@ func run(lang, open, shots, dsn, user, terminal, devCfg, formsDir string) error 
 	store, err := ledger.OpenDemo(ctx, dsn, ledger.Options{Auditor: teller.Auditor{Log: alog}, Migrate: teller.MigrateAudit},
 		time.Now().Format("2006-01-02"))
 	if err != nil {
-		return fmt.Errorf("ledger %s: %w", dsn, err)
+		return fmt.Errorf("ledger %s: %w", shownDSN(dsn), err)
 	}
 	defer store.Close()
 	cat, err := ledger.LoadCatalog(assets.Txns())
@@ -112,20 +185,15 @@ func run(lang, open, shots, dsn, user, terminal, devCfg, formsDir string) error 
 		return err
 	}
 	exec := ledger.NewExecutor(store, cat, forms)
-	if shots != "" && user == "" {
-		user = "010101"
-	}
 	a := app.NewWithID("cn.guitai.teller")
-	a.Settings().SetTheme(widgets.Theme{})
+	th, err := widgets.ParseTheme(o.theme, o.scale)
+	if err != nil {
+		return err
+	}
+	a.Settings().SetTheme(th)
 	bus := state.NewBus()
 	bus.SetDispatcher(fyne.Do)
-	cfg := manager.DemoConfig()
-	if devCfg != "" {
-		if cfg, err = manager.LoadFile(devCfg); err != nil {
-			return err
-		}
-	}
-	devs, err := manager.New(cfg, bus)
+	devs, err := manager.New(o.devCfg, bus)
 	if err != nil {
 		return err
 	}
@@ -146,43 +214,74 @@ func run(lang, open, shots, dsn, user, terminal, devCfg, formsDir string) error 
 			fmt.Fprintln(os.Stderr, "teller: fingerprint module:", err)
 		}
 	}
+	// The IC card reader fills the form's account field; the simulated
+	// one takes a demo card on Ctrl+Shift+I (and gives it back on
+	// Ctrl+Shift+R).
+	cardDev := devs.Device("cardreader")
+	cardReader, _ := cardDev.(teller.CardReader)
+	bank := o.bank
+	if bank == "" {
+		bank = "柜台银行 Guitai Bank"
+	}
 	w := a.NewWindow("柜台 Guitai")
 	w.Resize(fyne.NewSize(1280, 800))
+	// The customer display: closing the teller's window quits, and takes
+	// the display with it.
+	var display *teller.CustomerDisplay
+	if o.customerDisplay {
+		display = teller.NewCustomerDisplay(a, teller.DisplayConfig{Bank: dsl.Text{Zh: bank}})
+		w.SetMaster()
+		w.SetOnClosed(display.Close)
+	}
+	quit := func() {
+		if display != nil {
+			display.Close()
+		}
+		a.Quit()
+	}
 	var shell *teller.Shell
 	var signedOn ledger.User
-	var showSignOn func()
+	var showSignOn func(lang string)
 	session := func() ledger.Session { return ledger.Session{Teller: signedOn.ID, Terminal: terminal} }
 	submit := exec.SubmitHook(session,
 		func(*dsl.Form, map[string]any) (*ledger.Credentials, error) {
 			c := shell.Authorizer()
 			if c == nil {
-				// None asked for: the ledger refuses with E_AUTH_REQUIRED
-				// if a step needed them.
+				// No one authorized: the ledger decides whether this
+				// posting needed it and says E_AUTH_REQUIRED if so.
 				return nil, nil
 			}
 			return &ledger.Credentials{ID: c.ID, Password: c.Password, Finger: c.Finger}, nil
 		})
-	lookup := exec.LookupHook(session)
 	openShell := func() {
+		status := fmt.Sprintf("%s %s · %s %s · %s", signedOn.ID, signedOn.Name, signedOn.Branch, terminal, shownDSN(dsn))
+		if teller.IsDemoCardReader(cardDev) {
+			status += " · " + teller.DemoCardHint()
+		}
 		shell = teller.New(w, teller.Config{
 			Forms:  forms,
 			Bus:    bus,
 			Lang:   lang,
 			Seal:   teller.DemoSeal,
 			Submit: submit,
-			Lookup: lookup,
-			Status: fmt.Sprintf("%s %s · %s %s · %s", signedOn.ID, signedOn.Name, signedOn.Branch, terminal, dsn),
+			Lookup: exec.LookupHook(session),
+			Audit: func() (teller.AuditState, error) {
+				return teller.Auditor{Log: alog}.State(ctx, store.DB())
+			},
+			Status: status,
 			SignOff: func() error {
 				if err := store.SignOff(ctx, signedOn.ID, terminal); err != nil {
 					return fmt.Errorf("%s", ledger.MessageOf(err, lang))
 				}
 				return nil
 			},
-			SignedOff:   showSignOn,
+			SignedOff:   func() { showSignOn(lang) },
 			User:        signedOn.ID + " " + signedOn.Name,
 			Finger:      scan,
 			DemoFingers: demoFingers,
-			IdleLock:    idleLock,
+			CardReader:  cardReader,
+			Display:     display,
+			IdleLock:    o.idleLock,
 			Unlock: func(password string) error {
 				if _, err := store.Authenticate(ctx, signedOn.ID, password, terminal); err != nil {
 					return fmt.Errorf("%s", ledger.MessageOf(err, lang))
@@ -196,21 +295,13 @@ func run(lang, open, shots, dsn, user, terminal, devCfg, formsDir string) error 
 			Teller:       signedOn.ID,
 			Terminal:     terminal,
 			BusinessDate: time.Now().Format("2006-01-02"),
+			Bank:         bank,
 			Branch:       "网点 Branch " + signedOn.Branch,
 		})
-		if open != "" {
-			if err := shell.Open(open); err != nil {
+		if o.open != "" {
+			if err := shell.Open(o.open); err != nil {
 				fmt.Fprintln(os.Stderr, "teller:", err)
 			}
-		}
-		if shots != "" {
-			shell.Screenshots(shots, []string{"zh", "en"}, func(err error) {
-				if err != nil {
-					fmt.Fprintln(os.Stderr, "teller: screenshots:", err)
-					os.Exit(1)
-				}
-				fyne.Do(a.Quit)
-			})
 		}
 	}
 	signOn := func(id, password string) error {
@@ -221,7 +312,7 @@ func run(lang, open, shots, dsn, user, terminal, devCfg, formsDir string) error 
 		signedOn = u
 		return nil
 	}
-	showSignOn = func() {
+	showSignOn = func(lang string) {
 		so := teller.ShowSignOn(w, lang, time.Now().Format("2006-01-02"),
 			"演示 demo: 010101 / "+ledger.DemoPassword+" · 主管 supervisor 010199", signOn, openShell)
 		if scan != nil {
@@ -238,26 +329,125 @@ func run(lang, open, shots, dsn, user, terminal, devCfg, formsDir string) error 
 			})
 		}
 	}
-	if user != "" {
-		if err := signOn(user, ledger.DemoPassword); err != nil {
+	switch {
+	case o.shots != "":
+		// Screenshots: the sign-on screen (unless -teller signed on
+		// already), then everything the shell shows, in zh and en.
+		var account string
+		if err := store.DB().Get(&account, `SELECT number FROM accounts WHERE status = 'active' ORDER BY number LIMIT 1`); err != nil {
+			return fmt.Errorf("screenshots: a demo account: %w", err)
+		}
+		user := o.user
+		if user == "" {
+			showSignOn(lang)
+		} else if err := signOn(user, ledger.DemoPassword); err != nil {
 			return fmt.Errorf("sign on %s: %w", user, err)
+		} else {
+			openShell()
+		}
+		a.Lifecycle().SetOnStarted(func() {
+			go func() {
+				err := screenshots(o.shots, w, display, user == "", func() error {
+					if err := signOn("010101", ledger.DemoPassword); err != nil {
+						return fmt.Errorf("sign on 010101: %w", err)
+					}
+					fyne.DoAndWait(openShell)
+					return nil
+				}, showSignOn, func() *teller.Shell { return shell },
+					teller.ShotDemo{Account: account, Supervisor: "010199", Password: ledger.DemoPassword})
+				if err != nil {
+					fmt.Fprintln(os.Stderr, "teller: screenshots:", err)
+					os.Exit(1)
+				}
+				fyne.Do(quit)
+			}()
+		})
+	case o.user != "":
+		if err := signOn(o.user, ledger.DemoPassword); err != nil {
+			return fmt.Errorf("sign on %s: %w", o.user, err)
 		}
 		openShell()
-	} else {
-		showSignOn()
+	default:
+		showSignOn(lang)
 	}
-	if exitWhenReady {
+	if o.exitWhenReady && o.shots == "" { // -screenshots quits when it is done
 		a.Lifecycle().SetOnStarted(func() {
 			// The run loop is up and the first frame is queued; the next
 			// event it runs is the first the teller's keys could be.
 			fyne.Do(func() {
 				fmt.Println("ready")
-				a.Quit()
+				// What the window came up with, for scripts and tests.
+				th, _ := a.Settings().Theme().(widgets.Theme)
+				shown := "no customer display"
+				if display != nil {
+					shown = "customer display " + display.Placement()
+				}
+				fmt.Fprintf(os.Stderr, "teller: ready: lang %s, theme %q scale %g, %s\n", lang, th.Variant, th.Scale, shown)
+				quit()
 			})
 		})
 	}
-	w.ShowAndRun()
+	w.Show()
+	// Once the window is up: the demo card keys, wherever the focus is.
+	teller.BindDemoCardKeys(w, cardDev, func(in bool) {
+		if in {
+			fmt.Fprintln(os.Stderr, "teller: demo card inserted")
+		} else {
+			fmt.Fprintln(os.Stderr, "teller: demo card removed")
+		}
+	})
+	a.Run()
 	return nil
+}
+
+// screenshots shoots the sign-on screen in zh and en when withSignOn,
+// signs on (then), and shoots the shell (see teller.Shell.Shoot) into dir
+// with its manifest. It runs off the UI goroutine.
+func screenshots(dir string, w fyne.Window, display *teller.CustomerDisplay, withSignOn bool, then func() error,
+	showSignOn func(lang string), shell func() *teller.Shell, demo teller.ShotDemo) error {
+	sh, err := teller.NewShooter(dir)
+	if err != nil {
+		return err
+	}
+	sh.Display = display
+	langs := []string{"zh", "en"}
+	if withSignOn {
+		for _, lang := range langs {
+			fyne.DoAndWait(func() { showSignOn(lang) })
+			if err := sh.Window(w, teller.ScreenSignOn, "", lang, nil); err != nil {
+				return err
+			}
+		}
+		if err := then(); err != nil {
+			return err
+		}
+	}
+	if err := shell().Shoot(sh, langs, demo); err != nil {
+		return err
+	}
+	return sh.WriteManifest()
+}
+
+// shownDSN is the ledger as the status line shows it: a URL without its
+// password.
+func shownDSN(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return dsn
+}
+
+// defaultDB is guitai.db in the user's data directory.
+func defaultDB() string {
+	dir := os.Getenv("XDG_DATA_HOME")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "guitai.db"
+		}
+		dir = filepath.Join(home, ".local", "share")
+	}
+	return filepath.Join(dir, "guitai", "guitai.db")
 }
 
 // receiptPrinter is the device manager's "printer" as the window prints
