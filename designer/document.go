@@ -123,8 +123,9 @@ type Document struct {
 	Catalog Catalog
 
 	problems     dsl.ErrorList
-	changes      int // counts every edit, undo and redo
-	problemsFrom int // value of changes the problems were computed at, -1 for never
+	changes      int      // counts every edit, undo and redo
+	problemsFrom int      // value of changes the problems were computed at, -1 for never
+	last         []Change // the changes the last edit, undo or redo applied, in order
 }
 
 // New returns a document holding f (which it owns from now on).
@@ -145,6 +146,38 @@ func (d *Document) Form() *dsl.Form { return d.form }
 // Changes counts the edits, undos and redos made so far: a view that
 // noted it can tell whether the form changed since.
 func (d *Document) Changes() int { return d.changes }
+
+// LastChanges returns the changes the last edit, undo or redo applied, in
+// the order applied: a view that saw every state before the last one can
+// bring itself up to date from them (see Touched) instead of comparing the
+// whole form. Callers must not change them.
+func (d *Document) LastChanges() []Change { return d.last }
+
+// Touched returns the ids of the root's children whose subtrees changes
+// may have altered, and all when they may have altered the whole tree (a
+// Root change). Changes to the root node itself (its own fields, the
+// order of its children) name no child: the caller compares those.
+func Touched(changes []Change) (ids map[string]bool, all bool) {
+	ids = map[string]bool{}
+	top := func(p []string) {
+		if len(p) >= 2 {
+			ids[p[1]] = true
+		}
+	}
+	for _, c := range changes {
+		switch {
+		case c.Root != nil:
+			return nil, true
+		case c.Op != nil:
+			top(c.Op.Path)
+			top(c.Op.ParentPath)
+			if c.Op.Op == "insert" && c.Op.Node != nil && len(c.Op.ParentPath) == 1 {
+				ids[c.Op.Node.ID] = true
+			}
+		}
+	}
+	return ids, false
+}
 
 // Bytes returns the canonical encoding of the form.
 func (d *Document) Bytes() []byte { return dsl.Encode(d.form) }
@@ -216,6 +249,7 @@ func (d *Document) Edit(src Source, label, group string, changes ...Change) erro
 	}
 	d.redo = nil
 	d.changes++
+	d.last = changes
 	d.keepSelection()
 	d.notify(Event{Source: src, Edited: true})
 	return nil
@@ -293,6 +327,7 @@ func (d *Document) Undo() bool {
 	d.undo = d.undo[:len(d.undo)-1]
 	d.redo = append(d.redo, s)
 	d.changes++
+	d.last = s.Undo
 	d.keepSelection()
 	d.notify(Event{Source: FromHistory, Edited: true})
 	return true
@@ -310,6 +345,7 @@ func (d *Document) Redo() bool {
 	d.redo = d.redo[:len(d.redo)-1]
 	d.undo = append(d.undo, s)
 	d.changes++
+	d.last = s.Do
 	d.keepSelection()
 	d.notify(Event{Source: FromHistory, Edited: true})
 	return true

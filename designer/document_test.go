@@ -706,3 +706,133 @@ func TestDiffBetweenUnrelatedForms(t *testing.T) {
 		}
 	}
 }
+
+func TestTouchedNamesTheRootChildren(t *testing.T) {
+	op := func(o dsl.Op) Change { return OpChange(o) }
+	cases := []struct {
+		changes []Change
+		want    string
+		all     bool
+	}{
+		{[]Change{op(dsl.Op{Op: "update", Path: []string{"root", "g", "f"}})}, "g", false},
+		{[]Change{op(dsl.Op{Op: "update", Path: []string{"root"}})}, "", false},
+		{[]Change{op(dsl.Op{Op: "move", Path: []string{"root", "a", "x"}, ParentPath: []string{"root", "b"}})}, "a,b", false},
+		{[]Change{op(dsl.Op{Op: "insert", ParentPath: []string{"root"}, Node: &dsl.Node{ID: "n"}})}, "n", false},
+		{[]Change{op(dsl.Op{Op: "delete", Path: []string{"root", "a"}})}, "a", false},
+		{[]Change{{Header: &Header{}}}, "", false},
+		{[]Change{{Root: &dsl.Node{ID: "root"}}}, "", true},
+	}
+	for i, c := range cases {
+		ids, all := Touched(c.changes)
+		var got []string
+		for id := range ids {
+			got = append(got, id)
+		}
+		sort.Strings(got)
+		if strings.Join(got, ",") != c.want || all != c.all {
+			t.Errorf("case %d: %v %v, want %s %v", i, got, all, c.want, c.all)
+		}
+	}
+	// The document keeps what its last edit, undo and redo applied.
+	d := New(load(t, "cash_withdrawal.form.json"))
+	if err := d.Set(FromInspector, "memo", "props.label.zh", "附言"); err != nil {
+		t.Fatal(err)
+	}
+	if l := d.LastChanges(); len(l) != 1 || l[0].Op == nil || l[0].Op.Op != "update" {
+		t.Fatalf("after a set: %v", l)
+	}
+	d.Undo()
+	if l := d.LastChanges(); len(l) != 1 || l[0].Op == nil || l[0].Op.Set["props.label.zh"] == "附言" {
+		t.Fatalf("after undo: %+v", l[0].Op)
+	}
+}
+
+// opsText spells changes out to compare two diffs.
+func opsText(t *testing.T, changes []Change) string {
+	var b strings.Builder
+	for _, c := range changes {
+		switch {
+		case c.Op != nil:
+			j, err := json.Marshal(*c.Op)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b.Write(j)
+		case c.Header != nil:
+			b.WriteString("header")
+		default:
+			b.WriteString("root")
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// TestDiffOfSharedSubtrees diffs a form against one built by WithNode
+// (one node's subtree edited, the rest shared): the changes must be those
+// of the same target fully copied, give its bytes, and leave both forms
+// alone.
+func TestDiffOfSharedSubtrees(t *testing.T) {
+	for _, base := range []*dsl.Form{load(t, "open_account.form.json"), bigDoc(t, 120)} {
+		tried := 0
+		for seed := range uint64(60) {
+			r := rand.New(rand.NewPCG(seed, 5))
+			var ids []string
+			base.Walk(func(p []string, n *dsl.Node) bool {
+				if len(p) > 1 {
+					ids = append(ids, n.ID)
+				}
+				return true
+			})
+			id := ids[r.IntN(len(ids))]
+			sub := &dsl.Form{Root: cloneNode(base.Find(id))}
+			for range 1 + r.IntN(4) {
+				if !IsContainer(sub.Root.Type) {
+					apply(sub, OpChange(dsl.Op{Op: "update", Path: []string{id}, Set: map[string]any{"props.label.zh": fmt.Sprint("改", seed)}}))
+				} else if c := randomChange(r, sub); c.Header == nil {
+					apply(sub, c)
+				}
+			}
+			b := WithNode(base, id, sub.Root)
+			seen, dup := map[string]bool{}, false
+			b.Walk(func(_ []string, n *dsl.Node) bool { dup = dup || seen[n.ID]; seen[n.ID] = true; return true })
+			if dup {
+				continue // the pane refuses a text that reuses an id
+			}
+			tried++
+			before, target := dsl.Encode(base), dsl.Encode(b)
+			shared, err := Diff(base, b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			copied, err := Diff(base, b.Clone())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := opsText(t, shared), opsText(t, copied); got != want {
+				t.Fatalf("seed %d (%s): shared diff\n%s\nfull diff\n%s", seed, id, got, want)
+			}
+			for _, c := range shared {
+				if c.Root != nil {
+					t.Fatalf("seed %d: replaced the whole tree", seed)
+				}
+			}
+			work := base.Clone()
+			if _, err := applyAll(work, shared); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(dsl.Encode(work), target) {
+				t.Fatalf("seed %d: the changes do not give the target", seed)
+			}
+			if !bytes.Equal(dsl.Encode(base), before) || !bytes.Equal(dsl.Encode(b), target) {
+				t.Fatalf("seed %d: Diff changed a form", seed)
+			}
+		}
+		if tried < 30 {
+			t.Fatalf("only %d edits tried", tried)
+		}
+	}
+	if WithNode(load(t, "open_account.form.json"), "root", &dsl.Node{ID: "x"}) != nil {
+		t.Error("WithNode replaced the root")
+	}
+}

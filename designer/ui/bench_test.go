@@ -5,11 +5,51 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+
+	"fyne.io/fyne/v2"
 
 	"guitai/designer"
 	"guitai/dsl"
+	"guitai/widgets"
 )
+
+// cpuTime is the CPU time the process has used, every thread, user and
+// system.
+func cpuTime() float64 {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e6
+}
+
+// cpuPerOp starts counting CPU time; the function it returns reports it
+// per iteration as cpu-ms/op. On a machine shared with other work the
+// wall time (ns/op) counts the wait for a core; this counts the work (and
+// the collector's, which an idle core would run alongside).
+func cpuPerOp(b *testing.B) func() {
+	start := cpuTime()
+	return func() { b.ReportMetric((cpuTime()-start)/float64(b.N), "cpu-ms/op") }
+}
+
+// inSight reports whether the node with id stands in the surface's
+// visible part.
+func inSight(ed *Editor, id string) bool {
+	pos, size, ok := ed.canvas.Rect(id)
+	off, h := ed.canvas.scroll.Offset.Y, ed.canvas.scroll.Size().Height
+	return ok && pos.Y+size.Height > off && pos.Y < off+h
+}
+
+// canvasCaption is the caption the surface shows for the node with id.
+func canvasCaption(ed *Editor, id string) string {
+	ed.canvas.measure()
+	if row, ok := ed.canvas.nodeObject(id).(*fyne.Container); ok && len(row.Objects) > 0 {
+		if c, ok := row.Objects[0].(*widgets.Caption); ok {
+			return c.Text
+		}
+	}
+	return ""
+}
 
 // bigForm is a form of about n nodes: groups of 24 fields of mixed types.
 func bigForm(tb testing.TB, n int) []byte {
@@ -58,21 +98,67 @@ func countNodes(f *dsl.Form) int {
 }
 
 // BenchmarkOpAndCanvas500 is one inspector edit on a 500-node form and
-// everything it refreshes: canvas (one block re-rendered), outline,
-// problems, JSON pane.
+// everything it refreshes: canvas (the edited field rendered again),
+// outline, problems, JSON pane. The node is chosen in the outline, so the
+// canvas has scrolled it into sight, as the user sees it.
 func BenchmarkOpAndCanvas500(b *testing.B) {
 	f, _ := dsl.Decode(bigForm(b, 500))
 	doc := designer.New(f)
 	ed, _ := newEditor(b, doc)
 	ed.ShowSource(true)
 	b.ReportMetric(float64(countNodes(f)), "nodes")
-	doc.Select(fromCanvas, "f100")
+	doc.Select(fromTree, "f100")
+	if !inSight(ed, "f100") {
+		b.Fatal("f100 is not in sight on the canvas")
+	}
 	b.ResetTimer()
+	done := cpuPerOp(b)
 	for i := range b.N {
 		doc.Seal()
 		if err := doc.Set(fromInspector, "f100", "props.label.zh", fmt.Sprintf("标签%d", i)); err != nil {
 			b.Fatal(err)
 		}
+	}
+	done()
+	b.StopTimer()
+	if got, want := canvasCaption(ed, "f100"), fmt.Sprintf("标签%d", b.N-1); got != want || !inSight(ed, "f100") {
+		b.Fatalf("the canvas shows %q, want %q in sight", got, want)
+	}
+}
+
+// BenchmarkMoveAndCanvas500 is one structure edit on a 500-node form: the
+// selected field moved down and back up (Alt+↓, Alt+↑), its group
+// rendered again and the outline's rows in sight redrawn.
+func BenchmarkMoveAndCanvas500(b *testing.B) {
+	f, _ := dsl.Decode(bigForm(b, 500))
+	doc := designer.New(f)
+	ed, _ := newEditor(b, doc)
+	ed.ShowSource(true)
+	doc.Select(fromTree, "f100")
+	b.ResetTimer()
+	done := cpuPerOp(b)
+	for i := range b.N {
+		dir := designer.Down
+		if i%2 == 1 {
+			dir = designer.Up
+		}
+		if err := doc.Move(fromKeys, dir); err != nil {
+			b.Fatal(err)
+		}
+	}
+	done()
+	b.StopTimer()
+	want := []string{"f100", "f101"}
+	if b.N%2 == 1 {
+		want = []string{"f101", "f100"}
+	}
+	if got := pathOf(doc.Form(), "f100"); len(got) != 3 || got[1] != "g4" || !inSight(ed, "f100") {
+		b.Fatalf("f100 at %v", got)
+	}
+	p0, _, _ := ed.canvas.Rect(want[0])
+	p1, _, _ := ed.canvas.Rect(want[1])
+	if !(p0.Y < p1.Y || (p0.Y == p1.Y && p0.X < p1.X)) {
+		b.Fatalf("the canvas does not show %s before %s", want[0], want[1])
 	}
 }
 
@@ -84,15 +170,28 @@ func BenchmarkJSONEdit500(b *testing.B) {
 	doc := designer.New(f)
 	ed, _ := newEditor(b, doc)
 	ed.ShowSource(true)
-	doc.Select(fromCanvas, "f100")
+	doc.Select(fromTree, "f100")
+	if !inSight(ed, "f100") {
+		b.Fatal("f100 is not in sight on the canvas")
+	}
 	src := ed.source.Entry().Text
 	texts := []string{strings.Replace(src, `"字段100"`, `"字段100改"`, 1), src}
 	b.ResetTimer()
+	done := cpuPerOp(b)
 	for i := range b.N {
 		ed.source.Entry().SetText(texts[i%2])
 		if ed.source.Problem() != "" {
 			b.Fatal(ed.source.Problem())
 		}
+	}
+	done()
+	b.StopTimer()
+	want := "字段100改"
+	if b.N%2 == 0 {
+		want = "字段100"
+	}
+	if got := canvasCaption(ed, "f100"); got != want {
+		b.Fatalf("the canvas shows %q, want %q", got, want)
 	}
 }
 
@@ -165,11 +264,16 @@ func BenchmarkOpen1000(b *testing.B) {
 	os.WriteFile(path, bigForm(b, 1000), 0o644)
 	ed, _ := newEditor(b, designer.New(designer.Blank("x")))
 	b.ResetTimer()
+	done := cpuPerOp(b)
 	for range b.N {
 		ed.OpenFile(path)
 	}
+	done()
 	b.StopTimer()
 	b.ReportMetric(float64(countNodes(ed.doc.Form())), "nodes")
+	if ed.doc.Path != path || !inSight(ed, "f0") || canvasCaption(ed, "f0") != "字段0" {
+		b.Fatal("the form's first field is not on the canvas")
+	}
 }
 
 // BenchmarkJSONEditWholeForm is an edit typed in the whole JSON of a

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"guitai/designer"
 	"guitai/dsl"
 	"guitai/state"
 	"guitai/widgets"
@@ -27,11 +28,41 @@ func (r rect) contains(p fyne.Position) bool {
 }
 
 // block is the runtime render of one child of the root, kept while its
-// source is unchanged, so one edit re-renders one block, not the form.
+// source is unchanged, so one edit re-renders one block, not the form. A
+// block out of sight is not built until it comes into sight (or something
+// asks where one of its nodes stands): a placeholder of about its height
+// holds its place.
 type block struct {
-	key  string // canonical JSON of the design copy of the child
-	form *widgets.Form
-	obj  fyne.CanvasObject
+	id    string // the child's id
+	key   string // canonical JSON of the design copy of the child
+	nodes int    // nodes in the child's subtree
+	form  *widgets.Form
+	obj   fyne.CanvasObject // the render, or the placeholder while not built
+	built bool
+	// patches are leaves rendered again on their own after an edit of
+	// their own fields, their objects put in the old ones' place.
+	patches map[string]*widgets.Form
+}
+
+func (b *block) close() {
+	if b.form != nil {
+		b.form.Close()
+	}
+	for _, p := range b.patches {
+		p.Close()
+	}
+	b.patches = nil
+}
+
+// nodeObject is the object showing the node with id in a built block.
+func (b *block) nodeObject(id string) fyne.CanvasObject {
+	if p := b.patches[id]; p != nil {
+		return p.NodeObject(id)
+	}
+	if b.form == nil {
+		return nil
+	}
+	return b.form.NodeObject(id)
 }
 
 // Canvas is the design surface: the real runtime render of the form in
@@ -49,13 +80,16 @@ type Canvas struct {
 	scope    *state.Scope
 	scroll   *container.Scroll
 	glass    *glass
-	def      *dsl.Form         // the form rendered (the document's; never changed here)
-	measured bool              // parent and owner are current; rects caches since
-	parent   map[string]string // each node's parent id
-	owner    map[string]*block // the block rendering each node
-	rects    map[string]rect   // each node's rectangle, as far as asked for
-	retrying bool              // a measure is due once new objects are on the canvas
-	tabSel   map[string]int    // the tab forward in each tabs node, by id
+	def      *dsl.Form                      // the form rendered (the document's; never changed here)
+	measured bool                           // parent and owner are current; rects caches since
+	parent   map[string]string              // each node's parent id
+	owner    map[string]*block              // the block rendering each node
+	rects    map[string]rect                // each node's rectangle, as far as asked for
+	retrying bool                           // a measure is due once new objects are on the canvas
+	tabSel   map[string]int                 // the tab forward in each tabs node, by id
+	seen     int                            // the document's Changes() the blocks show, -1 for none
+	perNode  float32                        // height per node of the blocks built, for placeholders
+	stats    struct{ renders, patches int } // blocks rendered and patched, for tests
 
 	// drag state
 	dragID    string        // node being moved, "" for a palette item
@@ -74,11 +108,16 @@ type dropTarget struct {
 }
 
 func newCanvas(ed *Editor) *Canvas {
-	c := &Canvas{ed: ed, blocks: map[string]*block{}, tabSel: map[string]int{}, scope: state.NewBus().Scope("design")}
+	c := &Canvas{ed: ed, blocks: map[string]*block{}, tabSel: map[string]int{}, scope: state.NewBus().Scope("design"), seen: -1}
 	c.root = container.NewVBox()
 	c.glass = &glass{c: c}
 	c.glass.ExtendBaseWidget(c.glass)
 	c.scroll = container.NewScroll(container.NewPadded(container.NewStack(c.root, c.glass)))
+	c.scroll.OnScrolled = func(fyne.Position) {
+		if c.fill() {
+			c.fitScroll()
+		}
+	}
 	c.ExtendBaseWidget(c)
 	return c
 }
@@ -98,6 +137,9 @@ type canvasRenderer struct {
 func (r *canvasRenderer) Layout(size fyne.Size) {
 	r.bg.Resize(size)
 	r.c.scroll.Resize(size)
+	if r.c.fill() {
+		r.c.fitScroll()
+	}
 	r.c.measured = false
 	r.c.glass.Refresh()
 }
@@ -111,33 +153,66 @@ func (r *canvasRenderer) Objects() []fyne.CanvasObject {
 }
 func (r *canvasRenderer) Destroy() {}
 
+// reset forgets every block, as when another document is shown.
+func (c *Canvas) reset() {
+	for _, b := range c.blocks {
+		b.close()
+	}
+	c.blocks, c.rootKey, c.seen = map[string]*block{}, "", -1
+}
+
 // Update re-renders what changed since the last call: each child of the
-// root is one block, re-rendered only when its JSON changed.
+// root is one block, re-rendered only when its JSON changed. When the
+// canvas showed the state just before the document's last change, only
+// the children that change touched are looked at (see designer.Touched);
+// an edit of a leaf's own fields renders that leaf alone. Blocks out of
+// sight are left as placeholders until they come into sight.
 func (c *Canvas) Update() {
-	def := c.ed.doc.Form()
+	doc := c.ed.doc
+	def := doc.Form()
 	c.def = def
 	root := def.Root
+	var touched map[string]bool
+	all := true
+	if at := doc.Changes(); at == c.seen+1 && c.seen >= 0 {
+		touched, all = designer.Touched(doc.LastChanges())
+	}
+	c.seen = doc.Changes()
 	rootKey := string(dsl.EncodeNode(&dsl.Node{ID: root.ID, Type: root.Type, Props: root.Props})) + c.ed.lang
 	if rootKey != c.rootKey {
 		for id, b := range c.blocks {
-			b.form.Close()
+			b.close()
 			delete(c.blocks, id)
 		}
 		c.rootKey = rootKey
 	}
+	top, bottom := c.viewport()
 	objs := make([]fyne.CanvasObject, 0, len(root.Children))
-	seen := map[string]bool{}
+	seen := make(map[string]bool, len(root.Children))
 	for _, child := range root.Children {
-		key := string(dsl.EncodeNode(child))
 		b := c.blocks[child.ID]
-		if b == nil || b.key != key {
-			if b != nil {
-				b.form.Close()
-			}
+		seen[child.ID] = true
+		if b != nil && !all && !touched[child.ID] {
+			objs = append(objs, b.obj)
+			continue
+		}
+		key := string(dsl.EncodeNode(child))
+		switch {
+		case b != nil && b.key == key:
+		case b != nil && b.built && !all && c.patch(b, child, key, doc.LastChanges()):
+		case b != nil && b.built && c.inView(b.obj, top, bottom):
+			b.close()
 			b = c.render(def, child, key)
 			c.blocks[child.ID] = b
+		default:
+			h := float32(-1)
+			if b != nil {
+				h = b.obj.Size().Height // an edit out of sight keeps the height it had
+				b.close()
+			}
+			b = c.placeholder(child, key, h)
+			c.blocks[child.ID] = b
 		}
-		seen[child.ID] = true
 		objs = append(objs, b.obj)
 	}
 	if len(objs) == 0 {
@@ -147,13 +222,363 @@ func (c *Canvas) Update() {
 	}
 	for id, b := range c.blocks {
 		if !seen[id] {
-			b.form.Close()
+			b.close()
 			delete(c.blocks, id)
 		}
 	}
 	c.place(objs)
+	if c.fill() {
+		c.fitScroll()
+	}
 	c.measured = false
 	c.glass.Refresh()
+}
+
+// viewport is the part of the root box in sight (and a margin), in the
+// box's coordinates; before the surface is laid out, about a screen.
+func (c *Canvas) viewport() (top, bottom float32) {
+	h := c.scroll.Size().Height
+	if h <= 0 {
+		h = 1000
+	}
+	const margin = 200
+	top = c.scroll.Offset.Y - theme.Padding() // the box stands in a padded container
+	return top - margin, top + h + margin
+}
+
+func (c *Canvas) inView(o fyne.CanvasObject, top, bottom float32) bool {
+	y := o.Position().Y
+	return y < bottom && y+o.Size().Height > top
+}
+
+// subtreeSize counts the nodes of n's subtree.
+func subtreeSize(n *dsl.Node) int {
+	k := 1
+	for _, c := range n.Children {
+		k += subtreeSize(c)
+	}
+	return k
+}
+
+// placeholder stands for a block not built yet: h high, or when h < 0 as
+// high as the blocks built so far suggest.
+func (c *Canvas) placeholder(child *dsl.Node, key string, h float32) *block {
+	n := subtreeSize(child)
+	if h <= 0 {
+		per := c.perNode
+		if per <= 0 {
+			per = 24
+		}
+		h = per * float32(n)
+	}
+	r := canvas.NewRectangle(color.Transparent)
+	r.SetMinSize(fyne.NewSize(0, h))
+	return &block{id: child.ID, key: key, nodes: n, obj: r}
+}
+
+// fill builds the placeholders in sight, in the order of the box, each
+// built block's real height placing the next; it reports whether it built
+// any (the box is then laid out again).
+func (c *Canvas) fill() bool {
+	if c.def == nil || c.def.Root == nil {
+		return false
+	}
+	top, bottom := c.viewport()
+	sight := c.scroll.Offset.Y - theme.Padding() // the top of what is in sight
+	y, pad := float32(0), theme.Padding()
+	built, shift := false, float32(0)
+	for _, child := range c.def.Root.Children {
+		b := c.blocks[child.ID]
+		if b == nil {
+			continue
+		}
+		if y >= bottom {
+			break
+		}
+		h := heightOf(b.obj)
+		if !b.built && y+h > top {
+			c.build(b, child)
+			built = true
+			nh := b.obj.MinSize().Height
+			if y < sight {
+				shift += nh - h
+			}
+			h = nh
+		}
+		y += h + pad
+	}
+	if !built {
+		return false
+	}
+	// Placeholders take the height the blocks built suggest.
+	y = 0
+	for _, child := range c.def.Root.Children {
+		b := c.blocks[child.ID]
+		if b == nil {
+			continue
+		}
+		h := heightOf(b.obj)
+		if r, ok := b.obj.(*canvas.Rectangle); ok && !b.built {
+			if nh := c.perNode * float32(b.nodes); nh > 0 && nh != h {
+				r.SetMinSize(fyne.NewSize(0, nh))
+				if y < sight {
+					shift += nh - h
+				}
+				h = nh
+			}
+		}
+		y += h + pad
+	}
+	relayout(c.root)
+	if shift != 0 {
+		// A block above grew or shrank from its placeholder's height:
+		// what is in sight stays where it was.
+		c.scroll.Offset.Y = max(c.scroll.Offset.Y+shift, 0)
+	}
+	c.measured = false
+	return true
+}
+
+// relayout lays box out again at its size and has it drawn: what
+// Container.Refresh does without refreshing every object inside, which
+// for the root box is every widget of every block built.
+func relayout(box *fyne.Container) {
+	if box.Layout != nil {
+		box.Layout.Layout(box.Objects, box.Size())
+	}
+	canvas.Refresh(box)
+}
+
+// heightOf is the height o was laid out at, or its minimum before.
+func heightOf(o fyne.CanvasObject) float32 {
+	if h := o.Size().Height; h > 0 {
+		return h
+	}
+	return o.MinSize().Height
+}
+
+// build renders a placeholder's block and puts it in the placeholder's
+// place in the box; the caller lays the box out.
+func (c *Canvas) build(b *block, child *dsl.Node) {
+	old := b.obj
+	nb := c.render(c.def, child, b.key)
+	b.form, b.obj, b.built = nb.form, nb.obj, true
+	for i, o := range c.root.Objects {
+		if o == old {
+			c.root.Objects[i] = b.obj
+		}
+	}
+	if h := b.obj.MinSize().Height; h > 0 {
+		// A running mean, so placeholders grow as like the blocks seen.
+		if c.perNode <= 0 {
+			c.perNode = h / float32(b.nodes)
+		} else {
+			c.perNode = (c.perNode*3 + h/float32(b.nodes)) / 4
+		}
+	}
+}
+
+// ensure builds the block of the node with id when it is a placeholder,
+// laying the box out again; it reports whether it built it.
+func (c *Canvas) ensure(id string) bool {
+	c.measure()
+	b := c.owner[id]
+	if b == nil || b.built {
+		return false
+	}
+	for _, child := range c.def.Root.Children {
+		if child.ID == b.id {
+			c.build(b, child)
+			relayout(c.root)
+			c.measured = false
+			c.measure()
+			return true
+		}
+	}
+	return false
+}
+
+// patch brings a built block up to date without rendering it again when
+// the changes only set fields of leaves (nodes without children) of it, or
+// only reorder the children of some of its nodes, and the parents hold
+// those children in a plain container (a group's, a row's, a column's; not
+// tabs, whose headers show their children's titles). A leaf is rendered
+// alone, as the block would render it, and put in its old object's place;
+// a reorder puts the children's objects in the new order. It reports
+// whether it did; when not, the block is left as it was.
+func (c *Canvas) patch(b *block, child *dsl.Node, key string, changes []designer.Change) bool {
+	leaves := map[string]bool{}
+	orders := map[string]bool{} // parents whose children only changed places
+	for _, ch := range changes {
+		op := ch.Op
+		if op == nil {
+			if ch.Header != nil {
+				continue
+			}
+			return false
+		}
+		touches := (len(op.Path) >= 2 && op.Path[1] == b.id) || (len(op.ParentPath) >= 2 && op.ParentPath[1] == b.id)
+		if !touches {
+			continue
+		}
+		switch {
+		case op.Op == "update" && len(op.Path) >= 3:
+			leaves[op.Path[len(op.Path)-1]] = true
+		case op.Op == "move" && len(op.Path) >= 3 && samePath(op.ParentPath, op.Path[:len(op.Path)-1]):
+			orders[op.ParentPath[len(op.ParentPath)-1]] = true
+		default:
+			return false
+		}
+	}
+	if len(leaves)+len(orders) == 0 || (len(leaves) > 0 && len(orders) > 0) {
+		return false
+	}
+	nodes := map[string]*dsl.Node{}
+	parents := map[string]*dsl.Node{}
+	(&dsl.Form{Root: child}).Walk(func(_ []string, n *dsl.Node) bool {
+		nodes[n.ID] = n
+		for _, k := range n.Children {
+			parents[k.ID] = n
+		}
+		return true
+	})
+	// boxOf is the plain container holding the children of node id.
+	boxOf := func(id string) *fyne.Container {
+		n := nodes[id]
+		if n == nil || n.Type == "tabs" {
+			return nil
+		}
+		switch p := b.nodeObject(id).(type) {
+		case *fyne.Container:
+			return p
+		case *widgets.GroupBox:
+			box, _ := p.Content.(*fyne.Container)
+			return box
+		}
+		return nil
+	}
+	type swap struct {
+		box  *fyne.Container
+		objs []fyne.CanvasObject // the box's objects before
+		id   string              // the leaf rendered again, "" for a reorder
+		lf   *widgets.Form
+	}
+	var done []swap
+	undo := func() {
+		for _, s := range done {
+			s.box.Objects = s.objs
+			if s.lf != nil {
+				s.lf.Close()
+			}
+		}
+	}
+	for id := range orders {
+		box := boxOf(id)
+		if box == nil || len(box.Objects) != len(nodes[id].Children) {
+			undo()
+			return false
+		}
+		had := map[fyne.CanvasObject]bool{}
+		for _, o := range box.Objects {
+			had[o] = true
+		}
+		want := make([]fyne.CanvasObject, 0, len(box.Objects))
+		for _, k := range nodes[id].Children {
+			o := b.nodeObject(k.ID)
+			if o == nil || !had[o] {
+				undo()
+				return false
+			}
+			delete(had, o)
+			want = append(want, o)
+		}
+		before := box.MinSize()
+		done = append(done, swap{box: box, objs: box.Objects})
+		box.Objects = want
+		if box.MinSize() != before {
+			undo()
+			return false
+		}
+	}
+	for id := range leaves {
+		n, parent := nodes[id], parents[id]
+		if n == nil || parent == nil || len(n.Children) > 0 {
+			undo()
+			return false
+		}
+		old := b.nodeObject(id)
+		box := boxOf(parent.ID)
+		i := -1
+		if box != nil && old != nil {
+			for k, o := range box.Objects {
+				if o == old {
+					i = k
+				}
+			}
+		}
+		if i < 0 {
+			undo()
+			return false
+		}
+		lf, obj := c.renderLeaf(n)
+		if obj == nil || obj.MinSize() != old.MinSize() {
+			// Another size would move its neighbours: render the block.
+			if lf != nil {
+				lf.Close()
+			}
+			undo()
+			return false
+		}
+		objs := append([]fyne.CanvasObject(nil), box.Objects...)
+		done = append(done, swap{box: box, objs: box.Objects, id: id, lf: lf})
+		objs[i] = obj
+		box.Objects = objs
+		obj.Move(old.Position())
+		obj.Resize(old.Size())
+	}
+	for _, s := range done {
+		if s.id == "" {
+			relayout(s.box) // the same size: the children change places
+			continue
+		}
+		canvas.Refresh(s.box)
+		if b.patches == nil {
+			b.patches = map[string]*widgets.Form{}
+		}
+		if p := b.patches[s.id]; p != nil {
+			p.Close()
+		}
+		b.patches[s.id] = s.lf
+	}
+	b.key = key
+	c.stats.patches++
+	return true
+}
+
+func samePath(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// renderLeaf renders the leaf n alone, in design mode, as render renders
+// it inside its block; nil when it does not render.
+func (c *Canvas) renderLeaf(n *dsl.Node) (*widgets.Form, fyne.CanvasObject) {
+	def := c.def
+	leaf := (&dsl.Form{Root: n}).Clone().Root
+	mini := &dsl.Form{DSL: def.DSL, ID: "design", Version: "0.0.0", Title: def.Title,
+		Root: &dsl.Node{ID: def.Root.ID, Type: def.Root.Type, Props: cloneProps(def.Root.Props), Children: []*dsl.Node{leaf}}}
+	lf, err := widgets.Render(mini, c.scope, widgets.Options{Lang: c.ed.lang, Design: true, Image: func(string) fyne.Resource { return nil }})
+	if err != nil {
+		return nil, nil
+	}
+	return lf, lf.NodeObject(leaf.ID)
 }
 
 // place puts the blocks in the root box. When only some blocks were
@@ -163,14 +588,14 @@ func (c *Canvas) place(objs []fyne.CanvasObject) {
 	old := c.root.Objects
 	c.root.Objects = objs
 	if len(old) != len(objs) {
-		c.root.Refresh()
+		relayout(c.root)
 		return
 	}
 	var fresh []int
 	for i := range objs {
 		if objs[i] != old[i] {
 			if objs[i].MinSize().Height != old[i].Size().Height {
-				c.root.Refresh()
+				relayout(c.root)
 				return
 			}
 			fresh = append(fresh, i)
@@ -188,6 +613,8 @@ func (c *Canvas) place(objs []fyne.CanvasObject) {
 // expressions, and an expression that does not compile (one naming a field
 // of another block, or a broken one) is left out instead of failing it.
 func (c *Canvas) render(def *dsl.Form, child *dsl.Node, key string) *block {
+	c.stats.renders++
+	nodes := subtreeSize(child)
 	child = (&dsl.Form{Root: child}).Clone().Root
 	mini := &dsl.Form{DSL: def.DSL, ID: "design", Version: "0.0.0", Title: def.Title,
 		Root: &dsl.Node{ID: def.Root.ID, Type: def.Root.Type, Props: cloneProps(def.Root.Props), Children: []*dsl.Node{child}}}
@@ -195,7 +622,7 @@ func (c *Canvas) render(def *dsl.Form, child *dsl.Node, key string) *block {
 	if err != nil {
 		l := widget.NewLabel("⚠ " + child.ID + ": " + err.Error())
 		l.Wrapping = fyne.TextWrapWord
-		return &block{key: key, form: &widgets.Form{}, obj: l}
+		return &block{id: child.ID, key: key, nodes: nodes, form: &widgets.Form{}, obj: l, built: true}
 	}
 	// Tabs keep the tab last brought forward.
 	(&dsl.Form{Root: child}).Walk(func(_ []string, n *dsl.Node) bool {
@@ -206,7 +633,7 @@ func (c *Canvas) render(def *dsl.Form, child *dsl.Node, key string) *block {
 		}
 		return true
 	})
-	return &block{key: key, form: lf, obj: lf.NodeObject(child.ID)}
+	return &block{id: child.ID, key: key, nodes: nodes, form: lf, obj: lf.NodeObject(child.ID), built: true}
 }
 
 // measure starts a new measurement: it notes each node's parent and block;
@@ -218,29 +645,37 @@ func (c *Canvas) measure() {
 	c.parent = map[string]string{}
 	c.owner = map[string]*block{}
 	root := c.def.Root
+	var note func(n *dsl.Node, b *block)
+	note = func(n *dsl.Node, b *block) {
+		c.owner[n.ID] = b
+		for _, k := range n.Children {
+			c.parent[k.ID] = n.ID
+			note(k, b)
+		}
+	}
 	for _, child := range root.Children {
-		b := c.blocks[child.ID]
 		c.parent[child.ID] = root.ID
-		(&dsl.Form{Root: child}).Walk(func(_ []string, n *dsl.Node) bool {
-			c.owner[n.ID] = b
-			for _, k := range n.Children {
-				c.parent[k.ID] = n.ID
-			}
-			return true
-		})
+		note(child, c.blocks[child.ID])
 	}
 	c.rects = map[string]rect{root.ID: {pos: fyne.Position{}, size: c.root.Size(), visible: true}}
 	c.measured = true
 }
 
 // nodeObject is the object the runtime render shows a node with (its
-// outer object, caption included), or nil.
+// outer object, caption included), or nil. A child of the root whose block
+// is not built is its placeholder.
 func (c *Canvas) nodeObject(id string) fyne.CanvasObject {
 	b := c.owner[id]
 	if b == nil {
 		return nil
 	}
-	if o := b.form.NodeObject(id); o != nil {
+	if !b.built {
+		if id == b.id {
+			return b.obj
+		}
+		return nil
+	}
+	if o := b.nodeObject(id); o != nil {
 		return o
 	}
 	if c.parent[id] == c.def.Root.ID {
@@ -252,9 +687,28 @@ func (c *Canvas) nodeObject(id string) fyne.CanvasObject {
 // rectOf returns where the node with id stands on the surface, in surface
 // coordinates, and whether it is on it: a node is visible when its object
 // and its parent are (a tab's content is hidden while another tab is
-// forward).
+// forward). A node of a block not built yet is built first.
 func (c *Canvas) rectOf(id string) (rect, bool) {
 	c.measure()
+	if _, ok := c.rects[id]; !ok {
+		if b := c.owner[id]; b != nil && !b.built && id != b.id {
+			c.ensure(id)
+		}
+	}
+	return c.rectIn(id)
+}
+
+// shownRect is rectOf without building: a node of a block not built yet
+// (out of sight) is not visible.
+func (c *Canvas) shownRect(id string) (rect, bool) {
+	c.measure()
+	if b := c.owner[id]; b != nil && !b.built && id != b.id {
+		return rect{}, true
+	}
+	return c.rectIn(id)
+}
+
+func (c *Canvas) rectIn(id string) (rect, bool) {
 	if r, ok := c.rects[id]; ok {
 		return r, true
 	}
@@ -262,9 +716,14 @@ func (c *Canvas) rectOf(id string) (rect, bool) {
 	if obj == nil {
 		return rect{}, false
 	}
-	pr, _ := c.rectOf(c.parent[id])
+	pr, _ := c.rectIn(c.parent[id])
 	r := rect{size: obj.Size(), visible: pr.visible && obj.Visible()}
 	if r.visible {
+		if p, ok := c.boxPos(id, obj); ok {
+			r.pos = p
+			c.rects[id] = r
+			return r, true
+		}
 		d := fyne.CurrentApp().Driver()
 		if d.CanvasForObject(obj) == nil {
 			// Rendered since the last frame: the driver places it at
@@ -279,6 +738,42 @@ func (c *Canvas) rectOf(id string) (rect, bool) {
 	}
 	c.rects[id] = r
 	return r, true
+}
+
+// boxPos finds where obj stands in the root box from the block's own
+// objects: the block in the box, then the containers and group boxes down
+// to obj, adding their positions as the driver does. It reports false when
+// obj is not reached that way (inside tabs, a split, a scroll): the
+// driver then finds it.
+func (c *Canvas) boxPos(id string, obj fyne.CanvasObject) (fyne.Position, bool) {
+	b := c.owner[id]
+	if b == nil || !b.obj.Visible() {
+		return fyne.Position{}, false
+	}
+	var find func(o fyne.CanvasObject, at fyne.Position) (fyne.Position, bool)
+	find = func(o fyne.CanvasObject, at fyne.Position) (fyne.Position, bool) {
+		at = at.Add(o.Position())
+		if o == obj {
+			return at, true
+		}
+		var kids []fyne.CanvasObject
+		switch x := o.(type) {
+		case *fyne.Container:
+			kids = x.Objects
+		case *widgets.GroupBox:
+			kids = []fyne.CanvasObject{x.Content}
+		}
+		for _, k := range kids {
+			if k == nil || !k.Visible() {
+				continue
+			}
+			if p, ok := find(k, at); ok {
+				return p, true
+			}
+		}
+		return fyne.Position{}, false
+	}
+	return find(b.obj, fyne.Position{})
 }
 
 // remeasureSoon measures again and redraws the selection shortly, once new
@@ -300,7 +795,7 @@ func (c *Canvas) remeasureSoon() {
 // nodeAt returns the deepest visible node at p, not entering skip's subtree
 // when containersOnly (a drop cannot go into the node being dragged).
 func (c *Canvas) nodeAt(p fyne.Position, containersOnly bool, skip string) *dsl.Node {
-	c.measure()
+	c.buildAt(p)
 	var best *dsl.Node
 	var walk func(n *dsl.Node)
 	walk = func(n *dsl.Node) {
@@ -324,6 +819,20 @@ func (c *Canvas) nodeAt(p fyne.Position, containersOnly bool, skip string) *dsl.
 		walk(k)
 	}
 	return best
+}
+
+// buildAt builds the placeholders under the surface point p, so what
+// stands there can be found, and starts a new measurement.
+func (c *Canvas) buildAt(p fyne.Position) {
+	c.measure()
+	for _, child := range c.def.Root.Children {
+		if b := c.blocks[child.ID]; b != nil && !b.built {
+			if r, _ := c.rectIn(child.ID); r.contains(p) {
+				c.ensure(child.ID)
+			}
+		}
+	}
+	c.measure()
 }
 
 // Rect returns where the node with id stands on the surface, for tests
@@ -483,7 +992,7 @@ func (g *glass) Tapped(e *fyne.PointEvent) {
 // point p, and the index of the tab header under p, or -1 between and
 // after the headers; nil when p is on no tab bar.
 func (c *Canvas) tabAt(p fyne.Position) (*dsl.Node, int) {
-	c.measure()
+	c.buildAt(p)
 	var hit *dsl.Node
 	index := -1
 	var walk func(n *dsl.Node)
@@ -608,7 +1117,7 @@ func (r *glassRenderer) Refresh() {
 	r.tag.Hide()
 	r.tagBg.Hide()
 	if id := c.ed.doc.Selected(); id != "" && c.def != nil && id != c.def.Root.ID {
-		if rc, ok := c.rectOf(id); ok && rc.visible {
+		if rc, ok := c.shownRect(id); ok && rc.visible {
 			r.sel.StrokeColor = primary
 			r.sel.FillColor = color.NRGBA{R: 0x1f, G: 0x5f, B: 0xbf, A: 0x14}
 			r.sel.Move(rc.pos.Subtract(fyne.NewPos(2, 2)))
@@ -691,13 +1200,32 @@ func (c *Canvas) reveal(id string) {
 	top, bottom := r.pos.Y, r.pos.Y+r.size.Height+2*theme.Padding()
 	switch {
 	case top < off:
-		c.scroll.Offset.Y = top
+		off = top
 	case bottom > off+view:
-		c.scroll.Offset.Y = min(top, bottom-view)
+		off = min(top, bottom-view)
 	default:
 		return
 	}
-	c.scroll.Refresh()
+	// ScrollToOffset lays the content and bars out at the offset;
+	// Scroll.Refresh would refresh every widget of the surface too.
+	c.fitScroll()
+	c.scroll.ScrollToOffset(fyne.NewPos(c.scroll.Offset.X, off))
+	// Build what came into sight; blocks built above keep the node in
+	// place.
+	if c.fill() {
+		c.fitScroll()
+	}
+	c.measured = false
+}
+
+// fitScroll has the scroll fit its content to the box's height (blocks
+// built or placed since) and lay out its bars at the current offset,
+// clamped, as Scroll.Refresh does without refreshing every widget of the
+// surface.
+func (c *Canvas) fitScroll() {
+	want := c.scroll.Offset
+	c.scroll.Offset = want.Add(fyne.NewPos(0, 1)) // ScrollToOffset acts on a change only
+	c.scroll.ScrollToOffset(want)
 }
 
 // minHeightLayout stacks its objects, at least h high.

@@ -177,10 +177,7 @@ func (ed *Editor) ShowPreview(on bool) {
 // SetDocument replaces the document being edited (after New or Open).
 func (ed *Editor) SetDocument(doc *designer.Document) {
 	ed.doc = doc
-	for _, b := range ed.canvas.blocks {
-		b.form.Close()
-	}
-	ed.canvas.blocks, ed.canvas.rootKey = map[string]*block{}, ""
+	ed.canvas.reset()
 	ed.outline.shape, ed.outline.labels, ed.outline.shown = "", nil, "\x00"
 	ed.source.viewAt, ed.source.raw = -1, nil
 	ed.attach()

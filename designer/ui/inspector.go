@@ -130,8 +130,10 @@ func caption(s string) *widget.Label {
 func field(name, doc string, editor fyne.CanvasObject) fyne.CanvasObject {
 	top := container.NewHBox(widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	if doc != "" {
-		d := caption(doc)
-		d.Truncation = fyne.TextTruncateEllipsis
+		// A caption cut to its width: a truncating Label would shape it
+		// afresh each time the inspector is built (see lineText).
+		d := newLineText(doc)
+		d.sizeName = theme.SizeNameCaptionText
 		return container.NewVBox(container.NewBorder(nil, nil, top, nil, d), editor)
 	}
 	return container.NewVBox(top, editor)

@@ -20,6 +20,7 @@ type Problems struct {
 	ed    *Editor
 	list  *widget.List
 	items []designer.Problem
+	shown bool // the title and list show items
 	title *widget.Label
 	obj   fyne.CanvasObject
 }
@@ -29,14 +30,10 @@ func newProblems(ed *Editor) *Problems {
 	p.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.list = widget.NewList(
 		func() int { return len(p.items) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
+		func() fyne.CanvasObject { return newLineText("") },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i < len(p.items) {
-				o.(*widget.Label).SetText(problemText(p.items[i]))
+				o.(*lineText).SetText(problemText(p.items[i]))
 			}
 		})
 	p.list.OnSelected = func(i widget.ListItemID) {
@@ -69,7 +66,16 @@ func (p *Problems) Items() []designer.Problem { return p.items }
 func (p *Problems) Select(i int) { p.list.Select(i) }
 
 func (p *Problems) sync() {
-	p.items = p.ed.doc.Problems()
+	items := p.ed.doc.Problems()
+	same := p.shown && len(items) == len(p.items)
+	for i := 0; same && i < len(items); i++ {
+		same = problemText(items[i]) == problemText(p.items[i])
+	}
+	p.items = items
+	if same {
+		return // what shows is what would show: refresh nothing
+	}
+	p.shown = true
 	if len(p.items) == 0 {
 		p.title.SetText("✓ 没有问题 No problems")
 		p.title.Importance = widget.SuccessImportance

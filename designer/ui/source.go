@@ -305,26 +305,23 @@ func (s *Source) decode(text string) (*dsl.Form, dsl.ErrorList, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	f := s.ed.doc.Form().Clone()
-	path := designer.PathOf(f, s.scope)
-	if len(path) < 2 {
+	f := designer.WithNode(s.ed.doc.Form(), s.scope, n)
+	if f == nil {
 		return nil, nil, fmt.Errorf("node %s is gone", s.scope)
-	}
-	parent := f.Find(path[len(path)-2])
-	for i, c := range parent.Children {
-		if c.ID == s.scope {
-			parent.Children[i] = n
-		}
 	}
 	seen := map[string]bool{}
 	var dup string
-	f.Walk(func(_ []string, x *dsl.Node) bool {
+	var walk func(x *dsl.Node)
+	walk = func(x *dsl.Node) {
 		if seen[x.ID] && dup == "" {
 			dup = x.ID
 		}
 		seen[x.ID] = true
-		return true
-	})
+		for _, k := range x.Children {
+			walk(k)
+		}
+	}
+	walk(f.Root)
 	if dup != "" {
 		return nil, nil, dsl.ErrorList{{Code: dsl.CodeDuplicateID, Line: 1, Column: 1, Msg: fmt.Sprintf("id %q is already used in the form", dup)}}
 	}
@@ -345,15 +342,21 @@ func (s *Source) sync(force bool) {
 	}
 	reading := s.scope == "" && !s.editing
 	s.editBtn.Hidden = s.scope != ""
+	// Set only what changed: a truncating label shapes its text afresh
+	// on every SetText, even the same text.
+	btn := "编辑全文 Edit text"
 	if s.editing {
-		s.editBtn.SetText("完成 Done")
-	} else {
-		s.editBtn.SetText("编辑全文 Edit text")
+		btn = "完成 Done"
 	}
+	if s.editBtn.Text != btn {
+		s.editBtn.SetText(btn)
+	}
+	scope := "节点 node " + s.scope
 	if s.scope == "" {
-		s.scopeL.SetText("表单 " + s.ed.doc.Form().ID)
-	} else {
-		s.scopeL.SetText("节点 node " + s.scope)
+		scope = "表单 " + s.ed.doc.Form().ID
+	}
+	if s.scopeL.Text != scope {
+		s.scopeL.SetText(scope)
 	}
 	if reading {
 		s.read()
@@ -382,7 +385,9 @@ func (s *Source) sync(force bool) {
 	s.entry.CursorColumn = min(col, len([]rune(lines[row])))
 	s.entry.Refresh()
 	s.err = nil
-	s.status.SetText("")
+	if s.status.Text != "" {
+		s.status.SetText("")
+	}
 }
 
 // read brings the read view up to date: its lines when the form changed

@@ -22,6 +22,35 @@ type Outline struct {
 	labels  map[string]string // row texts when last shown
 	shown   string            // selection when last shown
 	rows    []*treeRow        // every row object the tree made, for drag hit tests
+
+	// nodes by id, as of document change number indexAt of indexDoc: the
+	// tree asks for each open node's children and kind on every refresh,
+	// and a walk of the form for each made that quadratic.
+	index    map[string]*dsl.Node
+	indexAt  int
+	indexDoc any
+}
+
+// node returns the form's node with id, or nil.
+func (o *Outline) node(id string) *dsl.Node {
+	doc := o.ed.doc
+	if o.index == nil || o.indexAt != doc.Changes() || o.indexDoc != any(doc) {
+		o.index = map[string]*dsl.Node{}
+		var add func(n *dsl.Node)
+		add = func(n *dsl.Node) {
+			if _, dup := o.index[n.ID]; !dup { // the first in tree order, as Find
+				o.index[n.ID] = n
+			}
+			for _, k := range n.Children {
+				add(k)
+			}
+		}
+		if f := doc.Form(); f.Root != nil {
+			add(f.Root)
+		}
+		o.indexAt, o.indexDoc = doc.Changes(), doc
+	}
+	return o.index[id]
 }
 
 func newOutline(ed *Editor) *Outline {
@@ -43,7 +72,7 @@ func (o *Outline) children(uid widget.TreeNodeID) []widget.TreeNodeID {
 		}
 		return []string{f.Root.ID}
 	}
-	n := f.Find(uid)
+	n := o.node(uid)
 	if n == nil {
 		return nil
 	}
@@ -58,15 +87,14 @@ func (o *Outline) isBranch(uid widget.TreeNodeID) bool {
 	if uid == "" {
 		return true
 	}
-	n := o.ed.doc.Form().Find(uid)
+	n := o.node(uid)
 	return n != nil && (isContainer(n.Type) || len(n.Children) > 0)
 }
 
 func (o *Outline) create(bool) fyne.CanvasObject {
 	r := &treeRow{ed: o.ed, o: o}
 	o.rows = append(o.rows, r)
-	r.label = widget.NewLabel("")
-	r.label.Truncation = fyne.TextTruncateEllipsis
+	r.label = newLineText("")
 	r.ExtendBaseWidget(r)
 	return r
 }
@@ -74,7 +102,7 @@ func (o *Outline) create(bool) fyne.CanvasObject {
 func (o *Outline) update(uid widget.TreeNodeID, _ bool, obj fyne.CanvasObject) {
 	r := obj.(*treeRow)
 	r.id = uid
-	n := o.ed.doc.Form().Find(uid)
+	n := o.node(uid)
 	if n == nil {
 		r.label.SetText(uid)
 		return
@@ -164,7 +192,7 @@ type treeRow struct {
 	ed    *Editor
 	o     *Outline
 	id    string
-	label *widget.Label
+	label *lineText
 	mark  int // drop marker shown on this row
 
 	start   fyne.Position // drag start, absolute
