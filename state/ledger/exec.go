@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/jmoiron/sqlx"
 
@@ -21,6 +22,7 @@ type Executor struct {
 	store *Store
 	cat   Catalog
 	forms map[string]*dsl.Form // by transaction id
+	used  sync.Map             // *Txn -> txnUses
 }
 
 // NewExecutor returns an executor of cat's transactions on s. forms are the
@@ -193,10 +195,13 @@ func (x *Executor) run(ctx context.Context, tx *sqlx.Tx, t *Txn, req Request, au
 	s := x.store
 	var teller struct {
 		User
-		Date string `db:"business_date"`
+		Date string
 	}
-	err := tx.GetContext(ctx, &teller, tx.Rebind(`SELECT u.id, u.name, u.branch, u.role, u.failed, u.locked, b.business_date
-		FROM users u JOIN branches b ON b.code = u.branch WHERE u.id = ?`), req.Teller)
+	// A scalar subquery, not a join: SQLite runs this form several times
+	// faster, and users.branch references branches.
+	err := tx.QueryRowContext(ctx, tx.Rebind(`SELECT id, name, branch, role, failed, locked,
+		(SELECT b.business_date FROM branches b WHERE b.code = users.branch) FROM users WHERE id = ?`), req.Teller).
+		Scan(&teller.ID, &teller.Name, &teller.Branch, &teller.Role, &teller.Failed, &teller.Locked, &teller.Date)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errf("E_USER_UNKNOWN", "teller", nil)
 	}
@@ -229,14 +234,15 @@ func (x *Executor) run(ctx context.Context, tx *sqlx.Tx, t *Txn, req Request, au
 	p["cashbox"], p["vault"] = bookCode("box", teller.ID), bookCode("vault", teller.Branch)
 	p["suspense"], p["equity"] = bookCode("suspense", teller.Branch), bookCode("equity", teller.Branch)
 
-	if uses(t, "new_account") {
+	uses := x.uses(t)
+	if uses.newAccount {
 		n, err := s.nextNumber(ctx, tx, "account/"+teller.Branch)
 		if err != nil {
 			return nil, err
 		}
 		p["new_account"] = AccountNumber(teller.Branch, n)
 	}
-	if uses(t, "new_customer") {
+	if uses.newCustomer {
 		n, err := s.nextNumber(ctx, tx, "customer/"+teller.Branch)
 		if err != nil {
 			return nil, err
@@ -290,21 +296,27 @@ func (x *Executor) run(ctx context.Context, tx *sqlx.Tx, t *Txn, req Request, au
 	if err != nil {
 		return nil, err
 	}
-	upd := map[string]any{"serial": res.Serial, "result": string(body), "amount": int64(0), "account": "", "rev": nil}
+	result := string(body)
+	upd := map[string]any{"serial": res.Serial, "result": result, "amount": int64(0), "account": ""}
 	if t.Amount != "" {
 		upd["amount"] = asInt(p[t.Amount])
 	}
 	if t.Account != "" {
 		upd["account"], _ = p[t.Account].(string)
 	}
-	if t.ReversalOf != "" {
-		upd["rev"] = p[t.ReversalOf]
-	}
 	// Double entry: whatever the catalog says, an entry whose postings do
 	// not sum to zero is never committed. The guard rides on the journal
-	// update, so it costs no extra statement.
-	n, err := s.exec(ctx, tx, `UPDATE journal SET amount = :amount, account = :account, reversal_of = :rev, result = :result
-		WHERE serial = :serial AND (SELECT COALESCE(SUM(amount), 0) FROM postings WHERE serial = :serial) = 0`, upd)
+	// update, so it costs no extra statement. reversal_of is set only by a
+	// reversal: the row was inserted with NULL, and assigning the column,
+	// a foreign key, costs SQLite a check even when the value is NULL.
+	update := `UPDATE journal SET amount = :amount, account = :account, result = :result
+		WHERE serial = :serial AND (SELECT COALESCE(SUM(amount), 0) FROM postings WHERE serial = :serial) = 0`
+	if t.ReversalOf != "" {
+		upd["rev"] = p[t.ReversalOf]
+		update = `UPDATE journal SET amount = :amount, account = :account, reversal_of = :rev, result = :result
+		WHERE serial = :serial AND (SELECT COALESCE(SUM(amount), 0) FROM postings WHERE serial = :serial) = 0`
+	}
+	n, err := s.exec(ctx, tx, update, upd)
 	if err != nil {
 		return nil, err
 	}
@@ -313,7 +325,7 @@ func (x *Executor) run(ctx context.Context, tx *sqlx.Tx, t *Txn, req Request, au
 	}
 	if t.Receipt != "" {
 		if _, err := s.exec(ctx, tx, `INSERT INTO receipts (serial, teller, template, payload, created_at) VALUES (:serial, :teller, :template, :payload, :now)`,
-			map[string]any{"serial": res.Serial, "teller": teller.ID, "template": t.Receipt, "payload": string(body), "now": p["now"]}); err != nil {
+			map[string]any{"serial": res.Serial, "teller": teller.ID, "template": t.Receipt, "payload": result, "now": p["now"]}); err != nil {
 			return nil, err
 		}
 	}
@@ -339,7 +351,7 @@ func (x *Executor) run(ctx context.Context, tx *sqlx.Tx, t *Txn, req Request, au
 func (x *Executor) step(ctx context.Context, tx *sqlx.Tx, st Step, p map[string]any, res *Result) error {
 	s := x.store
 	var n int64
-	isQuery := len(st.Returning) > 0 || st.Into != "" || strings.HasPrefix(strings.ToUpper(strings.TrimSpace(st.SQL)), "SELECT")
+	isQuery := len(st.Returning) > 0 || st.Into != "" || isSelect(st.SQL)
 	if isQuery {
 		rows, err := s.query(ctx, tx, st.SQL, p)
 		if err != nil {
@@ -391,14 +403,30 @@ func typed(typ string, v any) any {
 	return v
 }
 
-// uses reports whether any step names the parameter n.
-func uses(t *Txn, n string) bool {
-	for _, st := range t.Steps {
-		if slices.Contains(namesIn(st.SQL), n) {
-			return true
-		}
+// isSelect reports whether the statement q starts with SELECT.
+func isSelect(q string) bool {
+	q = strings.TrimLeft(q, " \t\r\n")
+	return len(q) >= 6 && strings.EqualFold(q[:6], "SELECT")
+}
+
+// txnUses is which allocated numbers a transaction's steps name.
+type txnUses struct{ newAccount, newCustomer bool }
+
+// uses returns which of :new_account and :new_customer t's steps name,
+// found once per transaction (the catalog does not change under an
+// executor).
+func (x *Executor) uses(t *Txn) txnUses {
+	if u, ok := x.used.Load(t); ok {
+		return u.(txnUses)
 	}
-	return false
+	var u txnUses
+	for _, st := range t.Steps {
+		names := namesIn(st.SQL)
+		u.newAccount = u.newAccount || slices.Contains(names, "new_account")
+		u.newCustomer = u.newCustomer || slices.Contains(names, "new_customer")
+	}
+	x.used.Store(t, u)
+	return u
 }
 
 // AccountNumber builds the 16-digit account number of sequence n at branch:
@@ -414,12 +442,10 @@ func AccountNumber(branch string, n int64) string {
 
 // nextNumber increments the named counter and returns its new value.
 func (s *Store) nextNumber(ctx context.Context, tx *sqlx.Tx, name string) (int64, error) {
-	rows, err := s.query(ctx, tx, `INSERT INTO counters (name, value) VALUES (:name, 1)
-		ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value`, map[string]any{"name": name})
-	if err != nil {
-		return 0, err
-	}
-	return asInt(rows[0]["value"]), nil
+	var n int64
+	err := tx.QueryRowContext(ctx, tx.Rebind(`INSERT INTO counters (name, value) VALUES (?, 1)
+		ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value`), name).Scan(&n)
+	return n, err
 }
 
 // nextSerial allocates the journal serial: business date (8 digits), branch

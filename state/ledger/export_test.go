@@ -1,5 +1,15 @@
 package ledger
 
+import (
+	"database/sql"
+	"time"
+)
+
+// OpenSQLite opens the SQLite database at path exactly as Open opens a
+// ledger's connections (DSN parameters and connect-time pragmas), without
+// migrating it: the benchmark's raw commit loop runs on it.
+func OpenSQLite(path string) *sql.DB { return openSQLite(path, 5*time.Second) }
+
 // Queued returns how many submissions wait for a group commit.
 func (s *Store) Queued() int { return s.group.queued() }
 

@@ -88,9 +88,17 @@ func newEnv(t testing.TB, name string) *env {
 
 func openEnv(t testing.TB, name, dsn string, seed bool) *env {
 	t.Helper()
+	return openEnvWith(t, name, dsn, seed, ledger.Options{})
+}
+
+// openEnvWith is openEnv with options (an auditor, ...); the clock is
+// pinned and password hashing kept cheap as in openEnv.
+func openEnvWith(t testing.TB, name, dsn string, seed bool, opt ledger.Options) *env {
+	t.Helper()
 	ctx := context.Background()
 	now := time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC)
-	s, err := ledger.Open(ctx, dsn, ledger.Options{PasswordIterations: 1000, Now: func() time.Time { return now }})
+	opt.PasswordIterations, opt.Now = 1000, func() time.Time { return now }
+	s, err := ledger.Open(ctx, dsn, opt)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -104,13 +105,16 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	if busy == 0 {
 		busy = 5 * time.Second
 	}
-	driver, source := SQLite, sqliteDSN(dsn, busy)
+	var db *sqlx.DB
+	driver := SQLite
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		driver, source = Postgres, dsn
-	}
-	db, err := sqlx.Open(driver, source)
-	if err != nil {
-		return nil, err
+		driver = Postgres
+		var err error
+		if db, err = sqlx.Open(driver, dsn); err != nil {
+			return nil, err
+		}
+	} else {
+		db = sqlx.NewDb(openSQLite(dsn, busy), SQLite)
 	}
 	if driver == SQLite {
 		db.SetMaxOpenConns(8)
@@ -152,14 +156,26 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	return s, nil
 }
 
-// sqliteDSN adds the pragmas every connection needs: WAL, synchronous=FULL,
-// a busy timeout, foreign keys, and BEGIN IMMEDIATE so a writer takes the
-// lock up front instead of failing on upgrade.
+// openSQLite returns the pool of the SQLite ledger at path, every
+// connection opened with sqliteDSN's parameters and then connectPragmas.
+func openSQLite(path string, busy time.Duration) *sql.DB {
+	return sql.OpenDB(sqliteConnector{dsn: sqliteDSN(path, busy)})
+}
+
+// sqliteDSN adds the pragmas every connection needs (sqlitePragmas) to the
+// file path.
 func sqliteDSN(path string, busy time.Duration) string {
 	path = strings.TrimPrefix(path, "file:")
 	if i := strings.IndexByte(path, '?'); i >= 0 {
 		path = path[:i]
 	}
+	return "file:" + path + "?" + sqlitePragmas(busy)
+}
+
+// sqlitePragmas are the connection parameters of a ledger database: WAL,
+// synchronous=FULL, a busy timeout, foreign keys, and BEGIN IMMEDIATE so a
+// writer takes the lock up front instead of failing on upgrade.
+func sqlitePragmas(busy time.Duration) string {
 	q := url.Values{}
 	q.Set("_journal_mode", "WAL")
 	q.Set("_synchronous", "FULL")
@@ -167,8 +183,29 @@ func sqliteDSN(path string, busy time.Duration) string {
 	q.Set("_foreign_keys", "on")
 	q.Set("_txlock", "immediate")
 	q.Set("_stmt_cache_size", "256") // reuse prepared statements per connection
-	return "file:" + path + "?" + q.Encode()
+	return q.Encode()
 }
+
+// connectPragmas run on every new SQLite connection, for the settings
+// go-sqlite3 has no DSN parameter for. temp_store=MEMORY keeps SQLite's
+// transient tables in memory: a statement with RETURNING (the journal
+// serial's counter, most catalog updates) collects its rows in one, and
+// otherwise sets up a file-backed pager for it on every execution, about
+// half of the statement's cost. Nothing durable lives in the temp store.
+const connectPragmas = `PRAGMA temp_store = MEMORY`
+
+var sqliteDriver = &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+	_, err := c.Exec(connectPragmas, nil)
+	return err
+}}
+
+// sqliteConnector opens connections of sqliteDriver to dsn.
+type sqliteConnector struct{ dsn string }
+
+func (c sqliteConnector) Connect(context.Context) (driver.Conn, error) {
+	return sqliteDriver.Open(c.dsn)
+}
+func (c sqliteConnector) Driver() driver.Driver { return sqliteDriver }
 
 func redact(dsn string) string {
 	if u, err := url.Parse(dsn); err == nil && u.User != nil {
@@ -298,7 +335,7 @@ func isUnique(err error) bool {
 // compiled form (the rebound text and the order of names) is cached per
 // statement text, since catalog statements repeat all day.
 func named(tx *sqlx.Tx, query string, arg map[string]any) (string, []any, error) {
-	key := tx.DriverName() + "\x00" + query
+	key := compiledKey{tx.DriverName(), query}
 	c, ok := compiled.Load(key)
 	if !ok {
 		// Bind a map whose values are the names themselves: the args sqlx
@@ -330,7 +367,10 @@ type compiledQuery struct {
 	names []any
 }
 
-var compiled sync.Map // driver + "\x00" + named query -> compiledQuery
+// compiledKey is a named query of one driver.
+type compiledKey struct{ driver, query string }
+
+var compiled sync.Map // compiledKey -> compiledQuery
 
 func (s *Store) exec(ctx context.Context, tx *sqlx.Tx, query string, arg map[string]any) (int64, error) {
 	q, args, err := named(tx, query, arg)
