@@ -8,7 +8,9 @@
 // id path on demand), a clipboard of subtrees with fresh ids on paste,
 // structure moves (up, down, into, out of a container), the diff that turns
 // an edited JSON source into operations, validation problems located at
-// nodes, and publishing with a version bump and a semantic diff.
+// nodes, and publishing with a version bump and a semantic diff. What it
+// does not edit itself, the form's lookups above all (Form.Extra), it
+// keeps through every change, and checks against the catalog (Lookups).
 //
 // The window lives in designer/ui; the model never imports Fyne.
 package designer

@@ -27,18 +27,19 @@ type SemanticDiff struct {
 	Changed        []FieldChange
 	RulesChanged   []string // ids of nodes whose rules changed
 	SubmitChanged  bool
+	LookupsChanged bool // the lookups that fill the form in
 	LayoutChanged  bool // nodes added, removed, moved or restyled without a field change
 }
 
 // Empty reports whether nothing changed at all.
 func (s SemanticDiff) Empty() bool {
-	return len(s.Added)+len(s.Removed)+len(s.Changed)+len(s.RulesChanged) == 0 && !s.SubmitChanged && !s.LayoutChanged
+	return len(s.Added)+len(s.Removed)+len(s.Changed)+len(s.RulesChanged) == 0 && !s.SubmitChanged && !s.LookupsChanged && !s.LayoutChanged
 }
 
 // Bump says which part of the version a publish with this diff raises:
 // "major" when a field went away, changed type or the submitted
 // transaction changed (old data no longer fits), "minor" when fields were
-// added or rules changed, else "patch".
+// added, rules or lookups changed, else "patch".
 func (s SemanticDiff) Bump() string {
 	if len(s.Removed) > 0 || s.SubmitChanged {
 		return "major"
@@ -50,7 +51,7 @@ func (s SemanticDiff) Bump() string {
 			}
 		}
 	}
-	if len(s.Added) > 0 || len(s.RulesChanged) > 0 || len(s.Changed) > 0 {
+	if len(s.Added) > 0 || len(s.RulesChanged) > 0 || len(s.Changed) > 0 || s.LookupsChanged {
 		return "minor"
 	}
 	return "patch"
@@ -73,6 +74,9 @@ func (s SemanticDiff) String() string {
 	}
 	if s.SubmitChanged {
 		b.WriteString("~ 提交变更 submit changed\n")
+	}
+	if s.LookupsChanged {
+		b.WriteString("~ 查询变更 lookups changed\n")
 	}
 	if s.LayoutChanged {
 		b.WriteString("~ 布局变更 layout changed\n")
@@ -129,8 +133,9 @@ func Compare(old, new *dsl.Form) SemanticDiff {
 		return true
 	})
 	s.SubmitChanged = !reflect.DeepEqual(old.Submit, new.Submit)
+	s.LookupsChanged = !reflect.DeepEqual(old.Extra[dsl.LookupsKey], new.Extra[dsl.LookupsKey])
 	if ht := func(f *dsl.Form) string { c := f.Clone(); c.Version = ""; return string(dsl.Encode(c)) }; ht(old) != ht(new) &&
-		len(s.Added)+len(s.Removed)+len(s.Changed)+len(s.RulesChanged) == 0 && !s.SubmitChanged {
+		len(s.Added)+len(s.Removed)+len(s.Changed)+len(s.RulesChanged) == 0 && !s.SubmitChanged && !s.LookupsChanged {
 		s.LayoutChanged = true
 	}
 	return s
@@ -301,7 +306,7 @@ func (d *Document) Save(path string) error {
 }
 
 // Check decodes and validates a form file, and checks its submit block
-// against the catalog when cat is not nil. It returns the problems as
+// and its lookups against the catalog when cat is not nil. It returns the problems as
 // "file:line:col: pointer: message [code]" lines; a read error is one
 // line too.
 func Check(path string, cat Catalog) []string {

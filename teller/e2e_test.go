@@ -293,8 +293,8 @@ func (e *e2e) submit(cancelAuth bool) outcome {
 	before, lines := e.lastSerial(), len(e.sim.Lines())
 	e.submitButton()
 	var o outcome
-	if e.dialogHas("Yes") {
-		tap(e.t, e.w, "Yes")
+	if e.dialogHas(confirmZh) {
+		tap(e.t, e.w, confirmZh)
 	}
 	if e.dialogHas("授权") {
 		o.auth = true
@@ -845,7 +845,7 @@ func TestE2E(t *testing.T) {
 			deposit(t, e.s, e.w, e.store, e.account(0, 0), "123.40")
 			e.dismiss()
 			e.s.signOff()
-			tap(t, e.w, "Yes")
+			tap(t, e.w, confirmZh)
 			if e.signedOff {
 				t.Fatal("signed off before balancing the box")
 			}
@@ -873,7 +873,7 @@ func TestE2E(t *testing.T) {
 			}
 			e.dismiss()
 			e.s.signOff()
-			tap(t, e.w, "Yes")
+			tap(t, e.w, confirmZh)
 			if !e.signedOff {
 				t.Errorf("sign-off refused after balancing and printing: %q", e.s.status.Text)
 			}

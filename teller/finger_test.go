@@ -60,7 +60,7 @@ func TestSupervisorAuthorizesByFinger(t *testing.T) {
 		f.Scope.Set("depositor_id", "11010519491231002X")
 		f.Scope.Set("fund_source", "salary")
 		s.submit()
-		tap(t, w, "Yes")
+		tap(t, w, confirmZh)
 		top := w.Canvas().Overlays().Top()
 		for _, o := range test.LaidOutObjects(top) {
 			if sel, ok := o.(*widget.Select); ok {

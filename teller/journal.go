@@ -3,6 +3,7 @@ package teller
 import (
 	"context"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -45,19 +46,65 @@ type journalScreen struct {
 	selected int // row of the selected entry, -1 for none
 }
 
-// journalColumns are the table's columns: caption and width.
+// journalColumns are the table's columns: caption, least width, and the
+// width fitJournal last gave the column to show its caption and every
+// cell whole in the theme's text size (what the screenshots check).
 var journalColumns = []struct {
 	zh, en string
+	min    float32
 	width  float32
 }{
-	{"流水号", "Serial", 190},
-	{"时间", "Time", 84},
-	{"交易", "Transaction", 150},
-	{"账号", "Account", 170},
-	{"金额", "Amount", 120},
-	{"柜员", "Teller", 72},
-	{"授权", "Auth.", 72},
-	{"状态", "Status", 110},
+	{"流水号", "Serial", 150, 150},
+	{"时间", "Time", 72, 72},
+	{"交易", "Transaction", 120, 120},
+	{"账号", "Account", 150, 150},
+	{"金额", "Amount", 110, 110},
+	{"柜员", "Teller", 64, 64},
+	{"授权", "Auth.", 64, 64},
+	{"状态", "Status", 80, 80},
+}
+
+// maxJournalColumn bounds a journal column's width at text scale 1: a
+// longer cell is cut with an ellipsis.
+const maxJournalColumn = 360
+
+// fitJournal sizes each column to its caption and its widest cell, measured
+// in the theme's text size, as widgets' tables do.
+func (s *Shell) fitJournal(j *journalScreen) {
+	th := fyne.CurrentApp().Settings().Theme()
+	size, pad := th.Size(theme.SizeNameText), 2*th.Size(theme.SizeNameInnerPadding)
+	for i := range journalColumns {
+		c := &journalColumns[i]
+		w := max(c.min, fyne.MeasureText(s.t(c.zh, c.en), size, fyne.TextStyle{Bold: true}).Width+pad)
+		for _, e := range j.entries {
+			w = max(w, fyne.MeasureText(s.journalCell(e, i), size, fyne.TextStyle{}).Width+pad)
+		}
+		c.width = float32(math.Ceil(float64(min(w, maxJournalColumn*textScale()))))
+		j.table.SetColumnWidth(i, c.width)
+	}
+}
+
+// journalCell is the text of an entry's cell in column col.
+func (s *Shell) journalCell(e ledger.JournalEntry, col int) string {
+	switch col {
+	case 0:
+		return e.Serial
+	case 1:
+		return e.Time.Local().Format("15:04:05")
+	case 2:
+		return e.TxnCode + " " + s.txnTitle(e.TxnCode)
+	case 3:
+		return e.Account
+	case 4:
+		return e.Amount.Grouped()
+	case 5:
+		return e.Teller
+	case 6:
+		return e.Authorizer
+	case 7:
+		return s.entryState(e)
+	}
+	return ""
 }
 
 // ShowJournal shows the electronic journal in the form host: filter by
@@ -117,27 +164,14 @@ func (s *Shell) ShowJournal() {
 			l.Alignment = fyne.TextAlignLeading
 			l.Importance = widget.MediumImportance
 			switch id.Col {
-			case 0:
-				l.SetText(e.Serial)
-			case 1:
-				l.SetText(e.Time.Local().Format("15:04:05"))
-			case 2:
-				l.SetText(e.TxnCode + " " + s.txnTitle(e.TxnCode))
-			case 3:
-				l.SetText(e.Account)
 			case 4:
 				l.Alignment = fyne.TextAlignTrailing
-				l.SetText(e.Amount.Grouped())
-			case 5:
-				l.SetText(e.Teller)
-			case 6:
-				l.SetText(e.Authorizer)
 			case 7:
 				if e.Reversed() || e.ReversalOf != "" {
 					l.Importance = widget.WarningImportance
 				}
-				l.SetText(s.entryState(e))
 			}
+			l.SetText(s.journalCell(e, id.Col))
 		})
 	j.table.ShowHeaderColumn = false
 	j.table.CreateHeader = func() fyne.CanvasObject { return bold("") }
@@ -147,9 +181,7 @@ func (s *Shell) ShowJournal() {
 			o.(*widget.Label).SetText(s.t(c.zh, c.en))
 		}
 	}
-	for i, c := range journalColumns {
-		j.table.SetColumnWidth(i, c.width)
-	}
+	s.fitJournal(j)
 	j.table.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < len(j.entries) && id.Row != j.selected {
 			j.selected = id.Row
@@ -176,7 +208,7 @@ func (s *Shell) ShowJournal() {
 	split := container.NewVSplit(container.NewBorder(nil, j.count, nil, nil, j.table), detail)
 	split.Offset = 0.6
 
-	s.title.SetText(s.t("电子流水", "Electronic journal"))
+	s.setTitle(s.t("电子流水", "Electronic journal"))
 	s.host.Objects = []fyne.CanvasObject{container.NewBorder(container.NewVBox(filters, widget.NewSeparator()), nil, nil, nil, split)}
 	s.host.Refresh()
 	s.queryJournal()
@@ -218,6 +250,7 @@ func (s *Shell) queryJournal() {
 				return
 			}
 			j.entries = entries
+			s.fitJournal(j)
 			j.selected, j.entry, j.receipt = -1, nil, nil
 			j.table.UnselectAll()
 			j.table.Refresh()

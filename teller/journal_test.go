@@ -129,7 +129,7 @@ func TestJournalFilterReverseAndReprint(t *testing.T) {
 	}
 	f.Scope.Set("reason", "金额录入错误")
 	s.submit()
-	tap(t, w, "Yes")
+	tap(t, w, confirmZh)
 	authorize(t, w)
 	wait(t, s)
 	if got := balance(t, store, a1); got != b1 {

@@ -1,13 +1,14 @@
 package teller
 
 import (
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"guitai/widgets"
@@ -33,7 +34,7 @@ func baseCommands() []Command {
 			when: func(s *Shell) bool { return s.cfg.Journal != nil }},
 		{Key: fyne.KeyF5, Zh: "凭条补打", En: "Reprint queue", run: (*Shell).ShowReprintQueue,
 			when: func(s *Shell) bool { return s.cfg.Journal != nil }},
-		{Key: fyne.KeyF6, Zh: "清空表单", En: "Clear the form", run: func(s *Shell) { s.clearForm(s.current); s.current.FocusFirst() },
+		{Key: fyne.KeyF6, Zh: "清空表单", En: "Clear the form", run: func(s *Shell) { s.clearForm(s.current); s.focusFirst(s.current) },
 			when: func(s *Shell) bool { return s.current != nil }},
 		{Key: fyne.KeyF9, Zh: "锁屏", En: "Lock the screen", run: (*Shell).Lock,
 			when: func(s *Shell) bool { return s.cfg.Unlock != nil }},
@@ -69,16 +70,39 @@ func (s *Shell) commandsNow() []Command {
 	return out
 }
 
-// showKeys lists the function keys.
+// showKeys lists the keys: the function keys, Enter, Esc and Tab, and the
+// demo card's keys with a simulated card reader, as a grid of key and
+// action (Chinese does not line up in a monospaced text).
 func (s *Shell) showKeys() {
-	var b strings.Builder
+	dialog.ShowCustom(s.t("功能键", "Function keys"), s.t("关闭", "Close"), s.keysGrid(), s.win)
+}
+
+// keyRows are the rows of the key help: key and action.
+func (s *Shell) keyRows() [][2]string {
+	var rows [][2]string
 	for _, c := range s.commandsNow() {
-		fmt.Fprintf(&b, "%-4s %s\n", c.Key, s.t(c.Zh, c.En))
+		rows = append(rows, [2]string{string(c.Key), s.t(c.Zh, c.En)})
 	}
-	b.WriteString(s.t("Enter  下一项 / 打开\nEsc    取消 / 关闭表单\nTab    下一项", "Enter  next field / open\nEsc    cancel / close the form\nTab    next field"))
-	text := widget.NewLabel(b.String())
-	text.TextStyle = fyne.TextStyle{Monospace: true}
-	dialog.ShowCustom(s.t("功能键", "Function keys"), s.t("关闭", "Close"), text, s.win)
+	rows = append(rows,
+		[2]string{"Enter", s.t("下一项 / 打开 / 确认", "next field / open / confirm")},
+		[2]string{"Esc", s.t("取消 / 关闭表单", "cancel / close the form")},
+		[2]string{"Tab", s.t("下一项", "next field")})
+	if IsDemoCardReader(s.cfg.CardReader) {
+		rows = append(rows,
+			[2]string{"Ctrl+Shift+I", s.t("插入演示卡", "insert the demo card")},
+			[2]string{"Ctrl+Shift+R", s.t("拔出演示卡", "remove the demo card")})
+	}
+	return rows
+}
+
+// keysGrid lays the key rows out in two columns, the keys in bold.
+func (s *Shell) keysGrid() fyne.CanvasObject {
+	var objs []fyne.CanvasObject
+	for _, r := range s.keyRows() {
+		objs = append(objs, widget.NewLabelWithStyle(r[0], fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+			widget.NewLabel(r[1]))
+	}
+	return container.New(layout.NewFormLayout(), objs...)
 }
 
 // shellEntry is an Entry of the window's own (the code box, the search

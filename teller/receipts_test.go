@@ -65,7 +65,7 @@ func deposit(t *testing.T, s *Shell, w fyne.Window, store *ledger.Store, acct, a
 	f.Scope.Set("amount", money.MustParse(amount))
 	f.Scope.Set("memo", "工资")
 	s.submit()
-	tap(t, w, "Yes")
+	tap(t, w, confirmZh)
 	wait(t, s)
 	var serial string
 	if err := store.DB().Get(&serial, store.DB().Rebind(`SELECT serial FROM journal WHERE account = ? AND amount = ? ORDER BY serial DESC LIMIT 1`),
@@ -156,7 +156,7 @@ func TestPaperOutQueuesTheReceiptUntilRetried(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.signOff()
-	tap(t, w, "Yes")
+	tap(t, w, confirmZh)
 	if signedOff {
 		t.Fatal("signed off with receipts waiting")
 	}
@@ -190,7 +190,7 @@ func TestPaperOutQueuesTheReceiptUntilRetried(t *testing.T) {
 		t.Errorf("queue note %q", q.note.Text)
 	}
 	s.signOff()
-	tap(t, w, "Yes")
+	tap(t, w, confirmZh)
 	if !signedOff {
 		t.Errorf("sign-off refused once the receipts printed: %q", s.status.Text)
 	}

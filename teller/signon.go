@@ -68,10 +68,12 @@ func ShowSignOn(win fyne.Window, lang, date, hint string, check func(id, passwor
 	dateLine := widget.NewLabelWithStyle(t("营业日期 ", "Business date ")+date, fyne.TextAlignCenter, fyne.TextStyle{})
 	hintLine := widget.NewLabelWithStyle(hint, fyne.TextAlignCenter, fyne.TextStyle{})
 	hintLine.Importance = widget.MediumImportance
+	hintLine.Wrapping = fyne.TextWrapWord // a larger text scale, a longer hint
 	s.extra = container.NewVBox()
 	s.extra.Hide()
 	card := widgets.NewGroupBox("", container.NewPadded(container.NewVBox(title, dateLine, form, s.Message, s.Button, s.extra, hintLine)))
-	box := container.New(&fixedWidth{w: 420}, card)
+	// The card grows with the text (a larger font scale).
+	box := container.New(&fixedWidth{w: signOnWidth * textScale()}, card)
 	win.SetContent(container.NewCenter(box))
 	win.Canvas().Focus(s.ID)
 	return s
@@ -110,6 +112,9 @@ func (s *SignOn) submit() {
 // goroutine; its results come back through fyne.Do. Tests run it inline,
 // since the test driver's fyne.Do does not serialise with the test.
 var background = func(f func()) { go f() }
+
+// signOnWidth is the sign-on card's width at text scale 1.
+const signOnWidth = 420
 
 // fixedWidth gives its single child a fixed width.
 type fixedWidth struct{ w float32 }

@@ -118,6 +118,7 @@ type Shell struct {
 	search  *shellEntry
 	host    *fyne.Container
 	title   *widget.Label
+	header  *fyne.Container // the title and the tool buttons (newHeader)
 	status  *widget.Label
 	current *widgets.Form
 	devices *widget.Label // each device's state, from the StateBus
@@ -140,6 +141,9 @@ type Shell struct {
 	stopForm   func()         // unsubscribes the open form's activity and lookup watches
 	onOpen     []*lookupWatch // the open form's lookups run when it opens
 	card       *CardWatcher
+	// asking is the confirmation shown (ask), which takes Enter and Esc
+	// while it is on top; nil when none is.
+	asking *confirmation
 
 	rx shellReceipts // receipts, the reprint queue and the journal screen
 }
@@ -250,30 +254,48 @@ func (s *Shell) build() {
 	}
 	nav := container.NewBorder(
 		container.NewVBox(container.NewGridWithColumns(2, s.code, s.search)), nil, nil, nil, s.nav)
-	bar := container.NewHBox()
+	// The header: the title, then the tool buttons, each as its caption
+	// and key when the row has room and as its icon and key otherwise.
+	var tools []headerTool
+	tool := func(zh, en string, key fyne.KeyName, icon fyne.Resource, run func()) {
+		tools = append(tools, headerTool{
+			full:  widget.NewButtonWithIcon(s.t(zh, en)+" "+string(key), icon, run),
+			short: widget.NewButtonWithIcon(string(key), icon, run),
+		})
+	}
 	if s.cfg.Journal != nil {
-		bar.Add(widget.NewButtonWithIcon(s.t("电子流水 F4", "Journal F4"), theme.ListIcon(), s.ShowJournal))
-		bar.Add(widget.NewButtonWithIcon(s.t("补打 F5", "Reprint F5"), theme.DocumentPrintIcon(), s.ShowReprintQueue))
+		tool("电子流水", "Journal", fyne.KeyF4, theme.ListIcon(), s.ShowJournal)
+		tool("补打", "Reprint", fyne.KeyF5, theme.DocumentPrintIcon(), s.ShowReprintQueue)
 	}
 	if s.cfg.Unlock != nil {
-		bar.Add(widget.NewButtonWithIcon(s.t("锁屏 F9", "Lock F9"), theme.VisibilityOffIcon(), s.Lock))
+		tool("锁屏", "Lock", fyne.KeyF9, theme.VisibilityOffIcon(), s.Lock)
 	}
 	if s.cfg.SignOff != nil {
-		bar.Add(widget.NewButtonWithIcon(s.t("签退 F12", "Sign off F12"), theme.LogoutIcon(), s.signOff))
+		tool("签退", "Sign off", fyne.KeyF12, theme.LogoutIcon(), s.signOff)
 	}
-	bar.Add(widget.NewButtonWithIcon("F1", theme.HelpIcon(), s.showKeys))
-	bar.Add(lang)
-	tools := fyne.CanvasObject(bar)
-	header := container.NewBorder(nil, nil, nil, tools, s.title)
-	right := container.NewBorder(header, nil, nil, nil, s.host)
-	split := container.NewHSplit(nav, right)
+	help := widget.NewButtonWithIcon("F1", theme.HelpIcon(), s.showKeys)
+	tools = append(tools, headerTool{full: help, short: help}, headerTool{full: lang, short: lang})
+	s.title.Truncation = fyne.TextTruncateEllipsis
+	s.header = newHeader(s.title, tools)
+	right := container.NewBorder(s.header, nil, nil, nil, s.host)
+	// The navigator keeps its width: a wide form scrolls in the host
+	// rather than push the divider over the menu.
+	split := container.NewHSplit(container.New(&minWidth{w: 200 * textScale()}, nav), right)
 	split.Offset = 0.22
 	s.devices = widget.NewLabel("")
 	s.audit = widget.NewLabel("")
-	s.win.SetContent(container.NewBorder(nil, container.NewHBox(s.status, layout.NewSpacer(), s.audit, s.devices), nil, nil, split))
+	// The status line's left part (who, where, the last message) wraps
+	// onto a second line rather than widen the window.
+	s.status.Wrapping = fyne.TextWrapWord
+	statusLine := container.NewBorder(nil, nil, nil, container.NewHBox(s.audit, s.devices), s.status)
+	s.win.SetContent(container.NewBorder(nil, statusLine, nil, nil, split))
 	s.refreshAudit()
 	s.watchDevices()
 	s.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
+		if c := s.asking; c != nil && c.key(k) {
+			s.touch()
+			return
+		}
 		if !s.functionKey(k) {
 			s.touch()
 		}
@@ -284,7 +306,7 @@ func (s *Shell) build() {
 // signOff asks the ledger to sign the teller off and says why when it
 // refuses.
 func (s *Shell) signOff() {
-	dialog.ShowConfirm(s.t("签退", "Sign off"), s.t("确认签退？", "Sign off now?"), func(ok bool) {
+	s.ask(s.t("签退", "Sign off"), widget.NewLabel(s.t("确认签退？", "Sign off now?")), func(ok bool) {
 		if !ok {
 			return
 		}
@@ -314,7 +336,7 @@ func (s *Shell) signOff() {
 				}
 			})
 		})
-	}, s.win)
+	})
 }
 
 // setLang redraws the window in another language, keeping the open form.
@@ -331,11 +353,20 @@ func (s *Shell) setLang(l string) {
 }
 
 func (s *Shell) showWelcome() {
-	s.title.SetText(s.t("柜台 Guitai", "Guitai teller"))
+	s.setTitle(s.t("柜台 Guitai", "Guitai teller"))
 	hint := widget.NewLabel(s.t("从左侧菜单选择交易，或输入交易码（如 1401）后回车。", "Pick a transaction on the left, or type its code (e.g. 1401) and press Enter."))
 	hint.Wrapping = fyne.TextWrapWord
 	s.host.Objects = []fyne.CanvasObject{container.NewVBox(hint)}
 	s.host.Refresh()
+}
+
+// setTitle shows the title in the header and lays the header out again:
+// whether the tool buttons keep their captions depends on the title's
+// length, which the header's least width (the title is cut at need) does
+// not tell Fyne.
+func (s *Shell) setTitle(text string) {
+	s.title.SetText(text)
+	s.header.Refresh()
 }
 
 func (s *Shell) currentDef() *dsl.Form {
@@ -428,7 +459,7 @@ func (s *Shell) open(def *dsl.Form) {
 	stopLookups := s.watchLookups(live)
 	s.stopForm = func() { stopTouch(); stopLookups() }
 	s.touch()
-	s.title.SetText(def.Code + "  " + def.Title.In(s.lang))
+	s.setTitle(def.Code + "  " + def.Title.In(s.lang))
 	submitText := s.t("提交 F10", "Submit F10")
 	if isQuery(def) {
 		submitText = s.t("查询 F10", "Search F10")
@@ -438,10 +469,23 @@ func (s *Shell) open(def *dsl.Form) {
 	clearBtn := widget.NewButtonWithIcon(s.t("清空 F6", "Clear F6"), theme.ContentClearIcon(), func() { s.clearForm(live) })
 	cancel := widget.NewButtonWithIcon(s.t("关闭 Esc", "Close Esc"), theme.CancelIcon(), s.close)
 	bar := container.NewHBox(layout.NewSpacer(), cancel, clearBtn, submit)
-	body := container.NewVScroll(container.NewPadded(live.Object()))
+	// The form scrolls both ways: one wider than the host (long English
+	// options, a larger text scale) must not push the navigator aside.
+	body := container.NewScroll(container.NewPadded(live.Object()))
 	s.host.Objects = []fyne.CanvasObject{container.NewBorder(nil, bar, nil, nil, body)}
 	s.host.Refresh()
-	live.FocusFirst()
+	s.focusFirst(live)
+}
+
+// focusFirst puts the keyboard focus in the form's first input. It goes
+// through the window's canvas, which knows the form as soon as it is in
+// the content: Form.FocusFirst finds the canvas only once the form has
+// been drawn, and does nothing for a form opened before the window shows
+// (-open) or just put in the host.
+func (s *Shell) focusFirst(f *widgets.Form) {
+	if t := f.FirstFocusable(); t != nil {
+		s.win.Canvas().Focus(t)
+	}
 }
 
 func (s *Shell) close() {
@@ -521,12 +565,12 @@ func (s *Shell) submit() {
 				s.idleDisplay()
 				if s.current == f {
 					s.clearForm(f)
-					f.FocusFirst()
+					s.focusFirst(f)
 				}
 			})
 		})
 	}
-	summary := Summary(f.Def, values, s.lang)
+	summary := SummaryRows(f.Def, values, s.lang)
 	confirm := func(then func()) {
 		if f.Def.Submit != nil && f.Def.Submit.Confirm || needAuth {
 			// The customer sees what the teller confirms.
@@ -534,13 +578,13 @@ func (s *Shell) submit() {
 				account, amount := DisplayValues(f.Def, values)
 				s.cfg.Display.Show(f.Def.Title, account, amount, s.lang)
 			}
-			dialog.ShowConfirm(s.t("请确认", "Please confirm"), summary, func(ok bool) {
+			s.ask(s.t("请确认", "Please confirm"), summaryGrid(summary), func(ok bool) {
 				if ok {
 					then()
 				} else {
 					s.idleDisplay()
 				}
-			}, s.win)
+			})
 			return
 		}
 		then()
@@ -562,9 +606,21 @@ const keyField = "_idempotency_key"
 // nil: the ledger asks for them while it posts.
 func (s *Shell) Authorizer() *Credentials { return s.authorizer }
 
-// Summary lists the submitted values with their captions, money in figures.
+// Summary lists the submitted values with their captions, money in figures,
+// one "caption: value" a line.
 func Summary(def *dsl.Form, values map[string]any, lang string) string {
 	var b strings.Builder
+	for _, r := range SummaryRows(def, values, lang) {
+		fmt.Fprintf(&b, "%s: %s\n", r[0], r[1])
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// SummaryRows lists the submitted values as caption and value, in the
+// form's order: money in figures, a choice by its option's label in lang,
+// passwords hidden and masked accounts masked.
+func SummaryRows(def *dsl.Form, values map[string]any, lang string) [][2]string {
+	var rows [][2]string
 	def.Walk(func(_ []string, n *dsl.Node) bool {
 		v, ok := values[n.Bind]
 		if n.Bind == "" || !ok {
@@ -588,11 +644,204 @@ func Summary(def *dsl.Form, values map[string]any, lang string) string {
 			if n.Type == "account" && n.PropBool("masked") {
 				shown = dsl.Mask(shown)
 			}
+			for _, o := range n.PropOptions("options") {
+				if o.Value == shown {
+					if l := o.Label.In(lang); l != "" {
+						shown = l
+					}
+					break
+				}
+			}
 		}
-		fmt.Fprintf(&b, "%s: %s\n", label, shown)
+		rows = append(rows, [2]string{label, shown})
 		return true
 	})
-	return strings.TrimRight(b.String(), "\n")
+	return rows
+}
+
+// summaryGrid shows summary rows as two columns: the captions, and the
+// values in bold. A value too long for half the confirmation's width wraps
+// rather than widen it (only then: a wrapping label asks for its height
+// before it has its width, and a dialog laid out with that keeps it).
+func summaryGrid(rows [][2]string) fyne.CanvasObject {
+	objs := make([]fyne.CanvasObject, 0, 2*len(rows))
+	bold := fyne.TextStyle{Bold: true}
+	for _, r := range rows {
+		caption := widget.NewLabel(r[0])
+		caption.Alignment = fyne.TextAlignTrailing
+		value := widget.NewLabelWithStyle(r[1], fyne.TextAlignLeading, bold)
+		if fyne.MeasureText(r[1], theme.TextSize(), bold).Width > confirmWidth*textScale()/2 {
+			value.Wrapping = fyne.TextWrapWord
+		}
+		objs = append(objs, caption, value)
+	}
+	return container.New(layout.NewFormLayout(), objs...)
+}
+
+// ask shows a confirmation over the window: title, body, and the buttons
+// 取消 Esc and 确认 Enter in the window's language (Fyne's ShowConfirm says
+// Yes and No in the process's locale). While it is on top Enter confirms,
+// Esc cancels and the function keys wait for the answer. done gets the
+// answer once.
+func (s *Shell) ask(title string, body fyne.CanvasObject, done func(ok bool)) {
+	c := &confirmation{}
+	var d *dialog.CustomDialog
+	c.answer = func(ok bool) {
+		if c.answered {
+			return
+		}
+		c.answered = true
+		d.Hide()
+		if s.asking == c {
+			s.asking = nil
+		}
+		done(ok)
+	}
+	yes := widget.NewButtonWithIcon(s.t("确认 Enter", "Confirm Enter"), theme.ConfirmIcon(), func() { c.answer(true) })
+	yes.Importance = widget.HighImportance
+	no := widget.NewButtonWithIcon(s.t("取消 Esc", "Cancel Esc"), theme.CancelIcon(), func() { c.answer(false) })
+	content := container.NewVBox(body, widget.NewSeparator(), container.NewHBox(layout.NewSpacer(), no, yes))
+	d = dialog.NewCustomWithoutButtons(title, container.New(&minWidth{w: confirmWidth * textScale()}, content), s.win)
+	d.Show()
+	c.canvas, c.top = s.win.Canvas(), s.win.Canvas().Overlays().Top()
+	s.asking = c
+}
+
+// confirmation is a confirmation dialog ask shows.
+type confirmation struct {
+	canvas   fyne.Canvas
+	top      fyne.CanvasObject // its overlay
+	answer   func(ok bool)
+	answered bool
+}
+
+// key answers with Enter and Esc and holds the function keys back, while
+// the confirmation is on top; it reports whether it took k.
+func (c *confirmation) key(k *fyne.KeyEvent) bool {
+	if c.answered || c.canvas.Overlays().Top() != c.top {
+		return false // answered, or another dialog over it
+	}
+	switch k.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		c.answer(true)
+	case fyne.KeyEscape:
+		c.answer(false)
+	default:
+		return widgets.IsFunctionKey(k.Name)
+	}
+	return true
+}
+
+// confirmWidth is the least width of a confirmation at text scale 1: an
+// 18-character ID number and its caption on one line.
+const confirmWidth = 520
+
+// textScale is how much larger than Fyne's default the theme's text is.
+func textScale() float32 {
+	return theme.TextSize() / theme.DefaultTheme().Size(theme.SizeNameText)
+}
+
+// minWidth gives its objects at least w of width.
+type minWidth struct{ w float32 }
+
+func (m *minWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		s = s.Max(o.MinSize())
+	}
+	return fyne.NewSize(max(s.Width, m.w), s.Height)
+}
+
+func (m *minWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+// headerTool is a header button in its two forms: with its caption and
+// key, and with its key only (the same object when it has one form).
+type headerTool struct{ full, short fyne.CanvasObject }
+
+// header lays out the window's header: the title on the left and the
+// tools on the right, each in its full form when the row has room for them
+// all and the whole title, in its short form otherwise. Its least width is
+// the short tools' and the title's, cut with an ellipsis: the header
+// never widens the window.
+type header struct {
+	title *widget.Label
+	tools []headerTool
+}
+
+func newHeader(title *widget.Label, tools []headerTool) *fyne.Container {
+	h := &header{title: title, tools: tools}
+	objs := []fyne.CanvasObject{title}
+	for _, t := range tools {
+		objs = append(objs, t.full)
+		if t.short != t.full {
+			objs = append(objs, t.short)
+		}
+	}
+	return container.New(h, objs...)
+}
+
+// toolsWidth is the width of the tools side by side, short or full.
+func (h *header) toolsWidth(short bool) float32 {
+	w := float32(0)
+	for i, t := range h.tools {
+		o := t.full
+		if short {
+			o = t.short
+		}
+		if i > 0 {
+			w += theme.Padding()
+		}
+		w += o.MinSize().Width
+	}
+	return w
+}
+
+// short reports whether the tools are shown in their short form for a
+// header of this width.
+func (h *header) short(width float32) bool {
+	th := fyne.CurrentApp().Settings().Theme()
+	size := h.title.SizeName
+	if size == "" {
+		size = theme.SizeNameText
+	}
+	title := fyne.MeasureText(h.title.Text, th.Size(size), h.title.TextStyle).Width +
+		2*th.Size(theme.SizeNameInnerPadding)
+	return title+theme.Padding()+h.toolsWidth(false) > width
+}
+
+func (h *header) MinSize([]fyne.CanvasObject) fyne.Size {
+	height := h.title.MinSize().Height
+	for _, t := range h.tools {
+		height = max(height, t.full.MinSize().Height, t.short.MinSize().Height)
+	}
+	return fyne.NewSize(h.title.MinSize().Width+theme.Padding()+h.toolsWidth(true), height)
+}
+
+func (h *header) Layout(_ []fyne.CanvasObject, size fyne.Size) {
+	short := h.short(size.Width)
+	x := size.Width
+	for i := len(h.tools) - 1; i >= 0; i-- {
+		show, hide := h.tools[i].full, h.tools[i].short
+		if short {
+			show, hide = hide, show
+		}
+		if hide != show {
+			hide.Hide()
+		}
+		show.Show()
+		m := show.MinSize()
+		x -= m.Width
+		show.Move(fyne.NewPos(x, (size.Height-m.Height)/2))
+		show.Resize(m)
+		x -= theme.Padding()
+	}
+	h.title.Move(fyne.NewPos(0, 0))
+	h.title.Resize(fyne.NewSize(max(x, 0), size.Height))
 }
 
 // DemoSeal loads the demo seal specimen shipped in assets: the cheque image

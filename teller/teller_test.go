@@ -84,6 +84,10 @@ func shellOnLedger(t testing.TB) (*Shell, fyne.Window, *ledger.Store) {
 	return s, w, store
 }
 
+// confirmZh is the confirm button of a confirmation (Shell.ask) on a
+// Chinese window.
+const confirmZh = "确认 Enter"
+
 // tap presses the button labelled text in the top dialog.
 func tap(t *testing.T, w fyne.Window, text string) {
 	t.Helper()
@@ -134,7 +138,7 @@ func TestDepositThroughTheWindow(t *testing.T) {
 	f.Scope.Set("account", acct)
 	f.Scope.Set("amount", money.MustParse("1234.56"))
 	s.submit()
-	tap(t, w, "Yes") // the confirmation summary
+	tap(t, w, confirmZh) // the confirmation summary
 	wait(t, s)
 	if got := balance(t, store, acct); got-before != money.MustParse("1234.56") {
 		t.Fatalf("balance moved by %s, want 1,234.56", (got - before).Grouped())
@@ -158,7 +162,7 @@ func TestFailedPostingKeepsWhatWasTyped(t *testing.T) {
 	var n int
 	store.DB().Get(&n, `SELECT COUNT(*) FROM journal`)
 	s.submit()
-	tap(t, w, "Yes")
+	tap(t, w, confirmZh)
 	wait(t, s)
 	var after int
 	store.DB().Get(&after, `SELECT COUNT(*) FROM journal`)
@@ -207,7 +211,7 @@ func TestLargeDepositNeedsASupervisor(t *testing.T) {
 		t.Skip("cash_deposit asks for more over 50,000 than this test fills in")
 	}
 	s.submit()
-	tap(t, w, "Yes")
+	tap(t, w, confirmZh)
 	// The authorization dialog: the teller cannot authorize their own
 	// posting, so the demo supervisor does.
 	top := w.Canvas().Overlays().Top()
@@ -243,7 +247,7 @@ func TestPostingsAreAuditedAndVerify(t *testing.T) {
 	f.Scope.Set("account", acct)
 	f.Scope.Set("amount", money.MustParse("88.00"))
 	s.submit()
-	tap(t, w, "Yes")
+	tap(t, w, confirmZh)
 	wait(t, s)
 	var serial string
 	store.DB().Get(&serial, store.DB().Rebind(`SELECT serial FROM journal WHERE account = ? AND amount = 8800`), acct)
@@ -279,10 +283,10 @@ func TestSignOffRefusedWhilePendingThenAllowed(t *testing.T) {
 	s.Current().Scope.Set("account", acct)
 	s.Current().Scope.Set("amount", money.MustParse("100"))
 	s.submit()
-	tap(t, w, "Yes")
+	tap(t, w, confirmZh)
 	wait(t, s)
 	s.signOff()
-	tap(t, w, "Yes")
+	tap(t, w, confirmZh)
 	if signedOff {
 		t.Fatal("signed off with an unbalanced box")
 	}
@@ -294,7 +298,7 @@ func TestSignOffRefusedWhilePendingThenAllowed(t *testing.T) {
 	s2.cfg.SignOff = func() error { return nil }
 	s2.cfg.SignedOff = func() { signedOff = true }
 	s2.signOff()
-	tap(t, w2, "Yes")
+	tap(t, w2, confirmZh)
 	if !signedOff {
 		t.Error("sign-off did not go through")
 	}

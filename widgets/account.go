@@ -19,7 +19,8 @@ const DefaultAccountDigits = 19
 // ("6222 0200 1234 5678 901"). When Masked is set and the entry has no
 // focus it shows only the first and last four digits
 // ("6222 **** **** 8901"). A number read from an IC card by FillFromCard is
-// marked "(卡)" on the line under the entry until the teller edits it.
+// marked "(卡)" ("(card)" when Lang is "en") on the line under the entry
+// until the teller edits it.
 //
 // The widget itself is not focusable: the entry inside it is, see Entry.
 type AccountEntry struct {
@@ -31,6 +32,8 @@ type AccountEntry struct {
 	// Masked hides the middle digits while the entry has no focus; call
 	// Refresh after changing it.
 	Masked bool
+	// Lang is the language of the card mark: "en" or Chinese otherwise.
+	Lang string
 
 	// OnChanged is called after every change of the number, typed, pasted,
 	// read from a card or set by SetValue; value is the digits.
@@ -120,6 +123,9 @@ func (a *AccountEntry) Valid() bool {
 
 func (a *AccountEntry) hint() string {
 	if a.cardRead {
+		if a.Lang == "en" {
+			return "(card)"
+		}
 		return "(卡)"
 	}
 	return ""

@@ -190,3 +190,24 @@ func TestAccountEntryFillFromCard(t *testing.T) {
 		}
 	}
 }
+
+// The card mark under the account field is in the form's language.
+func TestAccountCardMarkInTheFormsLanguage(t *testing.T) {
+	test.NewTempApp(t)
+	for _, tt := range []struct{ lang, want string }{{"zh", "(卡)"}, {"en", "(card)"}} {
+		f, _, _, _ := render(t, depositForm, tt.lang)
+		var a *AccountEntry
+		for _, o := range test.LaidOutObjects(f.Object()) {
+			if x, ok := o.(*AccountEntry); ok {
+				a = x
+			}
+		}
+		if a == nil {
+			t.Fatal("no account entry in the form")
+		}
+		a.FillFromCard(pan16)
+		if text, _ := fldLine(t, a); text != tt.want {
+			t.Errorf("%s: card mark %q, want %q", tt.lang, text, tt.want)
+		}
+	}
+}

@@ -280,9 +280,10 @@ func newChoiceField(c *Context, n *dsl.Node) *choiceField {
 	}
 	changed := func(string) { f.fireChanged() }
 	if n.Type == "radio" {
-		f.radio = widget.NewRadioGroup(f.labels, changed)
-		f.radio.Horizontal = n.PropBool("horizontal")
-		f.box = container.NewVBox(f.radio, f.label)
+		r := newRadioRow(f.labels, changed)
+		r.Horizontal = n.PropBool("horizontal")
+		f.radio = &r.RadioGroup
+		f.box = container.NewVBox(r, f.label)
 		return f
 	}
 	f.hooks.fkey = c.functionKey
@@ -346,6 +347,69 @@ func (f *choiceField) Focusable() fyne.Focusable {
 		return f.sel
 	}
 	return nil
+}
+
+// radioRow is a RadioGroup whose horizontal options take each its own
+// width, side by side: Fyne gives every option the widest one's width, so
+// three options with one long caption ("Deposit certificate") need three
+// times that and push the form wider than the window.
+type radioRow struct {
+	widget.RadioGroup
+}
+
+func newRadioRow(options []string, changed func(string)) *radioRow {
+	r := &radioRow{}
+	r.Options = options
+	r.OnChanged = changed
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+// CreateRenderer is a private method to Fyne which links this widget to its
+// renderer.
+func (r *radioRow) CreateRenderer() fyne.WidgetRenderer {
+	return &radioRowRenderer{WidgetRenderer: r.RadioGroup.CreateRenderer(), r: r}
+}
+
+// radioRowRenderer lays out the RadioGroup's own options when horizontal.
+type radioRowRenderer struct {
+	fyne.WidgetRenderer
+	r *radioRow
+}
+
+func (rr *radioRowRenderer) MinSize() fyne.Size {
+	if !rr.r.Horizontal {
+		return rr.WidgetRenderer.MinSize()
+	}
+	var w, h float32
+	for _, o := range rr.Objects() {
+		m := o.MinSize()
+		w += m.Width
+		h = max(h, m.Height)
+	}
+	return fyne.NewSize(w, h)
+}
+
+func (rr *radioRowRenderer) Layout(size fyne.Size) {
+	if !rr.r.Horizontal {
+		rr.WidgetRenderer.Layout(size)
+		return
+	}
+	h := rr.MinSize().Height
+	x := float32(0)
+	for _, o := range rr.Objects() {
+		w := o.MinSize().Width
+		o.Move(fyne.NewPos(x, 0))
+		o.Resize(fyne.NewSize(w, h))
+		x += w
+	}
+}
+
+// Refresh lays the options out again: the RadioGroup's own Refresh lays
+// them out its way when they change.
+func (rr *radioRowRenderer) Refresh() {
+	rr.WidgetRenderer.Refresh()
+	rr.Layout(rr.r.Size())
 }
 
 // checkEntry is a Check that moves on with Enter.
@@ -471,6 +535,7 @@ func newAmountField(c *Context, n *dsl.Node) *bankField {
 func newAccountField(c *Context, n *dsl.Node) *bankField {
 	w := NewAccountEntry()
 	w.Masked = n.PropBool("masked")
+	w.Lang = c.Lang
 	w.MaxDigits = n.PropInt("maxDigits", DefaultAccountDigits)
 	f := &bankField{w: w,
 		get: func() any { return orNil(w.Value()) },

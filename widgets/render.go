@@ -123,7 +123,8 @@ func Render(def *dsl.Form, scope *state.Scope, opts Options) (*Form, error) {
 		byKey:   map[string][]*live{},
 		checked: map[string]bool{},
 	}
-	width := float32(def.Root.PropInt("labelWidth", 110))
+	// The caption column grows with the text (a larger font scale).
+	width := float32(def.Root.PropInt("labelWidth", 110)) * theme.TextSize() / theme.DefaultTheme().Size(theme.SizeNameText)
 	f.object = f.build(def.Root, width)
 
 	values := scope.Snapshot()
@@ -413,7 +414,10 @@ func (f *Form) focus(l *live) {
 	}
 }
 
-// FocusFirst puts the keyboard focus in the first input that takes it.
+// FocusFirst puts the keyboard focus in the first input that takes it. It
+// does nothing until the form has been drawn on a canvas: call
+// FirstFocusable and focus it on the window's canvas to focus a form just
+// put in a window.
 func (f *Form) FocusFirst() {
 	for _, l := range f.fields {
 		if f.active(l) {
@@ -421,6 +425,16 @@ func (f *Form) FocusFirst() {
 			return
 		}
 	}
+}
+
+// FirstFocusable is the first input that takes the keyboard focus, or nil.
+func (f *Form) FirstFocusable() fyne.Focusable {
+	for _, l := range f.fields {
+		if f.active(l) {
+			return l.el.Field.Focusable()
+		}
+	}
+	return nil
 }
 
 // left shows the field's first broken rule when the teller leaves it.

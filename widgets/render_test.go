@@ -388,3 +388,67 @@ func TestTableColumnsFitTheirCells(t *testing.T) {
 		t.Errorf("empty table: widths %v", tf.widths)
 	}
 }
+
+// A horizontal radio gives each option its own width: with Fyne's equal
+// widths, one long option ("Deposit certificate") made the row three times
+// as wide and pushed the form past the window.
+func TestHorizontalRadioOptionsTakeTheirOwnWidth(t *testing.T) {
+	test.NewTempApp(t)
+	src := `{"dsl": "guitai.form/1", "id": "r", "version": "1.0.0", "code": "9999",
+"title": {"zh": "单选", "en": "Radio"},
+"root": {"id": "root", "type": "form", "children": [
+  {"id": "m", "type": "radio", "bind": "m", "props": {"horizontal": true, "options": [
+    {"value": "card", "label": {"zh": "卡", "en": "Card"}},
+    {"value": "pb", "label": {"zh": "折", "en": "Book"}},
+    {"value": "cd", "label": {"zh": "存单", "en": "Deposit certificate of a long name"}}]}}]}}`
+	f, scope, _, _ := render(t, src, "en")
+	var row *radioRow
+	for _, o := range test.LaidOutObjects(f.Object()) {
+		if x, ok := o.(*radioRow); ok {
+			row = x
+		}
+	}
+	if row == nil {
+		t.Fatal("no radio row")
+	}
+	items := test.WidgetRenderer(row).Objects()
+	var sum, widest float32
+	for i, it := range items {
+		m := it.MinSize()
+		sum += m.Width
+		widest = max(widest, m.Width)
+		if it.Size().Width+0.5 < m.Width {
+			t.Errorf("option %d is %.0f wide, needs %.0f", i, it.Size().Width, m.Width)
+		}
+		if i > 0 && it.Position().X+0.5 < items[i-1].Position().X+items[i-1].Size().Width {
+			t.Errorf("option %d overlaps the one before", i)
+		}
+	}
+	if got := row.MinSize().Width; got > sum+0.5 || got >= 3*widest {
+		t.Errorf("the row needs %.0f px; its options %.0f (widest %.0f)", got, sum, widest)
+	}
+	// Tapping an option still selects it.
+	test.Tap(items[2].(fyne.Tappable))
+	if v, _ := scope.Get("m"); v != "cd" {
+		t.Errorf("value %v after tapping the third option", v)
+	}
+}
+
+// The caption column grows with the text: a caption that fits at scale 1
+// is not cut at 1.25.
+func TestCaptionColumnFollowsTheTextScale(t *testing.T) {
+	src := `{"dsl": "guitai.form/1", "id": "c", "version": "1.0.0", "code": "9998",
+"title": {"zh": "开户", "en": "Open"},
+"root": {"id": "root", "type": "form", "children": [
+  {"id": "initial_deposit", "type": "text", "bind": "d", "props": {"label": {"zh": "首次存入", "en": "Initial deposit"}}}]}}`
+	for _, scale := range []float32{1, 1.25, 1.5} {
+		test.NewTempApp(t)
+		fyne.CurrentApp().Settings().SetTheme(Theme{Scale: scale})
+		f, _, w, _ := render(t, src, "en")
+		w.Resize(fyne.NewSize(900, 700))
+		w.Content().Refresh()
+		if cut := f.Truncated(); len(cut) > 0 {
+			t.Errorf("scale %g: captions cut: %v", scale, cut)
+		}
+	}
+}

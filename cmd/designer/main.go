@@ -28,11 +28,17 @@ func main() {
 	lang := flag.String("lang", "zh", "language of the rendered form: zh or en")
 	publish := flag.String("publish", "", "directory Publish writes to (default: ask)")
 	shots := flag.String("screenshots", "", "run a scripted edit and write screenshots to this directory, then quit")
+	size := flag.String("size", "1280x800", "window size WIDTHxHEIGHT; the default fits a 1280×800 screen")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: designer [-lang zh|en] [-publish DIR] [FILE.form.json]\n       designer check FILE…")
+		fmt.Fprintln(os.Stderr, "usage: designer [-lang zh|en] [-publish DIR] [-size WxH] [-screenshots DIR] [FILE.form.json]\n       designer check [-catalog DIR] FILE…")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
+	var width, height float32
+	if _, err := fmt.Sscanf(*size, "%gx%g", &width, &height); err != nil || width < 800 || height < 600 {
+		fmt.Fprintf(os.Stderr, "designer: -size %q: want WIDTHxHEIGHT, at least 800x600\n", *size)
+		os.Exit(2)
+	}
 
 	doc := designer.New(designer.Blank("new_form"))
 	if flag.NArg() > 0 {
@@ -46,7 +52,7 @@ func main() {
 	a := app.NewWithID("cn.guitai.designer")
 	a.Settings().SetTheme(widgets.Theme{})
 	w := a.NewWindow("表单设计器 Form designer")
-	w.Resize(fyne.NewSize(1400, 900))
+	w.Resize(fyne.NewSize(width, height))
 	ed := ui.New(w, doc, ui.Config{Lang: *lang, PublishDir: *publish, Catalog: cat})
 	w.SetContent(ed.Content())
 	w.SetMainMenu(ed.MainMenu())

@@ -41,6 +41,25 @@ func TestCheckCommand(t *testing.T) {
 	if !strings.HasPrefix(string(out), bad+":"+strconv.Itoa(line)+":") {
 		t.Errorf("want %s:%d:col: …, got\n%s", bad, line, out)
 	}
+
+	// A well-formed lookup the built-in catalog refuses: it posts.
+	raw, _ = os.ReadFile(filepath.Join("..", "..", "assets", "forms", "cash_withdrawal.form.json"))
+	src = strings.Replace(string(raw), `"txn": "account_lookup"`, `"txn": "cash_deposit"`, 1)
+	if src == string(raw) {
+		t.Fatal("cash_withdrawal.form.json has no account_lookup lookup")
+	}
+	lk := filepath.Join(dir, "lookup.form.json")
+	os.WriteFile(lk, []byte(src), 0o644)
+	out, err = exec.Command(bin, "check", lk).Output()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Fatalf("form with a posting lookup: exit %v\n%s", err, out)
+	}
+	line = strings.Count(src[:strings.Index(src, `"cash_deposit"`)], "\n") + 1
+	want := lk + ":" + strconv.Itoa(line) + ":"
+	if !strings.HasPrefix(string(out), want) || !strings.Contains(string(out), "/lookups/0/txn") ||
+		!strings.Contains(string(out), "read-only") {
+		t.Errorf("want %s col: /lookups/0/txn: … read-only …, got\n%s", want, out)
+	}
 }
 
 // TestRealWindowScreenshots runs the designer in a real window on the X
@@ -101,10 +120,11 @@ func TestRealWindowScreenshots(t *testing.T) {
 
 // TestRealMouseDragAndSave drives the real window with xdotool: drag the
 // check item from the palette onto the first group, press Ctrl+S, and
-// read the saved file. The positions are those of a 1400×900 screen.
+// read the saved file. The positions are those of the default 1280×800
+// window.
 func TestRealMouseDragAndSave(t *testing.T) {
 	if os.Getenv("DISPLAY") == "" {
-		t.Skip("no DISPLAY; run under xvfb-run -s '-screen 0 1400x900x24'")
+		t.Skip("no DISPLAY; run under xvfb-run -s '-screen 0 1280x800x24'")
 	}
 	if _, err := exec.LookPath("xdotool"); err != nil {
 		t.Skip("xdotool is not installed")

@@ -69,14 +69,7 @@ func tellerCmd(t *testing.T, args ...string) *exec.Cmd {
 // knownLayoutBugs are problems the screenshot check finds that are not
 // fixed yet, by shot ("form.lang" or "screen.lang") and a part of the
 // problem: they are logged, not failed. Remove an entry with its fix.
-var knownLayoutBugs = map[string]string{
-	// The loss report's three radio options ("Deposit certificate" the
-	// widest) need more width than the form host has, and the split
-	// squeezes the navigator to a sliver (teller.go: the navigator has no
-	// minimum width; widgets: the radio group gives every option the
-	// widest one's width).
-	"card_loss_report.en": "split of",
-}
+var knownLayoutBugs = map[string]string{}
 
 // TestRealWindowScreenshots builds the teller, runs it in a real window on
 // the X display (xvfb-run in CI) with the customer display, and checks the

@@ -8,8 +8,10 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"guitai/designer"
 	"guitai/dsl"
@@ -313,6 +315,19 @@ func TestPreviewDryRun(t *testing.T) {
 	if v := f.Field("account").Value(); v == nil {
 		t.Error("no sample account")
 	}
+	// The computed label follows the sample amount (1,200.00 yuan).
+	var texts []string
+	for _, o := range test.LaidOutObjects(f.NodeObject("amount_cn")) {
+		switch x := o.(type) {
+		case *canvas.Text:
+			texts = append(texts, x.Text)
+		case *widget.Label:
+			texts = append(texts, x.Text)
+		}
+	}
+	if !strings.Contains(strings.Join(texts, "|"), "壹仟贰佰元整") {
+		t.Errorf("amount in words shows %q", texts)
+	}
 	ed.preview.action("submit")
 	if !strings.Contains(ed.preview.LastSubmit, "Dry run") || !strings.Contains(ed.preview.LastSubmit, "amount = ") {
 		t.Errorf("dry run with sample values: %q", ed.preview.LastSubmit)
@@ -389,6 +404,10 @@ func TestBindingEditor(t *testing.T) {
 	}
 	if doc.Form().Submit == nil || doc.Form().Submit.Txn != "cash_withdrawal" {
 		t.Fatal("choosing the transaction did not set submit.txn")
+	}
+	// The context values its steps read come from the session, not the form.
+	if got := ed.inspector.contextLine; !strings.HasSuffix(got, ": teller, business_date, serial, cashbox") {
+		t.Errorf("context line %q", got)
 	}
 	unbound := 0
 	for _, p := range doc.Problems() {
@@ -649,5 +668,57 @@ func TestJSONEditWithProblemsApplies(t *testing.T) {
 	e.SetText(strings.Replace(e.Text, `"id": "memo",`, `"id": "memo" "visibleWhen": "limit",`, 1))
 	if !bytes.Equal(doc.Bytes(), before) || !strings.HasPrefix(ed.source.Problem(), "✗ ") {
 		t.Errorf("a malformed edit applied or was not reported: %q", ed.source.Problem())
+	}
+}
+
+// TestBindingEditorShowsLookups: the form's inspector lists its lookups
+// with their keys, mapping and the catalog's verdict; a lookup broken in
+// the JSON shows its problem there and under Problems, where a click
+// selects the form.
+func TestBindingEditorShowsLookups(t *testing.T) {
+	doc := openForm(t, "transfer.form.json")
+	ed, _ := newEditorCfg(t, doc, Config{Catalog: loadCatalog(t)})
+	doc.Select(fromKeys, "root")
+	text := strings.Join(ed.inspector.LookupLines(), "\n")
+	for _, want := range []string{"#0 account_lookup", "runs on: from_account", "param account (account) ← from_account",
+		"fill acct_name → payer_name", "fill balance → balance", "#1 account_lookup", "runs on: to_account", "✓"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("lookups section lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "✗") {
+		t.Fatalf("the shipped lookups show a problem:\n%s", text)
+	}
+	// Break the second lookup in the whole form's JSON.
+	ed.ShowSource(true)
+	ed.source.EditWhole(true)
+	e := ed.source.Entry()
+	i := strings.LastIndex(e.Text, `"txn": "account_lookup"`)
+	e.SetText(e.Text[:i] + `"txn": "cash_deposit"` + e.Text[i+len(`"txn": "account_lookup"`):])
+	if ls := doc.Form().Lookups(); len(ls) != 2 || ls[1].Txn != "cash_deposit" {
+		t.Fatalf("the JSON edit did not reach the lookups: %+v", ls)
+	}
+	ed.ShowSource(false)
+	text = strings.Join(ed.inspector.LookupLines(), "\n")
+	if !strings.Contains(text, "✗ lookup 1 (cash_deposit)") || !strings.Contains(text, "read-only") {
+		t.Fatalf("the broken lookup shows no problem:\n%s", text)
+	}
+	hit := -1
+	for i, p := range ed.problems.Items() {
+		if p.Pointer == "/lookups/1/txn" {
+			hit = i
+		}
+	}
+	if hit < 0 {
+		t.Fatalf("no lookup problem under Problems: %v", ed.problems.Items())
+	}
+	doc.Select(fromKeys, "amount")
+	ed.problems.Select(hit)
+	if doc.Selected() != "root" {
+		t.Errorf("clicking the lookup problem selected %q", doc.Selected())
+	}
+	doc.Undo()
+	if text := strings.Join(ed.inspector.LookupLines(), "\n"); strings.Contains(text, "✗") {
+		t.Errorf("undo left the problem shown:\n%s", text)
 	}
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -37,6 +38,9 @@ type Inspector struct {
 	adds    map[string]*widget.Button // "add field" of unmapped params
 	visible func() bool               // whether the pane is in front
 	stale   bool                      // the document changed while it was not
+
+	lookupLines []string // the text of the lookups section, for tests
+	contextLine string   // the context values the transaction reads, for tests
 }
 
 func newInspector(ed *Editor) *Inspector {
@@ -96,6 +100,7 @@ func (in *Inspector) sync() {
 	in.adds = map[string]*widget.Button{}
 	doc := in.ed.doc
 	id := doc.Selected()
+	other := in.shown != id
 	in.shown = id
 	var rows []fyne.CanvasObject
 	n := doc.Form().Find(id)
@@ -106,6 +111,9 @@ func (in *Inspector) sync() {
 	}
 	in.box.Objects = rows
 	in.box.Refresh()
+	if sc, ok := in.obj.(*container.Scroll); ok && other && sc.Offset.Y != 0 {
+		sc.ScrollToTop() // another node's editors start at its top
+	}
 }
 
 // show brings the editors up to date when the pane comes to the front.
@@ -372,6 +380,7 @@ func (in *Inspector) header() []fyne.CanvasObject {
 		in.txnEditor(hset),
 	}
 	rows = append(rows, in.bindings()...)
+	rows = append(rows, in.lookups()...)
 	if f.Root != nil {
 		if ps := dsl.Types["form"].Prop("labelWidth"); ps != nil {
 			rows = append(rows, in.prop(f.Root, ps))
@@ -447,11 +456,13 @@ func (in *Inspector) txnEditor(hset func(string, func(*designer.Header, string))
 
 // bindings is the binding editor: each param of the form's transaction
 // with the field feeding it (chosen among the inputs of a fitting type, or
-// added), and what is unmapped or of the wrong type.
+// added), and what is unmapped or of the wrong type; then the context
+// values the transaction reads, which the session supplies.
 func (in *Inspector) bindings() []fyne.CanvasObject {
 	doc := in.ed.doc
 	f := doc.Form()
 	t, rows, extra := doc.Catalog.Bindings(f)
+	in.contextLine = ""
 	if t == nil {
 		return nil
 	}
@@ -494,7 +505,10 @@ func (in *Inspector) bindings() []fyne.CanvasObject {
 		}
 		in.selects["param."+b.Param.Name] = &pick.Select
 		line := container.NewBorder(nil, nil, container.NewHBox(name, caption(b.Param.Type)), nil, pick)
+		var under fyne.CanvasObject = status
 		if b.Node == "" {
+			// The button stands by the status line, not the picker: the
+			// row stays as narrow as the pane.
 			add := widget.NewButton("＋ 添加字段 add field", func() {
 				n, err := designer.NewNode(f, designer.WidgetFor[b.Param.Type])
 				if err != nil {
@@ -504,10 +518,17 @@ func (in *Inspector) bindings() []fyne.CanvasObject {
 				n.Bind = b.Param.Name
 				in.ed.report(doc.InsertNode(fromBinding, "添加参数字段 Add field "+b.Param.Name, n, []string{f.Root.ID}, len(f.Root.Children)))
 			})
+			add.Importance = widget.LowImportance
 			in.adds[b.Param.Name] = add
-			line = container.NewBorder(nil, nil, container.NewHBox(name, caption(b.Param.Type)), add, pick)
+			under = container.NewBorder(nil, nil, nil, add, status)
 		}
-		out = append(out, line, status)
+		out = append(out, line, under)
+	}
+	if ctx := designer.ContextUsed(t); len(ctx) > 0 {
+		l := caption("会话提供 from the session: " + strings.Join(ctx, ", "))
+		l.Wrapping = fyne.TextWrapWord
+		in.contextLine = l.Text
+		out = append(out, l)
 	}
 	for _, b := range extra {
 		l := caption("✗ " + b.Problem)
@@ -516,6 +537,78 @@ func (in *Inspector) bindings() []fyne.CanvasObject {
 		out = append(out, l)
 	}
 	return out
+}
+
+// lookups shows the form's lookups (the top-level "lookups", see
+// dsl.Lookup): each one's transaction, the keys that run it, where its
+// params are read from and its results written to, and the catalog's
+// problems with it. They are edited in the form's JSON.
+func (in *Inspector) lookups() []fyne.CanvasObject {
+	f := in.ed.doc.Form()
+	ls := designer.Lookups(in.ed.doc.Catalog, f)
+	in.lookupLines = nil
+	if len(ls) == 0 {
+		return nil
+	}
+	out := []fyne.CanvasObject{widget.NewSeparator(), heading(fmt.Sprintf("查询 Lookups (%d)", len(ls))),
+		caption("在 JSON 源码中编辑 edit in the form's JSON")}
+	for _, l := range ls {
+		title := l.Lookup.Txn
+		if l.Txn != nil {
+			title += " " + l.Txn.Title.Zh
+		}
+		lines := []string{fmt.Sprintf("#%d %s", l.Index, title)}
+		if len(l.Lookup.On) == 0 {
+			lines = append(lines, "  运行 runs: 打开表单时 when the form opens")
+		} else {
+			lines = append(lines, "  运行 runs on: "+strings.Join(l.Lookup.On, ", "))
+		}
+		if l.Txn != nil {
+			for _, p := range l.Txn.Params {
+				lines = append(lines, fmt.Sprintf("  参数 param %s (%s) ← %s", p.Name, p.Type, l.Lookup.Param(p.Name)))
+			}
+		} else {
+			for _, name := range sortedKeys(l.Lookup.Params) {
+				lines = append(lines, fmt.Sprintf("  参数 param %s ← %s", name, l.Lookup.Params[name]))
+			}
+		}
+		if l.Lookup.Fill == nil {
+			lines = append(lines, "  回填 fill: 同名字段 keys of the same name")
+		}
+		for _, name := range sortedKeys(l.Lookup.Fill) {
+			lines = append(lines, fmt.Sprintf("  回填 fill %s → %s", name, l.Lookup.Fill[name]))
+		}
+		body := caption(strings.Join(lines, "\n"))
+		body.Wrapping = fyne.TextWrapWord
+		out = append(out, body)
+		in.lookupLines = append(in.lookupLines, body.Text)
+		if len(l.Problems) == 0 && l.Txn != nil {
+			ok := caption("✓ 目录检查通过 catalog OK")
+			ok.Importance = widget.SuccessImportance
+			out = append(out, ok)
+			in.lookupLines = append(in.lookupLines, ok.Text)
+		}
+		for _, p := range l.Problems {
+			bad := caption("✗ " + p)
+			bad.Importance = widget.DangerImportance
+			bad.Wrapping = fyne.TextWrapWord
+			out = append(out, bad)
+			in.lookupLines = append(in.lookupLines, bad.Text)
+		}
+	}
+	return out
+}
+
+// LookupLines is the text the lookups section shows, for tests.
+func (in *Inspector) LookupLines() []string { return in.lookupLines }
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // keySelect is a select of the inspector: Escape leaves it and the

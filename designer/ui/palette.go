@@ -37,7 +37,7 @@ func newPalette(ed *Editor) *Palette {
 	p := &Palette{ed: ed}
 	p.search = newDocEntry(ed, false)
 	p.search.ownUndo = true
-	p.search.SetPlaceHolder("搜索控件 Search… ⏎ 插入 (Ctrl+F)")
+	p.search.SetPlaceHolder("搜索 Search (Ctrl+F) ⏎")
 	p.search.OnChanged = func(string) { p.filter() }
 	p.search.OnSubmitted = func(string) {
 		if first := p.first(); first != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 )
 
 // Screenshots drives the window through a short editing session on the
@@ -112,6 +113,12 @@ func (ed *Editor) screenshots(dir string) error {
 			ed.doc.Set(fromInspector, "memo", "bind", "remark")
 		}
 		ed.doc.Select(fromKeys, ed.doc.Form().Root.ID)
+	})
+	// Down to the bindings and the lookups under them.
+	fyne.DoAndWait(func() {
+		if sc, ok := ed.inspector.obj.(*container.Scroll); ok {
+			sc.ScrollToBottom()
+		}
 	})
 	if err := shot("8-bindings"); err != nil {
 		return err

@@ -96,6 +96,10 @@ type Store struct {
 	maxGroup int
 	group    committer
 	boxes    sync.Map // "teller/date" of cash boxes known to exist (rows are never deleted)
+	// stmts holds each statement the ledger runs prepared once (SQL text
+	// -> *sqlx.Stmt); database/sql keeps it prepared on every connection
+	// it has run on, so a posting does not parse its SQL again.
+	stmts sync.Map
 }
 
 // Open opens (creating it if needed) the ledger at dsn — a SQLite file path
@@ -231,7 +235,31 @@ func (s *Store) migrate(ctx context.Context) error {
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.stmts.Range(func(_, v any) bool {
+		v.(*sqlx.Stmt).Close()
+		return true
+	})
+	return s.db.Close()
+}
+
+// stmt returns q prepared in tx: from the store's statement cache, which
+// database/sql keeps prepared per connection, so SQLite and PostgreSQL
+// parse and plan each of the catalog's statements once per connection
+// instead of once per posting.
+func (s *Store) stmt(ctx context.Context, tx *sqlx.Tx, q string) (*sqlx.Stmt, error) {
+	v, ok := s.stmts.Load(q)
+	if !ok {
+		st, err := s.db.PreparexContext(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		if v, ok = s.stmts.LoadOrStore(q, st); ok {
+			st.Close() // another goroutine prepared it first
+		}
+	}
+	return tx.StmtxContext(ctx, v.(*sqlx.Stmt)), nil
+}
 
 // DB returns the underlying handle, for tools and tests that read the books.
 func (s *Store) DB() *sqlx.DB { return s.db }
@@ -377,7 +405,11 @@ func (s *Store) exec(ctx context.Context, tx *sqlx.Tx, query string, arg map[str
 	if err != nil {
 		return 0, err
 	}
-	r, err := tx.ExecContext(ctx, q, args...)
+	st, err := s.stmt(ctx, tx, q)
+	if err != nil {
+		return 0, err
+	}
+	r, err := st.ExecContext(ctx, args...)
 	if err != nil {
 		return 0, err
 	}
@@ -389,7 +421,11 @@ func (s *Store) query(ctx context.Context, tx *sqlx.Tx, query string, arg map[st
 	if err != nil {
 		return nil, err
 	}
-	rows, err := tx.QueryxContext(ctx, q, args...)
+	st, err := s.stmt(ctx, tx, q)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryxContext(ctx, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,240 @@
+package designer
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"guitai/dsl"
+)
+
+func loadCat(t *testing.T) Catalog {
+	t.Helper()
+	cat, err := LoadCatalog(os.DirFS(filepath.Join("..", "assets", "txns")))
+	if err != nil || cat["account_lookup"] == nil {
+		t.Fatalf("catalog: %v", err)
+	}
+	return cat
+}
+
+// TestLookupsSurviveEveryEdit: the designer knows nothing of a form's
+// top-level "lookups" (kept in Form.Extra), yet every kind of edit, undo,
+// redo, save and publish keeps them byte for byte.
+func TestLookupsSurviveEveryEdit(t *testing.T) {
+	d := New(load(t, "transfer.form.json"))
+	d.Catalog = loadCat(t)
+	want := d.Form().Extra[dsl.LookupsKey]
+	if len(d.Form().Lookups()) != 2 {
+		t.Fatalf("transfer.form.json has %d lookups, want 2", len(d.Form().Lookups()))
+	}
+	start := d.Bytes()
+	keep := func(what string) {
+		t.Helper()
+		if got := d.Form().Extra[dsl.LookupsKey]; !reflect.DeepEqual(got, want) {
+			t.Fatalf("after %s the lookups are %v, want %v", what, got, want)
+		}
+		if !bytes.Contains(d.Bytes(), []byte(`"lookups": [`)) {
+			t.Fatalf("after %s the JSON has no lookups", what)
+		}
+	}
+	first := d.Form().Root.Children[0].ID
+	edits := []struct {
+		name string
+		do   func() error
+	}{
+		{"insert", func() error { _, err := d.Insert(FromPalette, "label", []string{"root"}, 0); return err }},
+		{"set a prop", func() error { return d.Set(FromInspector, "label", "props.label.zh", "备注") }},
+		{"move", func() error { d.Select(FromTree, "label"); return d.Move(FromKeys, Down) }},
+		{"rename", func() error { return d.Rename(FromInspector, "label", "note") }},
+		{"duplicate", func() error { d.Select(FromTree, "note"); return d.Duplicate(FromKeys) }},
+		{"copy and paste", func() error {
+			if err := d.Copy(); err != nil {
+				return err
+			}
+			return d.Paste(FromKeys)
+		}},
+		{"wrap in group", func() error { d.Select(FromTree, "note"); return d.WrapInGroup(FromKeys) }},
+		{"delete", func() error { d.Select(FromTree, "group"); return d.Delete(FromKeys) }},
+		{"header", func() error {
+			return d.SetHeader(FromInspector, "title.zh", func(h *Header) { h.Title.Zh = "转账汇款" })
+		}},
+		{"JSON source edit", func() error {
+			nf, err := dsl.Decode(bytes.Replace(d.Bytes(), []byte(`"id": "`+first+`"`), []byte(`"id": "`+first+`_x"`), 1))
+			if err != nil {
+				return err
+			}
+			return d.Replace(FromJSON, nf, "")
+		}},
+		{"whole tree replaced", func() error {
+			root := d.Form().Clone().Root
+			root.Children = append(root.Children[1:], root.Children[0])
+			return d.Edit(FromJSON, "x", "", Change{Root: root})
+		}},
+	}
+	for _, e := range edits {
+		if err := e.do(); err != nil {
+			t.Fatalf("%s: %v", e.name, err)
+		}
+		keep(e.name)
+	}
+	end := d.Bytes()
+	for d.CanUndo() {
+		d.Undo()
+		keep("undo")
+	}
+	if !bytes.Equal(d.Bytes(), start) {
+		t.Fatal("undo all: bytes differ from the start")
+	}
+	for d.Redo() {
+		keep("redo")
+	}
+	if !bytes.Equal(d.Bytes(), end) {
+		t.Fatal("redo all: bytes differ from the end")
+	}
+
+	dir := t.TempDir()
+	path := filepath.Join(dir, "transfer.form.json")
+	if err := d.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	saved, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := saved.Form().Extra[dsl.LookupsKey]; !reflect.DeepEqual(got, want) {
+		t.Fatalf("saved lookups %v", got)
+	}
+	if len(d.Problems()) != 0 {
+		t.Fatalf("problems before publishing: %v", d.Problems()[0].Msg)
+	}
+	pub := filepath.Join(dir, "pub")
+	p, err := d.Publish(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(p.File)
+	f, err := dsl.Decode(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.Extra[dsl.LookupsKey]; !reflect.DeepEqual(got, want) {
+		t.Fatalf("published lookups %v", got)
+	}
+	if !p.First || !p.Diff.LookupsChanged {
+		t.Errorf("first publish: %+v", p)
+	}
+
+	// A lookup edited in the JSON is a semantic change: a minor bump.
+	nf, err := dsl.Decode(bytes.Replace(d.Bytes(), []byte(`"fill": {"acct_name": "payee_name"}`), []byte(`"fill": {"acct_name": "payee_name", "balance": "balance"}`), 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Replace(FromJSON, nf, ""); err != nil {
+		t.Fatal(err)
+	}
+	p2, err := d.Publish(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p2.Diff.LookupsChanged || !strings.Contains(p2.Diff.String(), "lookups changed") || p2.Diff.Bump() != "minor" {
+		t.Errorf("lookup edit: diff %q, bump %s", p2.Diff.String(), p2.Diff.Bump())
+	}
+	d.Undo() // the version bump
+	d.Undo() // the lookup edit
+	if got := d.Form().Extra[dsl.LookupsKey]; !reflect.DeepEqual(got, want) {
+		t.Fatalf("undoing the lookup edit: %v", got)
+	}
+}
+
+// TestLookupProblemsFromCatalog: the catalog's checks of the lookups
+// (state/catalog CheckForms) show among the problems and in Check's
+// file:line:col lines, each on its lookup's "txn".
+func TestLookupProblemsFromCatalog(t *testing.T) {
+	cat := loadCat(t)
+	d := New(load(t, "transfer.form.json"))
+	d.Catalog = cat
+	if p := d.Problems(); len(p) != 0 {
+		t.Fatalf("shipped transfer form: %v", p[0].Msg)
+	}
+	set := func(lookups string) {
+		t.Helper()
+		js := string(d.Bytes())
+		i := strings.Index(js, `"lookups": [`)
+		nf, err := dsl.Decode([]byte(js[:i] + `"lookups": ` + lookups + "\n}\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Replace(FromJSON, nf, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set(`[
+    {"txn": "account_lookup", "on": ["from_account"], "params": {"account": "from_account"}},
+    {"txn": "nosuch_lookup"},
+    {"txn": "cash_deposit"},
+    {"txn": "account_lookup", "params": {"account": "amount", "acct": "from_account"}}
+  ]`)
+	want := map[string]string{
+		"/lookups/1/txn": `"nosuch_lookup" is not in the catalog`,
+		"/lookups/2/txn": "posts to the journal",
+		"/lookups/3/txn": "field amount is money, param account",
+	}
+	got := map[string][]string{}
+	for _, p := range d.Problems() {
+		got[p.Pointer] = append(got[p.Pointer], p.Msg)
+		if strings.HasPrefix(p.Pointer, "/lookups/") && p.Node != "" {
+			t.Errorf("a lookup problem at node %q", p.Node)
+		}
+	}
+	for ptr, msg := range want {
+		if !strings.Contains(strings.Join(got[ptr], "|"), msg) {
+			t.Errorf("%s: problems %v lack %q", ptr, got[ptr], msg)
+		}
+	}
+	if !strings.Contains(strings.Join(got["/lookups/3/txn"], "|"), "has no param acct") {
+		t.Errorf("unknown param not reported: %v", got["/lookups/3/txn"])
+	}
+	if len(got["/lookups/0/txn"]) != 0 {
+		t.Errorf("the good lookup has problems: %v", got["/lookups/0/txn"])
+	}
+	if len(Lookups(nil, d.Form())) != 4 || Lookups(nil, d.Form())[1].Problems != nil {
+		t.Error("without a catalog the lookups are listed with no problems")
+	}
+	if _, err := d.Publish(t.TempDir()); err == nil {
+		t.Error("published a form whose lookups the catalog refuses")
+	}
+
+	// Check, as "designer check" runs it.
+	file := filepath.Join(t.TempDir(), "transfer.form.json")
+	if err := os.WriteFile(file, d.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Split(string(d.Bytes()), "\n")
+	lines := Check(file, cat)
+	seen := map[string]bool{}
+	for _, l := range lines {
+		var line, col int
+		rest := strings.TrimPrefix(l, file+":")
+		if _, err := fmt.Sscanf(rest, "%d:%d:", &line, &col); err != nil || line < 1 || line > len(text) {
+			t.Fatalf("no line:col in %q", l)
+		}
+		for ptr := range want {
+			if strings.Contains(l, " "+ptr+": ") {
+				seen[ptr] = true
+				if !strings.Contains(text[line-1], `"txn"`) {
+					t.Errorf("%s: line %d is %q, want the lookup's txn", l, line, text[line-1])
+				}
+			}
+		}
+	}
+	if len(seen) != len(want) {
+		t.Errorf("check printed %v", lines)
+	}
+	if len(Check(file, nil)) != 0 {
+		t.Error("without a catalog the lookups' catalog problems are reported")
+	}
+}
