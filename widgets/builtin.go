@@ -143,10 +143,14 @@ var actionTitles = map[string]dsl.Text{
 type labelField struct {
 	hooks
 	label *widget.Label
+	v     any
 }
 
-func (f *labelField) Value() any { return nil }
+// Value is the value shown (never posted: labels are display-only), so
+// that deleting the key clears the label.
+func (f *labelField) Value() any { return f.v }
 func (f *labelField) SetValue(v any) {
+	f.v = v
 	f.label.SetText(display(v))
 }
 func (f *labelField) SetError(string)           {}

@@ -531,6 +531,16 @@ func (f *Form) Clear() {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	// Take the focus away first: the field being left is checked while it
+	// still holds its value, not after, so the next FocusFirst does not
+	// leave an empty field complaining that it is empty.
+	if c := fyne.CurrentApp().Driver().CanvasForObject(f.object); c != nil && c.Focused() != nil {
+		c.Unfocus()
+	}
+	// Forget what was checked first: the StateBus may deliver the
+	// deletions after Clear returns, and an emptied field must not then
+	// complain that it is empty.
+	clear(f.checked)
 	tx := f.Scope.Begin()
 	for _, k := range keys {
 		tx.Delete(k)
@@ -540,7 +550,11 @@ func (f *Form) Clear() {
 		l.el.Field.SetValue(nil)
 		l.el.Field.SetError("")
 	}
-	clear(f.checked)
+	for _, k := range keys { // labels and tables too
+		for _, l := range f.byKey[k] {
+			l.el.Field.SetValue(nil)
+		}
+	}
 }
 
 // ShowError shows msg under the visible input bound to key (a refusal

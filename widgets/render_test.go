@@ -452,3 +452,79 @@ func TestCaptionColumnFollowsTheTextScale(t *testing.T) {
 		}
 	}
 }
+
+// TestClearEmptiesLabelsAndStaysQuiet: clearing a form empties its bound
+// labels and tables too, and, when the StateBus delivers the deletions
+// later (as the window's dispatcher does), no emptied field complains.
+func TestClearEmptiesLabelsAndStaysQuiet(t *testing.T) {
+	test.NewTempApp(t)
+	def, err := dsl.Decode([]byte(depositForm))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bus := state.NewBus()
+	var queued []func()
+	bus.SetDispatcher(func(fn func()) { queued = append(queued, fn) })
+	run := func() {
+		for len(queued) > 0 {
+			fn := queued[0]
+			queued = queued[1:]
+			fn()
+		}
+	}
+	scope := bus.Scope("form:clear")
+	f, err := Render(def, scope, Options{Lang: "zh"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := test.NewWindow(f.Object())
+	defer w.Close()
+	scope.Set("name", "张三")
+	scope.Set("amount", money.Fen(100))
+	run()
+	if f.Validate(); labelText(f, "copy") != "张三" {
+		t.Fatalf("label shows %q", labelText(f, "copy"))
+	}
+	// Submitted with F10 from the amount field: the form is cleared and
+	// the focus goes back to the first field.
+	w.Canvas().Focus(f.Field("amount").Focusable())
+	f.Clear()
+	f.FocusFirst()
+	run()
+	if got := labelText(f, "copy"); got != "" {
+		t.Errorf("cleared label still shows %q", got)
+	}
+	// A lookup's answer taken back (the key deleted) empties its label.
+	scope.Set("name", "李四")
+	run()
+	tx := scope.Begin()
+	tx.Delete("name")
+	tx.Commit()
+	run()
+	if got := labelText(f, "copy"); got != "" {
+		t.Errorf("label still shows %q after its key was deleted", got)
+	}
+	for _, id := range []string{"account", "amount"} {
+		if msg := fieldErrorOf(f, id); msg != "" {
+			t.Errorf("cleared field %s complains %q", id, msg)
+		}
+	}
+}
+
+func labelText(f *Form, id string) string {
+	for _, o := range test.LaidOutObjects(f.NodeObject(id)) {
+		if l, ok := o.(*widget.Label); ok {
+			return l.Text
+		}
+	}
+	return "?"
+}
+
+func fieldErrorOf(f *Form, id string) string {
+	for _, o := range test.LaidOutObjects(f.NodeObject(id)) {
+		if v, ok := o.(interface{ ValidationError() string }); ok && v.ValidationError() != "" {
+			return v.ValidationError()
+		}
+	}
+	return ""
+}
