@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"guitai/assets"
+	"guitai/dsl"
 	"guitai/money"
 	"guitai/state/ledger"
 )
@@ -48,4 +50,38 @@ func TestLookupOnAccount(t *testing.T) {
 	if get("acct_name") == nil || fieldError(f, "account") != "" {
 		t.Errorf("back to the known account: name %v error %q", get("acct_name"), fieldError(f, "account"))
 	}
+}
+
+// TestPostedRows: the success message names the serial and what the form
+// binds of the result under its own captions, never raw keys.
+func TestPostedRows(t *testing.T) {
+	forms := formsByID(t)
+	res := &ledger.Result{Serial: "202611230101000009", Values: map[string]any{
+		"acct_name": "罗涛", "balance": money.Fen(1234567), "over_short": money.Fen(5)}}
+	got := PostedRows(forms["cash_withdrawal"], res, "zh")
+	want := [][2]string{{"流水号", "202611230101000009"}, {"户名", "罗涛"}, {"可用余额", "¥12,345.67"}}
+	if len(got) != len(want) {
+		t.Fatalf("rows %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("row %d = %v, want %v", i, got[i], want[i])
+		}
+	}
+	if en := PostedRows(forms["cash_withdrawal"], res, "en"); en[0][0] != "Journal no." || en[1][0] != "Holder" {
+		t.Errorf("English rows %v", en)
+	}
+}
+
+func formsByID(t *testing.T) map[string]*dsl.Form {
+	t.Helper()
+	forms, err := assets.Forms()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]*dsl.Form{}
+	for _, f := range forms {
+		out[f.ID] = f
+	}
+	return out
 }

@@ -560,12 +560,17 @@ func (s *Shell) submit() {
 				}
 				s.status.SetText(msg)
 				s.refreshAudit()
-				dialog.ShowInformation(s.t("交易成功", "Posted"), msg, s.win)
+				// The message first: a receipt preview (no printer) goes
+				// over it.
+				s.tell(s.t("交易成功", "Posted"), summaryGrid(PostedRows(f.Def, res, s.lang)), func() {
+					if s.current == f {
+						s.focusFirst(f)
+					}
+				})
 				s.afterPost(fmt.Sprint(values[keyField]), values, msg)
 				s.idleDisplay()
 				if s.current == f {
 					s.clearForm(f)
-					s.focusFirst(f)
 				}
 			})
 		})
@@ -614,6 +619,21 @@ func Summary(def *dsl.Form, values map[string]any, lang string) string {
 		fmt.Fprintf(&b, "%s: %s\n", r[0], r[1])
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// PostedRows is what the success message shows: the journal serial, then
+// each value the posting returned that the form binds, under the form's
+// caption for it (the holder's name, say), as SummaryRows shows values.
+func PostedRows(def *dsl.Form, res *ledger.Result, lang string) [][2]string {
+	caption := "流水号"
+	if lang == "en" {
+		caption = "Journal no."
+	}
+	rows := [][2]string{}
+	if res.Serial != "" {
+		rows = append(rows, [2]string{caption, res.Serial})
+	}
+	return append(rows, SummaryRows(def, res.Values, lang)...)
 }
 
 // SummaryRows lists the submitted values as caption and value, in the
@@ -684,6 +704,16 @@ func summaryGrid(rows [][2]string) fyne.CanvasObject {
 // Esc cancels and the function keys wait for the answer. done gets the
 // answer once.
 func (s *Shell) ask(title string, body fyne.CanvasObject, done func(ok bool)) {
+	s.dialog(title, body, true, done)
+}
+
+// tell shows a result with one button, 确定 Enter; Enter and Esc close it
+// too, then done runs.
+func (s *Shell) tell(title string, body fyne.CanvasObject, done func()) {
+	s.dialog(title, body, false, func(bool) { done() })
+}
+
+func (s *Shell) dialog(title string, body fyne.CanvasObject, cancel bool, done func(ok bool)) {
 	c := &confirmation{}
 	var d *dialog.CustomDialog
 	c.answer = func(ok bool) {
@@ -699,8 +729,15 @@ func (s *Shell) ask(title string, body fyne.CanvasObject, done func(ok bool)) {
 	}
 	yes := widget.NewButtonWithIcon(s.t("确认 Enter", "Confirm Enter"), theme.ConfirmIcon(), func() { c.answer(true) })
 	yes.Importance = widget.HighImportance
-	no := widget.NewButtonWithIcon(s.t("取消 Esc", "Cancel Esc"), theme.CancelIcon(), func() { c.answer(false) })
-	content := container.NewVBox(body, widget.NewSeparator(), container.NewHBox(layout.NewSpacer(), no, yes))
+	buttons := container.NewHBox(layout.NewSpacer())
+	if cancel {
+		buttons.Add(widget.NewButtonWithIcon(s.t("取消 Esc", "Cancel Esc"), theme.CancelIcon(), func() { c.answer(false) }))
+	} else {
+		yes.SetText(s.t("确定 Enter", "OK Enter"))
+		c.escapeIsYes = true
+	}
+	buttons.Add(yes)
+	content := container.NewVBox(body, widget.NewSeparator(), buttons)
 	d = dialog.NewCustomWithoutButtons(title, container.New(&minWidth{w: confirmWidth * textScale()}, content), s.win)
 	d.Show()
 	c.canvas, c.top = s.win.Canvas(), s.win.Canvas().Overlays().Top()
@@ -709,10 +746,11 @@ func (s *Shell) ask(title string, body fyne.CanvasObject, done func(ok bool)) {
 
 // confirmation is a confirmation dialog ask shows.
 type confirmation struct {
-	canvas   fyne.Canvas
-	top      fyne.CanvasObject // its overlay
-	answer   func(ok bool)
-	answered bool
+	canvas      fyne.Canvas
+	top         fyne.CanvasObject // its overlay
+	answer      func(ok bool)
+	answered    bool
+	escapeIsYes bool // a message: Esc closes it as Enter does
 }
 
 // key answers with Enter and Esc and holds the function keys back, while
@@ -725,7 +763,7 @@ func (c *confirmation) key(k *fyne.KeyEvent) bool {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		c.answer(true)
 	case fyne.KeyEscape:
-		c.answer(false)
+		c.answer(c.escapeIsYes)
 	default:
 		return widgets.IsFunctionKey(k.Name)
 	}
