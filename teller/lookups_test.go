@@ -85,3 +85,17 @@ func formsByID(t *testing.T) map[string]*dsl.Form {
 	}
 	return out
 }
+
+// TestCloseFocusesTheCodeBox: Esc closes the form and the next code can
+// be typed straight away.
+func TestCloseFocusesTheCodeBox(t *testing.T) {
+	s, w, _ := shellOnLedger(t)
+	if err := s.Open("cash_deposit"); err != nil {
+		t.Fatal(err)
+	}
+	w.Canvas().Focus(s.Current().Field("amount").Focusable())
+	s.close()
+	if w.Canvas().Focused() != s.code {
+		t.Fatalf("focus on %T after closing, not the code box", w.Canvas().Focused())
+	}
+}

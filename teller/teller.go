@@ -500,6 +500,9 @@ func (s *Shell) close() {
 		s.current = nil
 	}
 	s.showWelcome()
+	// The closed form's field had the focus; the code box takes it, so
+	// the next fast-path code can be typed at once.
+	s.win.Canvas().Focus(s.code)
 }
 
 func (s *Shell) submit() {
