@@ -247,7 +247,14 @@ func (r *Receipts) title(code string) string {
 func ReceiptData(q ledger.QueuedReceipt, e ledger.JournalEntry, typed map[string]any, titles map[string]dsl.Text) receipt.Data {
 	vals := map[string]any{}
 	if q.Result != nil {
-		vals = q.Result.Values
+		// What was posted (kept with the receipt, so a reprint after a
+		// restart still has the memo), then what the posting returned.
+		for k, v := range q.Result.Params {
+			vals[k] = v
+		}
+		for k, v := range q.Result.Values {
+			vals[k] = v
+		}
 	}
 	str := func(keys ...string) string {
 		for _, k := range keys {

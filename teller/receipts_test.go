@@ -238,6 +238,10 @@ func TestReceiptData(t *testing.T) {
 			func(d receipt.Data) bool {
 				return d.Name == "张三" && d.Balance == money.MustParse("1500") && d.Memo == "工资" && d.Amount == money.MustParse("100")
 			}, "deposit"},
+		{"deposit reprinted after a restart", ledger.QueuedReceipt{Template: "deposit", Result: &ledger.Result{
+			Values: map[string]any{"acct_name": "张三"}, Params: map[string]any{"memo": "工资", "account": "6201010000000011"}}},
+			entry("cash_deposit", "6201010000000011", "100"), nil,
+			func(d receipt.Data) bool { return d.Name == "张三" && d.Memo == "工资" }, "deposit"},
 		{"transfer payee from postings", ledger.QueuedReceipt{Template: "transfer", Result: &ledger.Result{Values: map[string]any{
 			"payer_name": "张三", "payee_holder": "李四", "balance": int64(100)}}},
 			func() ledger.JournalEntry {

@@ -74,7 +74,11 @@ type Result struct {
 	Authorizer   string                      `json:"authorizer,omitempty"`
 	Values       map[string]any              `json:"values,omitempty"` // returned values, money as money.Fen
 	Rows         map[string][]map[string]any `json:"rows,omitempty"`   // query results by name
-	Replayed     bool                        `json:"replayed,omitempty"`
+	// Params are the values posted, as the catalog typed them (an ID
+	// number masked): what a receipt reprinted after a restart shows of
+	// what the teller typed (memo, reason, depositor).
+	Params   map[string]any `json:"params,omitempty"`
+	Replayed bool           `json:"replayed,omitempty"`
 }
 
 // Submit runs one submission in one DB transaction, which it may share
@@ -291,6 +295,7 @@ func (x *Executor) run(ctx context.Context, tx *sqlx.Tx, t *Txn, req Request, au
 	if !t.Journal {
 		return res, nil
 	}
+	res.Params = postedParams(t, p)
 
 	body, err := json.Marshal(res)
 	if err != nil {
@@ -460,4 +465,32 @@ func (s *Store) nextSerial(ctx context.Context, tx *sqlx.Tx, branch, date string
 		b = b[len(b)-4:]
 	}
 	return fmt.Sprintf("%s%04s%06d", strings.ReplaceAll(date, "-", ""), b, n), nil
+}
+
+// postedParams are the transaction's params that carry a value, ID
+// numbers masked (their plain text never leaves the encrypted column).
+func postedParams(t *Txn, p map[string]any) map[string]any {
+	out := map[string]any{}
+	for _, prm := range t.Params {
+		v, ok := p[prm.Name]
+		if !ok || v == nil || v == "" {
+			continue
+		}
+		if prm.Type == "idcard" {
+			v = maskID(fmt.Sprint(v))
+		}
+		out[prm.Name] = v
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// maskID keeps an ID number's first 6 and last 4 characters.
+func maskID(s string) string {
+	if len(s) <= 10 {
+		return strings.Repeat("*", len(s))
+	}
+	return s[:6] + strings.Repeat("*", len(s)-10) + s[len(s)-4:]
 }

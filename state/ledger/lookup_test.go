@@ -2,6 +2,7 @@ package ledger_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"guitai/assets"
@@ -108,4 +109,31 @@ func TestSubmitHookDayEndAuthorization(t *testing.T) {
 		t.Fatalf("difference with a supervisor: %+v, %v", r, err)
 	}
 	e.books(t)
+}
+
+// TestResultKeepsWhatWasPosted: the journal's result (and so the queued
+// receipt) keeps the params posted, an ID number masked, so a receipt
+// reprinted after a restart still shows the memo.
+func TestResultKeepsWhatWasPosted(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	e.must(t, "cashbox_allocate", T1, nil, allocate("100000.00", 1000))
+	r := e.must(t, "cash_deposit", T1, sup(), map[string]any{"account": A1, "amount": "60000", "memo": "货款",
+		"depositor_name": "王伟", "depositor_id": "11010519491231002X", "fund_source": "salary"})
+	if r.Params["memo"] != "货款" || r.Params["depositor_id"] != "110105********002X" {
+		t.Fatalf("params %v", r.Params)
+	}
+	q, err := e.store.Receipt(context.Background(), r.Serial)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.Result == nil || q.Result.Params["memo"] != "货款" || q.Result.Params["depositor_id"] != "110105********002X" {
+		t.Fatalf("queued receipt params %+v", q.Result)
+	}
+	var result string
+	if err := e.store.DB().Get(&result, e.store.DB().Rebind(`SELECT result FROM journal WHERE serial = ?`), r.Serial); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(result, "11010519491231002X") {
+		t.Fatalf("the journal holds the plain ID number: %s", result)
+	}
 }

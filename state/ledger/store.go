@@ -99,7 +99,8 @@ type Store struct {
 	// stmts holds each statement the ledger runs prepared once (SQL text
 	// -> *sqlx.Stmt); database/sql keeps it prepared on every connection
 	// it has run on, so a posting does not parse its SQL again.
-	stmts sync.Map
+	stmts     sync.Map
+	preparing sync.Map // SQL text being prepared in the background
 }
 
 // Open opens (creating it if needed) the ledger at dsn — a SQLite file path
@@ -243,22 +244,30 @@ func (s *Store) Close() error {
 	return s.db.Close()
 }
 
-// stmt returns q prepared in tx: from the store's statement cache, which
+// stmt returns q prepared in tx from the store's statement cache, which
 // database/sql keeps prepared per connection, so SQLite and PostgreSQL
 // parse and plan each of the catalog's statements once per connection
-// instead of once per posting.
-func (s *Store) stmt(ctx context.Context, tx *sqlx.Tx, q string) (*sqlx.Stmt, error) {
-	v, ok := s.stmts.Load(q)
-	if !ok {
-		st, err := s.db.PreparexContext(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		if v, ok = s.stmts.LoadOrStore(q, st); ok {
-			st.Close() // another goroutine prepared it first
-		}
+// instead of once per posting; nil when q is not prepared yet (the caller
+// runs the text). The first use prepares it in the background: preparing
+// on the pool from inside a transaction could wait for a connection that
+// another transaction, waiting likewise, holds.
+func (s *Store) stmt(ctx context.Context, tx *sqlx.Tx, q string) *sqlx.Stmt {
+	if v, ok := s.stmts.Load(q); ok {
+		return tx.StmtxContext(ctx, v.(*sqlx.Stmt))
 	}
-	return tx.StmtxContext(ctx, v.(*sqlx.Stmt)), nil
+	if _, busy := s.preparing.LoadOrStore(q, true); !busy {
+		go func() {
+			st, err := s.db.Preparex(q)
+			if err != nil {
+				s.preparing.Delete(q) // the text path reports the error
+				return
+			}
+			if _, dup := s.stmts.LoadOrStore(q, st); dup {
+				st.Close()
+			}
+		}()
+	}
+	return nil
 }
 
 // DB returns the underlying handle, for tools and tests that read the books.
@@ -405,11 +414,12 @@ func (s *Store) exec(ctx context.Context, tx *sqlx.Tx, query string, arg map[str
 	if err != nil {
 		return 0, err
 	}
-	st, err := s.stmt(ctx, tx, q)
-	if err != nil {
-		return 0, err
+	var r sql.Result
+	if st := s.stmt(ctx, tx, q); st != nil {
+		r, err = st.ExecContext(ctx, args...)
+	} else {
+		r, err = tx.ExecContext(ctx, q, args...)
 	}
-	r, err := st.ExecContext(ctx, args...)
 	if err != nil {
 		return 0, err
 	}
@@ -421,11 +431,12 @@ func (s *Store) query(ctx context.Context, tx *sqlx.Tx, query string, arg map[st
 	if err != nil {
 		return nil, err
 	}
-	st, err := s.stmt(ctx, tx, q)
-	if err != nil {
-		return nil, err
+	var rows *sqlx.Rows
+	if st := s.stmt(ctx, tx, q); st != nil {
+		rows, err = st.QueryxContext(ctx, args...)
+	} else {
+		rows, err = tx.QueryxContext(ctx, q, args...)
 	}
-	rows, err := st.QueryxContext(ctx, args...)
 	if err != nil {
 		return nil, err
 	}
