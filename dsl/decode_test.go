@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -227,6 +228,22 @@ func FuzzDecode(f *testing.F) {
 		}
 		if b := Encode(again); !bytes.Equal(b, canon) {
 			t.Fatalf("canonical form not stable:\n%s\n---\n%s", canon, b)
+		}
+		// A valid form's lookups name bound keys only and survive the
+		// round trip.
+		bound := map[string]bool{}
+		for _, fld := range form.Fields() {
+			bound[fld.Key] = true
+		}
+		for _, l := range form.Lookups() {
+			for _, k := range l.On {
+				if !bound[k] {
+					t.Fatalf("lookup %s on unbound key %q passed validation", l.Txn, k)
+				}
+			}
+		}
+		if !reflect.DeepEqual(form.Lookups(), again.Lookups()) {
+			t.Fatalf("lookups changed in the round trip: %+v -> %+v", form.Lookups(), again.Lookups())
 		}
 	})
 }
