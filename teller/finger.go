@@ -29,6 +29,17 @@ type FingerScan func(demo string) (*ledger.FingerMatch, error)
 // dialogs so a demo can put "someone's" finger on the sensor.
 type DemoFinger struct {
 	User, Name string
+	Role       string // ledger role: the sign-on screen offers a teller's finger first, authorization a supervisor's
+}
+
+// firstOf is the first demo finger of role, or "".
+func firstOf(fingers []DemoFinger, role string) string {
+	for _, f := range fingers {
+		if f.Role == role {
+			return f.User
+		}
+	}
+	return ""
 }
 
 // demoPicker is the select of DemoFingers, or nil with a real module.
@@ -45,7 +56,7 @@ func demoSelect(fingers []DemoFinger, prefer, lang string) *widget.Select {
 	for _, f := range fingers {
 		o := f.User + " " + f.Name
 		opts = append(opts, o)
-		if f.User == prefer || pick == "" {
+		if f.User == prefer && prefer != "" || pick == "" {
 			pick = o
 		}
 	}
@@ -100,7 +111,7 @@ func (s *Shell) askSupervisor(then func(*Credentials)) {
 	buttons := []fyne.CanvasObject{layout.NewSpacer(), cancel}
 	body := []fyne.CanvasObject{form}
 	if s.cfg.Finger != nil {
-		demo := s.demoPicker("")
+		demo := s.demoPicker(firstOf(s.cfg.DemoFingers, ledger.RoleSupervisor))
 		if demo != nil {
 			body = append(body, widget.NewForm(widget.NewFormItem(s.t("模拟", "Simulator"), demo)))
 		}
@@ -167,7 +178,7 @@ func ModuleFinger(ctx context.Context, dev any, moduleID string, store *ledger.S
 			if err := store.EnrollFinger(ctx, u.ID, moduleID, page); err != nil && ledger.CodeOf(err) != "E_FINGER_TAKEN" {
 				return nil, nil, err
 			}
-			fingers = append(fingers, DemoFinger{User: u.ID, Name: u.Name})
+			fingers = append(fingers, DemoFinger{User: u.ID, Name: u.Name, Role: u.Role})
 		}
 	}
 	scan := func(who string) (*ledger.FingerMatch, error) {

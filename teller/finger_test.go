@@ -104,3 +104,16 @@ func TestSupervisorAuthorizesByFinger(t *testing.T) {
 		t.Errorf("journal authorizer %q, want 010199", auth)
 	}
 }
+
+// TestDemoFingerDefaults: the sign-on screen offers a teller's finger
+// first, the supervisor dialog a supervisor's.
+func TestDemoFingerDefaults(t *testing.T) {
+	test.NewTempApp(t)
+	fingers := []DemoFinger{{User: "010199", Name: "陈静", Role: "supervisor"}, {User: "010101", Name: "张敏", Role: "teller"}}
+	tests := []struct{ role, want string }{{"teller", "010101"}, {"supervisor", "010199"}, {"admin", "010199"}}
+	for _, tt := range tests {
+		if got := demoUser(demoSelect(fingers, firstOf(fingers, tt.role), "zh")); got != tt.want {
+			t.Errorf("%s: picked %s, want %s", tt.role, got, tt.want)
+		}
+	}
+}

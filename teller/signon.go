@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"guitai/state/ledger"
 	"guitai/widgets"
 )
 
@@ -139,7 +140,7 @@ func (s *SignOn) EnableFinger(demo []DemoFinger, signOn func(demo string) error)
 		}
 		return zh
 	}
-	pick := demoSelect(demo, "", s.lang)
+	pick := demoSelect(demo, firstOf(demo, ledger.RoleTeller), s.lang)
 	s.Finger = widget.NewButtonWithIcon(t("指纹签到", "Sign on by fingerprint"), theme.AccountIcon(), nil)
 	s.Finger.OnTapped = func() {
 		if s.busy.Swap(true) {
