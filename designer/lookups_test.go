@@ -238,3 +238,34 @@ func TestLookupProblemsFromCatalog(t *testing.T) {
 		t.Error("without a catalog the lookups' catalog problems are reported")
 	}
 }
+
+// TestLookupEditsRefuseMalformed: the lookup edits leave a "lookups" that
+// is not an array, or an entry that is not an object, to the JSON source
+// and change nothing.
+func TestLookupEditsRefuseMalformed(t *testing.T) {
+	for _, raw := range []any{map[string]any{"txn": "account_lookup"}, "account_lookup"} {
+		f, err := dsl.Decode([]byte(`{"dsl": "guitai.form/1", "id": "x", "version": "1.0.0", "title": {"zh": "x"}, ` +
+			`"root": {"id": "root", "type": "form", "children": [{"id": "account", "type": "account", "bind": "account"}]}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Extra = map[string]any{dsl.LookupsKey: raw} // as a JSON edit with problems leaves it
+		d := New(f)
+		before := d.Bytes()
+		errs := []error{d.SetLookupOn(FromInspector, 0, []string{"account"}), d.SetLookupParam(FromInspector, 0, "account", "account"),
+			d.RemoveLookup(FromInspector, 0), d.SetLookupOn(FromInspector, 3, nil), d.AddLookup(FromInspector, "account_lookup")}
+		for i, err := range errs {
+			if err == nil {
+				t.Errorf("%s: edit %d did not refuse", raw, i)
+			}
+		}
+		if !bytes.Equal(d.Bytes(), before) || d.CanUndo() {
+			t.Errorf("%s: a refused edit changed the form:\n%s", raw, d.Bytes())
+		}
+		// An entry that is not an object is refused too.
+		d.Form().Extra[dsl.LookupsKey] = []any{"account_lookup"}
+		if err := d.SetLookupOn(FromInspector, 0, []string{"account"}); err == nil || d.CanUndo() {
+			t.Errorf("a lookup that is not an object was edited: %v", err)
+		}
+	}
+}

@@ -36,6 +36,7 @@ type Inspector struct {
 	notes   map[string]*widget.Label
 	amounts map[string]*widgets.AmountEntry
 	adds    map[string]*widget.Button // "add field" of unmapped params
+	buttons map[string]*widget.Button // the lookups' remove buttons, "lookup.0.remove"
 	visible func() bool               // whether the pane is in front
 	stale   bool                      // the document changed while it was not
 
@@ -98,6 +99,7 @@ func (in *Inspector) sync() {
 	in.notes = map[string]*widget.Label{}
 	in.amounts = map[string]*widgets.AmountEntry{}
 	in.adds = map[string]*widget.Button{}
+	in.buttons = map[string]*widget.Button{}
 	doc := in.ed.doc
 	id := doc.Selected()
 	other := in.shown != id
@@ -539,20 +541,27 @@ func (in *Inspector) bindings() []fyne.CanvasObject {
 	return out
 }
 
-// lookups shows the form's lookups (the top-level "lookups", see
-// dsl.Lookup): each one's transaction, the keys that run it, where its
-// params are read from and its results written to, and the catalog's
-// problems with it. They are edited in the form's JSON.
+// lookups is the lookups section of the binding editor (the form's
+// top-level "lookups", see dsl.Lookup): each one's transaction, the keys
+// that run it, where its params are read from and its results written to,
+// and the catalog's problems with it; checks choose its "on" keys, a
+// select per param the key it is read from, a button removes it, and a
+// select of the catalog's read-only transactions adds one. Every change is
+// one undo step of the document. fill is edited in the form's JSON.
 func (in *Inspector) lookups() []fyne.CanvasObject {
-	f := in.ed.doc.Form()
-	ls := designer.Lookups(in.ed.doc.Catalog, f)
+	doc := in.ed.doc
+	f := doc.Form()
+	ls := designer.Lookups(doc.Catalog, f)
 	in.lookupLines = nil
-	if len(ls) == 0 {
+	readOnly := designer.ReadOnlyTxns(doc.Catalog)
+	if len(ls) == 0 && len(readOnly) == 0 {
 		return nil
 	}
 	out := []fyne.CanvasObject{widget.NewSeparator(), heading(fmt.Sprintf("查询 Lookups (%d)", len(ls))),
-		caption("在 JSON 源码中编辑 edit in the form's JSON")}
+		caption("回填在 JSON 源码中编辑 fill: edit in the form's JSON")}
+	fields := f.Fields()
 	for _, l := range ls {
+		l := l
 		title := l.Lookup.Txn
 		if l.Txn != nil {
 			title += " " + l.Txn.Title.Zh
@@ -582,6 +591,7 @@ func (in *Inspector) lookups() []fyne.CanvasObject {
 		body.Wrapping = fyne.TextWrapWord
 		out = append(out, body)
 		in.lookupLines = append(in.lookupLines, body.Text)
+		out = append(out, in.lookupEditors(l, fields)...)
 		if len(l.Problems) == 0 && l.Txn != nil {
 			ok := caption("✓ 目录检查通过 catalog OK")
 			ok.Importance = widget.SuccessImportance
@@ -596,7 +606,92 @@ func (in *Inspector) lookups() []fyne.CanvasObject {
 			in.lookupLines = append(in.lookupLines, bad.Text)
 		}
 	}
+	if len(readOnly) > 0 {
+		var opts []string
+		byOpt := map[string]string{}
+		for _, id := range readOnly {
+			o := id + " " + doc.Catalog[id].Title.Zh
+			opts = append(opts, o)
+			byOpt[o] = id
+		}
+		add := in.newSelect(opts)
+		add.PlaceHolder = "＋ 添加查询 add lookup"
+		add.OnChanged = func(o string) {
+			in.ed.report(doc.AddLookup(fromBinding, byOpt[o]))
+		}
+		in.selects["lookup.add"] = &add.Select
+		out = append(out, add)
+	}
 	return out
+}
+
+// lookupEditors are the editors of one lookup: a check per bound key for
+// "on", a select per param of its transaction, and its remove button.
+func (in *Inspector) lookupEditors(l designer.LookupInfo, fields []dsl.Field) []fyne.CanvasObject {
+	doc := in.ed.doc
+	i := l.Index
+	pre := fmt.Sprintf("lookup.%d.", i)
+	var out []fyne.CanvasObject
+	on := map[string]bool{}
+	for _, k := range l.Lookup.On {
+		on[k] = true
+	}
+	var checks []fyne.CanvasObject
+	for _, fl := range fields {
+		key := fl.Key
+		c := widget.NewCheck(key, nil)
+		c.SetChecked(on[key])
+		c.OnChanged = func(b bool) {
+			// The keys in the form's order; keys not bound stay as they are.
+			var keys []string
+			for _, k := range l.Lookup.On {
+				if k != key {
+					keys = append(keys, k)
+				}
+			}
+			if b {
+				keys = append(keys, key)
+			}
+			in.ed.report(doc.SetLookupOn(fromBinding, i, keys))
+		}
+		in.checks[pre+"on."+key] = c
+		checks = append(checks, c)
+	}
+	if len(checks) > 0 {
+		out = append(out, field("on 运行于", "不选：打开表单时 none: when the form opens", container.NewGridWithColumns(2, checks...)))
+	}
+	if l.Txn != nil {
+		for _, p := range l.Txn.Params {
+			p := p
+			want := designer.ParamTypes[p.Type]
+			var opts []string
+			for _, fl := range fields {
+				if fl.Type == want {
+					opts = append(opts, fl.Key)
+				}
+			}
+			pick := in.newSelect(opts)
+			cur := l.Lookup.Param(p.Name)
+			pick.PlaceHolder = cur + " ✗ 未绑定或类型不符 not bound or of another type"
+			for _, o := range opts {
+				if o == cur {
+					pick.SetSelected(cur)
+				}
+			}
+			pick.OnChanged = func(k string) {
+				in.ed.report(doc.SetLookupParam(fromBinding, i, p.Name, k))
+			}
+			in.selects[pre+"param."+p.Name] = &pick.Select
+			name := widget.NewLabel(fmt.Sprintf("%s (%s) ←", p.Name, p.Type))
+			out = append(out, container.NewBorder(nil, nil, name, nil, pick))
+		}
+	}
+	rm := widget.NewButton(fmt.Sprintf("✕ 删除查询 remove lookup #%d", i), func() {
+		in.ed.report(doc.RemoveLookup(fromBinding, i))
+	})
+	rm.Importance = widget.LowImportance
+	in.buttons[pre+"remove"] = rm
+	return append(out, rm)
 }
 
 // LookupLines is the text the lookups section shows, for tests.
