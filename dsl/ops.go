@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -228,7 +229,7 @@ func applyMove(f *Form, op Op) (Op, error) {
 	if parent == nil {
 		return Op{}, opError(CodeBadOp, op.Path, "the root cannot be moved")
 	}
-	if len(op.ParentPath) >= len(op.Path) && equalPath(op.ParentPath[:len(op.Path)], op.Path) {
+	if len(op.ParentPath) >= len(op.Path) && slices.Equal(op.ParentPath[:len(op.Path)], op.Path) {
 		return Op{}, opError(CodeBadOp, op.Path, "cannot move a node into its own subtree")
 	}
 	target, err := container(f, op.ParentPath)
@@ -455,18 +456,6 @@ func RulesJSON(rules []Rule) []any {
 		out[i] = m
 	}
 	return out
-}
-
-func equalPath(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func clonePath(p []string) []string { return append([]string(nil), p...) }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image/color"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -424,7 +425,7 @@ func (c *Canvas) patch(b *block, child *dsl.Node, key string, changes []designer
 		switch {
 		case op.Op == "update" && len(op.Path) >= 3:
 			leaves[op.Path[len(op.Path)-1]] = true
-		case op.Op == "move" && len(op.Path) >= 3 && samePath(op.ParentPath, op.Path[:len(op.Path)-1]):
+		case op.Op == "move" && len(op.Path) >= 3 && slices.Equal(op.ParentPath, op.Path[:len(op.Path)-1]):
 			orders[op.ParentPath[len(op.ParentPath)-1]] = true
 		default:
 			return false
@@ -552,18 +553,6 @@ func (c *Canvas) patch(b *block, child *dsl.Node, key string, changes []designer
 	}
 	b.key = key
 	c.stats.patches++
-	return true
-}
-
-func samePath(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
 	return true
 }
 
