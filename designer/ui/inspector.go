@@ -46,7 +46,9 @@ type Inspector struct {
 
 func newInspector(ed *Editor) *Inspector {
 	in := &Inspector{ed: ed, box: container.NewVBox()}
-	in.obj = container.NewVScroll(container.NewPadded(in.box))
+	// Scrolls both ways: a wide editor must never push the split and
+	// squeeze the canvas.
+	in.obj = container.NewScroll(container.NewPadded(in.box))
 	return in
 }
 
@@ -672,7 +674,7 @@ func (in *Inspector) lookupEditors(l designer.LookupInfo, fields []dsl.Field) []
 			}
 			pick := in.newSelect(opts)
 			cur := l.Lookup.Param(p.Name)
-			pick.PlaceHolder = cur + " ✗ 未绑定或类型不符 not bound or of another type"
+			pick.PlaceHolder = cur + " ✗"
 			for _, o := range opts {
 				if o == cur {
 					pick.SetSelected(cur)
