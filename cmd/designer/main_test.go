@@ -13,6 +13,7 @@ import (
 
 	"guitai/designer"
 	"guitai/dsl"
+	"guitai/internal/xtest"
 )
 
 // TestCheckCommand runs "designer check" as CI would: the shipped forms
@@ -129,6 +130,10 @@ func TestRealMouseDragAndSave(t *testing.T) {
 	if _, err := exec.LookPath("xdotool"); err != nil {
 		t.Skip("xdotool is not installed")
 	}
+	// Its own screen: the real mouse must not land on the windows other
+	// packages' tests open meanwhile on the shared display.
+	display := xtest.Display(t, "1280x800x24", os.Getenv("GUITAI_REQUIRE_DISPLAY") == "1")
+	env := append(os.Environ(), "DISPLAY="+display)
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "designer")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
@@ -138,17 +143,32 @@ func TestRealMouseDragAndSave(t *testing.T) {
 	file := filepath.Join(dir, "cash_withdrawal.form.json")
 	os.WriteFile(file, raw, 0o644)
 	cmd := exec.Command(bin, file)
-	cmd.Env = append(os.Environ(), "LANG=en_US.UTF-8")
+	cmd.Env = append(env, "LANG=en_US.UTF-8")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	defer cmd.Process.Kill()
 	x := func(args ...string) {
-		if out, err := exec.Command("xdotool", args...).CombinedOutput(); err != nil {
+		xd := exec.Command("xdotool", args...)
+		xd.Env = env
+		if out, err := xd.CombinedOutput(); err != nil {
 			t.Fatalf("xdotool %v: %v %s", args, err, out)
 		}
 	}
-	time.Sleep(3 * time.Second)
+	// Wait for the window rather than a fixed time: under the race
+	// detector on a loaded machine the first frame can take several
+	// seconds. Then let it lay out the form.
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		find := exec.Command("xdotool", "search", "--onlyvisible", "--name", "Form designer")
+		find.Env = env
+		if out, err := find.Output(); err == nil && len(bytes.TrimSpace(out)) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the designer window never showed")
+		}
+	}
+	time.Sleep(2 * time.Second)
 	x("mousemove", "40", "398")
 	x("mousedown", "1")
 	for _, p := range [][2]string{{"60", "390"}, {"300", "300"}, {"600", "220"}, {"780", "205"}} {
