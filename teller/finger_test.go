@@ -95,14 +95,7 @@ func TestSupervisorAuthorizesByFinger(t *testing.T) {
 	}
 	// The supervisor's finger.
 	post("010199")
-	if got := balance(t, store, acct); got-before != money.MustParse("60000") {
-		t.Fatalf("balance moved by %s (status %q)", (got - before).Grouped(), s.status.Text)
-	}
-	var auth string
-	store.DB().Get(&auth, store.DB().Rebind(`SELECT COALESCE(authorizer, '') FROM journal WHERE account = ? AND amount = 6000000`), acct)
-	if auth != "010199" {
-		t.Errorf("journal authorizer %q, want 010199", auth)
-	}
+	checkAuthorized60000(t, s, store, acct, before)
 }
 
 // TestDemoFingerDefaults: the sign-on screen offers a teller's finger

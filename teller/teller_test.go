@@ -228,13 +228,20 @@ func TestLargeDepositNeedsASupervisor(t *testing.T) {
 	test.Type(entries[1], ledger.DemoPassword)
 	tap(t, w, "授权")
 	wait(t, s)
+	checkAuthorized60000(t, s, store, acct, before)
+}
+
+// checkAuthorized60000 checks that a 60,000 deposit into acct posted with
+// supervisor 010199 in the journal.
+func checkAuthorized60000(t *testing.T, s *Shell, store *ledger.Store, acct string, before money.Fen) {
+	t.Helper()
 	if got := balance(t, store, acct); got-before != money.MustParse("60000") {
 		t.Fatalf("balance moved by %s (status %q)", (got - before).Grouped(), s.status.Text)
 	}
 	var auth string
 	store.DB().Get(&auth, store.DB().Rebind(`SELECT COALESCE(authorizer, '') FROM journal WHERE account = ? AND amount = 6000000`), acct)
 	if auth != "010199" {
-		t.Errorf("journal authorizer %q", auth)
+		t.Errorf("journal authorizer %q, want 010199", auth)
 	}
 }
 

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"guitai/assets"
 	"guitai/state/ledger"
 )
 
@@ -86,27 +85,7 @@ func migrateGate(ctx context.Context, db *sql.DB, driver string) error {
 // openGroupEnv is openEnv with an auditor and a group size.
 func openGroupEnv(t *testing.T, name string, aud ledger.Auditor, maxGroup int) *env {
 	t.Helper()
-	ctx := context.Background()
-	dsn := dsnFor(t, name)
-	now := time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC)
-	s, err := ledger.Open(ctx, dsn, ledger.Options{PasswordIterations: 1000, Now: func() time.Time { return now },
-		Auditor: aud, Migrate: migrateGate, MaxGroup: maxGroup})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if err := s.SeedDemo(ctx, bizDate); err != nil {
-		t.Fatal(err)
-	}
-	cat, err := ledger.LoadCatalog(assets.Txns())
-	if err != nil {
-		t.Fatal(err)
-	}
-	forms, err := assets.Forms()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &env{name: name, dsn: dsn, store: s, exec: ledger.NewExecutor(s, cat, forms)}
+	return openEnvWith(t, name, dsnFor(t, name), true, ledger.Options{Auditor: aud, Migrate: migrateGate, MaxGroup: maxGroup})
 }
 
 type outcome struct {
