@@ -181,3 +181,41 @@ func equal(a, b []string) bool {
 	}
 	return true
 }
+
+// TestSerialSequence: serials count up by one per branch and business date
+// on both databases, whichever way each allocates them (SQLite reads the
+// day's last serial, PostgreSQL locks a counter row); a refused posting
+// leaves no gap, and a new business date starts again at 1.
+func TestSerialSequence(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		deposit := func(teller, account string) (string, error) {
+			r, err := e.post("cash_deposit", teller, nil, map[string]any{"account": account, "amount": "1.00"})
+			if err != nil {
+				return "", err
+			}
+			return r.Serial, nil
+		}
+		want := func(teller, account, serial string) {
+			t.Helper()
+			got, err := deposit(teller, account)
+			if err != nil || got != serial {
+				t.Fatalf("%s deposits: serial %q, %v; want %s", teller, got, err, serial)
+			}
+		}
+		// The demo seed opened each branch's day with serial 1.
+		want(T1, A1, "202611230101000002")
+		want(T2, A2, "202611230101000003")
+		if _, err := deposit(T1, ledger.AccountNumber("0101", 9999)); ledger.CodeOf(err) != "E_ACCOUNT_UNKNOWN" {
+			t.Fatalf("deposit to an unknown account: %v", err)
+		}
+		want(T1, A1, "202611230101000004")
+		want("010201", A1, "202611230102000002") // branch 0102 counts on its own
+		if err := e.store.SetBusinessDate(ctx, "0101", "2026-11-24"); err != nil {
+			t.Fatal(err)
+		}
+		want(T1, A1, "202611240101000001")
+		want(T1, A1, "202611240101000002")
+		want("010201", A1, "202611230102000003")
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,26 +17,36 @@ import (
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
-// pg is the throwaway server of this test binary, nil when skipped.
+// pg is the throwaway server of this test binary, started by the first
+// test that needs it (a benchmark run of SQLite alone never starts one);
+// nil when skipped.
 var (
+	pgOnce sync.Once
 	pg     *pgtest.Server
 	pgSkip string
 )
+
+// pgServer starts the PostgreSQL server once and returns it, or nil with
+// pgSkip set when it could not start (fatal under GUITAI_REQUIRE_PG).
+func pgServer() *pgtest.Server {
+	pgOnce.Do(func() {
+		var err error
+		if pg, err = pgtest.Start(pgtest.Options{}); err != nil {
+			if pgtest.Required() {
+				fmt.Fprintln(os.Stderr, "GUITAI_REQUIRE_PG is set and PostgreSQL did not start:", err)
+				os.Exit(1)
+			}
+			pg, pgSkip = nil, err.Error()
+		}
+	})
+	return pg
+}
 
 func TestMain(m *testing.M) {
 	flag.Parse()
 	if mode := os.Getenv(helperEnv); mode != "" {
 		runHelper(mode)
 		os.Exit(0)
-	}
-	var err error
-	pg, err = pgtest.Start(pgtest.Options{})
-	if err != nil {
-		if pgtest.Required() {
-			fmt.Fprintln(os.Stderr, "GUITAI_REQUIRE_PG is set and PostgreSQL did not start:", err)
-			os.Exit(1)
-		}
-		pgSkip = err.Error()
 	}
 	code := m.Run()
 	if pg != nil {
@@ -71,10 +82,11 @@ func dsnFor(t testing.TB, name string) string {
 	if name == "sqlite" {
 		return filepath.Join(t.TempDir(), "ledger.db")
 	}
-	if pg == nil {
+	srv := pgServer()
+	if srv == nil {
 		t.Skip("PostgreSQL: " + pgSkip)
 	}
-	dsn, err := pg.NewDatabase(context.Background())
+	dsn, err := srv.NewDatabase(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
