@@ -96,11 +96,6 @@ type Store struct {
 	maxGroup int
 	group    committer
 	boxes    sync.Map // "teller/date" of cash boxes known to exist (rows are never deleted)
-	// stmts holds each statement the ledger runs prepared once (SQL text
-	// -> *sqlx.Stmt); database/sql keeps it prepared on every connection
-	// it has run on, so a posting does not parse its SQL again.
-	stmts     sync.Map
-	preparing sync.Map // SQL text being prepared in the background
 }
 
 // Open opens (creating it if needed) the ledger at dsn — a SQLite file path
@@ -187,7 +182,11 @@ func sqlitePragmas(busy time.Duration) string {
 	q.Set("_busy_timeout", strconv.FormatInt(max(busy.Milliseconds(), 1), 10))
 	q.Set("_foreign_keys", "on")
 	q.Set("_txlock", "immediate")
-	q.Set("_stmt_cache_size", "256") // reuse prepared statements per connection
+	// Each connection keeps the statements it ran prepared, by SQL text, so
+	// the catalog's statements are parsed once per connection. That is
+	// cheaper than database/sql prepared statements, which a transaction
+	// must rebind on every use (Tx.Stmt); pgx keeps a like cache.
+	q.Set("_stmt_cache_size", "256")
 	return q.Encode()
 }
 
@@ -237,37 +236,7 @@ func (s *Store) migrate(ctx context.Context) error {
 
 // Close closes the database.
 func (s *Store) Close() error {
-	s.stmts.Range(func(_, v any) bool {
-		v.(*sqlx.Stmt).Close()
-		return true
-	})
 	return s.db.Close()
-}
-
-// stmt returns q prepared in tx from the store's statement cache, which
-// database/sql keeps prepared per connection, so SQLite and PostgreSQL
-// parse and plan each of the catalog's statements once per connection
-// instead of once per posting; nil when q is not prepared yet (the caller
-// runs the text). The first use prepares it in the background: preparing
-// on the pool from inside a transaction could wait for a connection that
-// another transaction, waiting likewise, holds.
-func (s *Store) stmt(ctx context.Context, tx *sqlx.Tx, q string) *sqlx.Stmt {
-	if v, ok := s.stmts.Load(q); ok {
-		return tx.StmtxContext(ctx, v.(*sqlx.Stmt))
-	}
-	if _, busy := s.preparing.LoadOrStore(q, true); !busy {
-		go func() {
-			st, err := s.db.Preparex(q)
-			if err != nil {
-				s.preparing.Delete(q) // the text path reports the error
-				return
-			}
-			if _, dup := s.stmts.LoadOrStore(q, st); dup {
-				st.Close()
-			}
-		}()
-	}
-	return nil
 }
 
 // DB returns the underlying handle, for tools and tests that read the books.
@@ -414,12 +383,7 @@ func (s *Store) exec(ctx context.Context, tx *sqlx.Tx, query string, arg map[str
 	if err != nil {
 		return 0, err
 	}
-	var r sql.Result
-	if st := s.stmt(ctx, tx, q); st != nil {
-		r, err = st.ExecContext(ctx, args...)
-	} else {
-		r, err = tx.ExecContext(ctx, q, args...)
-	}
+	r, err := tx.ExecContext(ctx, q, args...)
 	if err != nil {
 		return 0, err
 	}
@@ -431,12 +395,7 @@ func (s *Store) query(ctx context.Context, tx *sqlx.Tx, query string, arg map[st
 	if err != nil {
 		return nil, err
 	}
-	var rows *sqlx.Rows
-	if st := s.stmt(ctx, tx, q); st != nil {
-		rows, err = st.QueryxContext(ctx, args...)
-	} else {
-		rows, err = tx.QueryxContext(ctx, q, args...)
-	}
+	rows, err := tx.QueryxContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
