@@ -2,6 +2,7 @@ package designer
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -267,5 +268,219 @@ func TestLookupEditsRefuseMalformed(t *testing.T) {
 		if err := d.SetLookupOn(FromInspector, 0, []string{"account"}); err == nil || d.CanUndo() {
 			t.Errorf("a lookup that is not an object was edited: %v", err)
 		}
+	}
+}
+
+// fillDoc is a form binding account, acct_name (a label), balance (an
+// amount) and payee_name (a label) — not status, which account_lookup
+// also returns — with lookups as given.
+func fillDoc(t *testing.T, lookups string) *Document {
+	t.Helper()
+	f, err := dsl.Decode([]byte(`{"dsl": "guitai.form/1", "id": "x", "version": "1.0.0", "title": {"zh": "x"},
+	  "root": {"id": "root", "type": "form", "children": [
+	    {"id": "account", "type": "account", "bind": "account"},
+	    {"id": "acct_name", "type": "label", "bind": "acct_name"},
+	    {"id": "balance", "type": "amount", "bind": "balance"},
+	    {"id": "payee_name", "type": "label", "bind": "payee_name"}]},
+	  "lookups": ` + lookups + `}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := New(f)
+	d.Catalog = loadCat(t)
+	return d
+}
+
+// fillOf is lookup 0's "fill" as the document holds it (nil: absent).
+func fillOf(d *Document) any {
+	return d.Form().Extra[dsl.LookupsKey].([]any)[0].(map[string]any)["fill"]
+}
+
+func TestLookupReturns(t *testing.T) {
+	cat := loadCat(t)
+	var got []string
+	for _, r := range LookupReturns(cat["account_lookup"]) {
+		got = append(got, r.Name+":"+r.Type)
+	}
+	if strings.Join(got, " ") != "acct_name:string balance:money status:string" {
+		t.Errorf("account_lookup returns %v", got)
+	}
+	rs := LookupReturns(cat["cashbox_summary"])
+	if len(rs) == 0 || rs[len(rs)-1].Name != "summary_rows" || rs[len(rs)-1].Kind != dsl.ValueRows {
+		t.Errorf("cashbox_summary returns %+v, want summary_rows last", rs)
+	}
+}
+
+// TestSetLookupFill: mapping a returned value to another key makes "fill"
+// from the default so the other bound names stay written; mapping it back
+// drops "fill" again, since it is then what no fill does; each is one undo
+// step giving back the exact earlier bytes.
+func TestSetLookupFill(t *testing.T) {
+	d := fillDoc(t, `[{"txn": "account_lookup", "on": ["account"]}]`)
+	before := d.Bytes()
+
+	if err := d.SetLookupFill(FromInspector, 0, "acct_name", "payee_name"); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"acct_name": "payee_name", "balance": "balance"}
+	if got := fillOf(d); !reflect.DeepEqual(got, want) {
+		t.Fatalf("fill %v, want %v (status is not bound: not listed)", got, want)
+	}
+	l := d.Form().Lookups()[0]
+	if k, ok := l.Target("balance"); !ok || k != "balance" {
+		t.Errorf("balance no longer written to balance: %q %v", k, ok)
+	}
+	if p := d.Problems(); len(p) != 0 {
+		t.Errorf("problems: %v", p[0].Msg)
+	}
+	mapped := d.Bytes()
+
+	// Back to the default mapping: fill is equivalent to none, dropped.
+	if err := d.SetLookupFill(FromInspector, 0, "acct_name", "acct_name"); err != nil {
+		t.Fatal(err)
+	}
+	if fillOf(d) != nil || !bytes.Equal(d.Bytes(), before) {
+		t.Fatalf("mapping back kept fill:\n%s", d.Bytes())
+	}
+	d.Undo()
+	if !bytes.Equal(d.Bytes(), mapped) {
+		t.Fatalf("undo gave\n%s\nwant\n%s", d.Bytes(), mapped)
+	}
+	d.Undo()
+	if !bytes.Equal(d.Bytes(), before) || d.CanUndo() {
+		t.Fatalf("undo gave\n%s\nwant\n%s", d.Bytes(), before)
+	}
+
+	// Re-choosing what is there already, or not writing what the default
+	// does not write (status is not bound), changes nothing.
+	for _, e := range [][2]string{{"acct_name", "acct_name"}, {"status", ""}} {
+		if err := d.SetLookupFill(FromInspector, 0, e[0], e[1]); err != nil || d.CanUndo() {
+			t.Fatalf("%v: %v, undo %v", e, err, d.CanUndo())
+		}
+	}
+}
+
+// TestSetLookupFillClear: "not written" removes the name from fill (made
+// from the default first), so the lookup stops writing it and keeps
+// writing the others; writing it again returns to no fill.
+func TestSetLookupFillClear(t *testing.T) {
+	d := fillDoc(t, `[{"txn": "account_lookup", "on": ["account"]}]`)
+	before := d.Bytes()
+	if err := d.SetLookupFill(FromInspector, 0, "balance", ""); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fillOf(d), map[string]any{"acct_name": "acct_name"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("fill %v, want %v", got, want)
+	}
+	l := d.Form().Lookups()[0]
+	if _, ok := l.Target("balance"); ok {
+		t.Error("balance still written")
+	}
+	if k, ok := l.Target("acct_name"); !ok || k != "acct_name" {
+		t.Error("acct_name no longer written")
+	}
+	cleared := d.Bytes()
+	// Not the last one: an empty fill reads as no fill (dsl.Form.Lookups),
+	// which writes everything.
+	if err := d.SetLookupFill(FromInspector, 0, "acct_name", ""); err == nil || !bytes.Equal(d.Bytes(), cleared) {
+		t.Fatalf("clearing the last written name: %v\n%s", err, d.Bytes())
+	}
+	d.Undo()
+	d.Redo()
+	if !bytes.Equal(d.Bytes(), cleared) {
+		t.Fatalf("undo and redo gave\n%s\nwant\n%s", d.Bytes(), cleared)
+	}
+	// Writing balance again: the default once more.
+	if err := d.SetLookupFill(FromInspector, 0, "balance", "balance"); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(d.Bytes(), before) {
+		t.Fatalf("writing balance again gave\n%s", d.Bytes())
+	}
+}
+
+// TestSetLookupFillKeepsNonDefault: a fill that only looks like the
+// default is kept: an entry for a name the transaction does not return,
+// or an unknown transaction, keeps it; status, returned but not bound,
+// mapped to a key and back to not written, gives the default again.
+func TestSetLookupFillKeepsNonDefault(t *testing.T) {
+	d := fillDoc(t, `[{"txn": "account_lookup", "fill": {"nosuch": "payee_name", "balance": "balance"}}]`)
+	if err := d.SetLookupFill(FromInspector, 0, "acct_name", "acct_name"); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fillOf(d), map[string]any{"nosuch": "payee_name", "acct_name": "acct_name", "balance": "balance"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("fill %v, want %v", got, want)
+	}
+	if err := d.SetLookupFill(FromInspector, 0, "nosuch", ""); err != nil {
+		t.Fatal(err)
+	}
+	if fillOf(d) != nil {
+		t.Fatalf("fill %v is the default now, not dropped", fillOf(d))
+	}
+
+	d = fillDoc(t, `[{"txn": "account_lookup"}]`)
+	before := d.Bytes()
+	if err := d.SetLookupFill(FromInspector, 0, "status", "payee_name"); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fillOf(d), map[string]any{"acct_name": "acct_name", "balance": "balance", "status": "payee_name"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("fill %v, want %v", got, want)
+	}
+	if err := d.SetLookupFill(FromInspector, 0, "status", ""); err != nil || !bytes.Equal(d.Bytes(), before) {
+		t.Fatalf("not writing status again: %v\n%s", err, d.Bytes())
+	}
+
+	// An empty fill reads as none: made from the default too.
+	d = fillDoc(t, `[{"txn": "account_lookup", "fill": {}}]`)
+	if err := d.SetLookupFill(FromInspector, 0, "acct_name", "payee_name"); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fillOf(d), map[string]any{"acct_name": "payee_name", "balance": "balance"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("from an empty fill: %v, want %v", got, want)
+	}
+
+	// Not in the catalog: no default to make fill from.
+	d = fillDoc(t, `[{"txn": "gone_lookup"}]`)
+	before = d.Bytes()
+	if err := d.SetLookupFill(FromInspector, 0, "acct_name", "payee_name"); err == nil || !bytes.Equal(d.Bytes(), before) || d.CanUndo() {
+		t.Fatalf("unknown transaction: %v\n%s", err, d.Bytes())
+	}
+	d = fillDoc(t, `[{"txn": "gone_lookup", "fill": {"acct_name": "payee_name"}}]`)
+	if err := d.SetLookupFill(FromInspector, 0, "acct_name", "acct_name"); err != nil {
+		t.Fatal(err)
+	}
+	if got := fillOf(d); !reflect.DeepEqual(got, map[string]any{"acct_name": "acct_name"}) {
+		t.Fatalf("unknown transaction: fill %v dropped or wrong", got)
+	}
+}
+
+// TestSetLookupFillRefusesMalformed: a fill that is not an object is left
+// to the JSON source, with no change.
+func TestSetLookupFillRefusesMalformed(t *testing.T) {
+	for _, fill := range []string{`"payee_name"`, `["acct_name"]`, `null`} {
+		d := fillDoc(t, `[{"txn": "account_lookup"}]`)
+		var raw any
+		if err := json.Unmarshal([]byte(fill), &raw); err != nil {
+			t.Fatal(err)
+		}
+		// As a JSON edit with problems leaves it.
+		d.Form().Extra[dsl.LookupsKey].([]any)[0].(map[string]any)["fill"] = raw
+		before := d.Bytes()
+		if !bytes.Contains(before, []byte(`"fill"`)) {
+			t.Fatalf("fill %s not in the form", fill)
+		}
+		for _, key := range []string{"payee_name", "", "acct_name"} {
+			err := d.SetLookupFill(FromInspector, 0, "acct_name", key)
+			if err == nil || !strings.Contains(err.Error(), "JSON source") {
+				t.Errorf("fill %s, key %q: error %v", fill, key, err)
+			}
+		}
+		if !bytes.Equal(d.Bytes(), before) || d.CanUndo() {
+			t.Errorf("fill %s: a refused edit changed the form:\n%s", fill, d.Bytes())
+		}
+	}
+	d := fillDoc(t, `[{"txn": "account_lookup"}]`)
+	if err := d.SetLookupFill(FromInspector, 1, "acct_name", "payee_name"); err == nil || d.CanUndo() {
+		t.Errorf("no lookup 1: %v", err)
 	}
 }

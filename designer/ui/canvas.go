@@ -953,7 +953,11 @@ func (g *glass) CreateRenderer() fyne.WidgetRenderer {
 	tag.TextSize = 11
 	tagBg := canvas.NewRectangle(color.Transparent)
 	ghost := canvas.NewText("", color.White)
-	ghostBg := canvas.NewRectangle(color.NRGBA{R: 0xe0, G: 0x60, B: 0x10, A: 0xe0})
+	// Opaque, with a light rim: a chip floating over the form, whose text
+	// never mixes with what lies under it.
+	ghostBg := canvas.NewRectangle(color.NRGBA{R: 0xe0, G: 0x60, B: 0x10, A: 0xff})
+	ghostBg.StrokeColor = color.White
+	ghostBg.StrokeWidth = 1
 	ghostBg.CornerRadius = 4
 	return &glassRenderer{g: g, sel: sel, marker: marker, hover: hover, tag: tag, tagBg: tagBg, ghost: ghost, ghostBg: ghostBg}
 }
@@ -1133,11 +1137,15 @@ func (r *glassRenderer) Refresh() {
 		if s, ok := dsl.Types[c.dragType]; ok {
 			r.ghost.Text = "＋ " + s.Title.In(c.ed.lang) + "  " + s.Name
 			r.ghost.Refresh()
-			gs := r.ghost.MinSize()
-			at := c.target.marker.pos.Add(fyne.NewPos(8, 6))
+			chip := r.ghost.MinSize().Add(fyne.NewSize(2*ghostPadX, 2*ghostPadY))
+			var in rect
+			if p := c.target.parent; len(p) > 0 {
+				in, _ = c.rectOf(p[len(p)-1])
+			}
+			at := ghostPos(c.target.marker, in, chip)
 			r.ghostBg.Move(at)
-			r.ghostBg.Resize(gs.Add(fyne.NewSize(12, 6)))
-			r.ghost.Move(at.Add(fyne.NewPos(6, 3)))
+			r.ghostBg.Resize(chip)
+			r.ghost.Move(at.Add(fyne.NewPos(ghostPadX, ghostPadY)))
 			r.ghostBg.Show()
 			r.ghost.Show()
 		}
@@ -1159,6 +1167,36 @@ func (r *glassRenderer) Objects() []fyne.CanvasObject {
 	return []fyne.CanvasObject{r.hover, r.sel, r.marker, r.tagBg, r.tag, r.ghostBg, r.ghost}
 }
 func (r *glassRenderer) Destroy() {}
+
+// The drag chip's padding around its text.
+const ghostPadX, ghostPadY = 6, 3
+
+// ghostPos is where the drag chip of a palette item (its size chip) stands
+// by the drop marker m in the container in (where the drop goes), clear of
+// the captions beside the marker: a block's caption is at its left, so the
+// chip goes on the side of the marker away from the next block's caption.
+// By a vertical bar (siblings side by side) it sits left of the bar, over
+// the end of the block before, centred on the bar; with no room there
+// inside the container (the bar at its left edge) above the bar, or below
+// when that is off the surface. By a horizontal bar (siblings stacked, or
+// an empty container) it sits at the bar's right end, centred on it, over
+// the ends of the fields rather than their captions.
+func ghostPos(m, in rect, chip fyne.Size) fyne.Position {
+	const gap = 4
+	var at fyne.Position
+	if m.size.Height > m.size.Width { // a vertical bar
+		at = fyne.NewPos(m.pos.X-gap-chip.Width, m.pos.Y+(m.size.Height-chip.Height)/2)
+		if at.X < max(in.pos.X, 0) {
+			at = fyne.NewPos(m.pos.X+m.size.Width+gap, m.pos.Y-gap-chip.Height)
+			if at.Y < 0 {
+				at.Y = m.pos.Y + m.size.Height + gap
+			}
+		}
+	} else {
+		at = fyne.NewPos(max(m.pos.X, m.pos.X+m.size.Width-chip.Width), m.pos.Y+(m.size.Height-chip.Height)/2)
+	}
+	return fyne.NewPos(max(at.X, 0), max(at.Y, 0))
+}
 
 // MarkerShown reports whether the drop marker is up, for tests.
 func (c *Canvas) MarkerShown() bool { return c.hasTarget }

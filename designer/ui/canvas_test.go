@@ -399,3 +399,123 @@ func TestOutlineRowsCutToTheirWidth(t *testing.T) {
 		t.Fatalf("the row shows %q of %q", row.label.Shown(), row.label.Text())
 	}
 }
+
+// TestGhostPos: the drag chip stands beside the marker on the side away
+// from the next block's caption: left of a vertical bar (above it when the
+// container leaves no room on the left), at the right end of a horizontal
+// bar; always touching the marker's neighbourhood, never on the surface's
+// negative side.
+func TestGhostPos(t *testing.T) {
+	chip := fyne.NewSize(90, 22)
+	in := rect{pos: fyne.NewPos(10, 10), size: fyne.NewSize(800, 400), visible: true}
+	overlaps := func(p fyne.Position, r rect) bool {
+		return p.X < r.pos.X+r.size.Width && r.pos.X < p.X+chip.Width && p.Y < r.pos.Y+r.size.Height && r.pos.Y < p.Y+chip.Height
+	}
+	// Between two blocks side by side: the next block starts right of the bar.
+	bar := rect{pos: fyne.NewPos(300, 100), size: fyne.NewSize(4, 40), visible: true}
+	next := rect{pos: fyne.NewPos(304, 100), size: fyne.NewSize(200, 40), visible: true}
+	p := ghostPos(bar, in, chip)
+	if overlaps(p, next) || p.X+chip.Width > bar.pos.X || bar.pos.X-(p.X+chip.Width) > 8 {
+		t.Errorf("by a vertical bar at %v the chip is at %v: over the next block or away from the bar", bar.pos, p)
+	}
+	if mid := p.Y + chip.Height/2; mid != bar.pos.Y+bar.size.Height/2 {
+		t.Errorf("chip centred at y %v, bar at %v", mid, bar.pos.Y+bar.size.Height/2)
+	}
+	// The bar at the container's left edge: above it.
+	bar.pos.X, next.pos.X = 12, 16
+	p = ghostPos(bar, in, chip)
+	if overlaps(p, next) || p.Y+chip.Height > bar.pos.Y || p.X < in.pos.X {
+		t.Errorf("by a bar at the left edge the chip is at %v", p)
+	}
+	// ... below it at the top of the surface.
+	bar.pos.Y, next.pos.Y = 2, 2
+	if p = ghostPos(bar, in, chip); overlaps(p, next) || p.Y < 0 {
+		t.Errorf("by a bar at the top left the chip is at %v", p)
+	}
+	// Between stacked blocks: the right end of the bar, captions being left.
+	bar = rect{pos: fyne.NewPos(20, 200), size: fyne.NewSize(600, 4), visible: true}
+	p = ghostPos(bar, in, chip)
+	if p.X+chip.Width != bar.pos.X+bar.size.Width || p.Y+chip.Height/2 != 202 {
+		t.Errorf("by a horizontal bar the chip is at %v", p)
+	}
+	// A bar narrower than the chip: it starts at the bar.
+	bar.size.Width = 40
+	if p = ghostPos(bar, in, chip); p.X != bar.pos.X {
+		t.Errorf("by a narrow bar the chip is at %v", p)
+	}
+}
+
+// TestDragChipClearOfCaptions holds a palette item between two fields of
+// the transfer form side by side, and between two of its groups: the drag
+// chip is opaque and covers no field's caption, the one beside the marker
+// above all.
+func TestDragChipClearOfCaptions(t *testing.T) {
+	ed, _ := newEditor(t, openForm(t, "transfer.form.json"))
+	c := ed.canvas
+	r := test.WidgetRenderer(c.glass).(*glassRenderer)
+	origin := abs(c.root)
+	check := func(where string) {
+		t.Helper()
+		if !c.MarkerShown() || !r.ghostBg.Visible() || !r.ghost.Visible() {
+			t.Fatalf("%s: no marker or chip", where)
+		}
+		if _, _, _, a := r.ghostBg.FillColor.RGBA(); a != 0xffff {
+			t.Errorf("%s: chip background alpha %x, want opaque", where, a)
+		}
+		gp, gs := r.ghostBg.Position(), r.ghostBg.Size()
+		tp, ts := r.ghost.Position(), r.ghost.MinSize()
+		if tp.X < gp.X || tp.Y < gp.Y || tp.X+ts.Width > gp.X+gs.Width || tp.Y+ts.Height > gp.Y+gs.Height {
+			t.Errorf("%s: chip text %v %v outside its background %v %v", where, tp, ts, gp, gs)
+		}
+		seen := 0
+		ed.doc.Form().Walk(func(_ []string, n *dsl.Node) bool {
+			row, ok := c.nodeObject(n.ID).(*fyne.Container)
+			if !ok || len(row.Objects) == 0 {
+				return true
+			}
+			cp, ok := row.Objects[0].(*widgets.Caption)
+			if !ok || !cp.Visible() || fyne.CurrentApp().Driver().CanvasForObject(cp) == nil {
+				return true
+			}
+			seen++
+			p, s := abs(cp).Subtract(origin), cp.Size()
+			if gp.X < p.X+s.Width && p.X < gp.X+gs.Width && gp.Y < p.Y+s.Height && p.Y < gp.Y+gs.Height {
+				t.Errorf("%s: chip %v %v covers the caption %q of %s at %v %v", where, gp, gs, cp.Text, n.ID, p, s)
+			}
+			return true
+		})
+		if seen < 4 {
+			t.Fatalf("%s: %d captions found", where, seen)
+		}
+	}
+	// Right of the amount, the big-letters caption next to it.
+	ap, as, ok := c.Rect("amount")
+	if !ok || !c.DragOver("text", surfaceAbs(ed, ap.Add(fyne.NewPos(as.Width+12, as.Height/2)))) {
+		t.Fatal("no drop by the amount")
+	}
+	if m := c.target.marker; m.size.Height <= m.size.Width {
+		t.Fatalf("marker %v by the amount is not a vertical bar", m)
+	}
+	check("beside the amount")
+	// Just inside the top of the payee group: before its first field, the
+	// bar at the group's left edge.
+	root := ed.doc.Form().Root
+	second := root.Children[1].ID
+	pp, ps, _ := c.Rect(second)
+	if !c.DragOver("text", surfaceAbs(ed, pp.Add(fyne.NewPos(ps.Width/2, 3)))) {
+		t.Fatal("no drop in the payee group")
+	}
+	if m := c.target.marker; m.size.Height <= m.size.Width || strings.Join(c.target.parent, "/") != "root/"+second || c.target.index != 0 {
+		t.Fatalf("marker %v in %v at %d, want a vertical bar before the payee group's first field", m, c.target.parent, c.target.index)
+	}
+	check("before the payee group's first field")
+	// Just above the payee group: between the two groups.
+	if !c.DragOver("text", surfaceAbs(ed, pp.Add(fyne.NewPos(ps.Width/2, -2)))) {
+		t.Fatal("no drop between the groups")
+	}
+	if m := c.target.marker; m.size.Height >= m.size.Width {
+		t.Fatalf("marker %v between the groups is not a horizontal bar", m)
+	}
+	check("between the groups")
+	c.endDrag()
+}

@@ -3,6 +3,7 @@ package ui
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -547,9 +548,10 @@ func (in *Inspector) bindings() []fyne.CanvasObject {
 // top-level "lookups", see dsl.Lookup): each one's transaction, the keys
 // that run it, where its params are read from and its results written to,
 // and the catalog's problems with it; checks choose its "on" keys, a
-// select per param the key it is read from, a button removes it, and a
-// select of the catalog's read-only transactions adds one. Every change is
-// one undo step of the document. fill is edited in the form's JSON.
+// select per param the key it is read from, a select per returned value
+// or rows the key it is written to (or none: designer.SetLookupFill), a
+// button removes it, and a select of the catalog's read-only transactions
+// adds one. Every change is one undo step of the document.
 func (in *Inspector) lookups() []fyne.CanvasObject {
 	doc := in.ed.doc
 	f := doc.Form()
@@ -559,8 +561,7 @@ func (in *Inspector) lookups() []fyne.CanvasObject {
 	if len(ls) == 0 && len(readOnly) == 0 {
 		return nil
 	}
-	out := []fyne.CanvasObject{widget.NewSeparator(), heading(fmt.Sprintf("查询 Lookups (%d)", len(ls))),
-		caption("回填在 JSON 源码中编辑 fill: edit in the form's JSON")}
+	out := []fyne.CanvasObject{widget.NewSeparator(), heading(fmt.Sprintf("查询 Lookups (%d)", len(ls)))}
 	fields := f.Fields()
 	for _, l := range ls {
 		l := l
@@ -688,12 +689,84 @@ func (in *Inspector) lookupEditors(l designer.LookupInfo, fields []dsl.Field) []
 			out = append(out, container.NewBorder(nil, nil, name, nil, pick))
 		}
 	}
+	out = append(out, in.fillEditors(l, fields)...)
 	rm := widget.NewButton(fmt.Sprintf("✕ 删除查询 remove lookup #%d", i), func() {
 		in.ed.report(doc.RemoveLookup(fromBinding, i))
 	})
 	rm.Importance = widget.LowImportance
 	in.buttons[pre+"remove"] = rm
 	return append(out, rm)
+}
+
+// notFilled is the fill select's option for a returned name not written.
+const notFilled = "— 不回填 not filled"
+
+// fillEditors are the selects of a lookup's "fill", one per value or rows
+// its transaction returns ("lookup.0.fill.acct_name"): the form keys of a
+// type it fits (all keys when its type is unknown) and notFilled. The
+// selected one is where the lookup writes it now (dsl.Lookup.Target). None
+// when the catalog lacks the transaction: fill is then edited in the JSON.
+func (in *Inspector) fillEditors(l designer.LookupInfo, fields []dsl.Field) []fyne.CanvasObject {
+	returns := designer.LookupReturns(l.Txn)
+	if len(returns) == 0 {
+		return nil
+	}
+	doc := in.ed.doc
+	i := l.Index
+	bound := map[string]bool{}
+	for _, fl := range fields {
+		bound[fl.Key] = true
+	}
+	rows := []fyne.CanvasObject{}
+	for _, r := range returns {
+		r := r
+		var opts []string
+		for _, fl := range fields {
+			if fillFits(fl.Type, r.Kind) {
+				opts = append(opts, fl.Key)
+			}
+		}
+		opts = append(opts, notFilled)
+		pick := in.newSelect(opts)
+		cur, ok := l.Lookup.Target(r.Name)
+		switch {
+		case !ok || l.Lookup.Fill == nil && !bound[cur]:
+			pick.SetSelected(notFilled)
+		case slices.Contains(opts, cur):
+			pick.SetSelected(cur)
+		default: // a key not bound, or of another type
+			pick.PlaceHolder = cur + " ✗"
+		}
+		shown := pick.Selected
+		pick.OnChanged = func(o string) {
+			k := o
+			if o == notFilled {
+				k = ""
+			}
+			err := doc.SetLookupFill(fromBinding, i, r.Name, k)
+			in.ed.report(err)
+			if err != nil { // refused: show what the form still says
+				pick.Selected = shown
+				pick.Refresh()
+			}
+		}
+		in.selects[fmt.Sprintf("lookup.%d.fill.%s", i, r.Name)] = &pick.Select
+		name := widget.NewLabel(fmt.Sprintf("%s (%s) →", r.Name, r.Type))
+		rows = append(rows, container.NewBorder(nil, nil, name, nil, pick))
+	}
+	return append([]fyne.CanvasObject{caption("回填 fill: 返回值写入的字段 where each returned value goes")}, rows...)
+}
+
+// fillFits says whether a field of type field can be written a returned
+// value of type val: the same type, or a label (any value but rows).
+func fillFits(field, val dsl.ValueType) bool {
+	switch {
+	case val == dsl.ValueNone:
+		return true
+	case field == dsl.ValueAny:
+		return val != dsl.ValueRows
+	}
+	return field == val
 }
 
 // LookupLines is the text the lookups section shows, for tests.

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"guitai/designer"
 	"guitai/dsl"
@@ -141,5 +142,130 @@ func TestLookupEditedInTheBindingEditor(t *testing.T) {
 	doc.Undo()
 	if !bytes.Equal(doc.Bytes(), done) {
 		t.Fatalf("undoing the removal gave\n%s", doc.Bytes())
+	}
+}
+
+// fillForm binds account, acct_name and payee_name (labels) and balance
+// (an amount): account_lookup returns acct_name, balance and status.
+func fillForm(t *testing.T, lookups string) *designer.Document {
+	t.Helper()
+	f, err := dsl.Decode([]byte(`{"dsl": "guitai.form/1", "id": "acct_view", "version": "1.0.0", "title": {"zh": "查户名"},
+	  "root": {"id": "root", "type": "form", "children": [
+	    {"id": "account", "type": "account", "bind": "account", "props": {"label": {"zh": "账号"}}},
+	    {"id": "name", "type": "label", "bind": "acct_name", "props": {"label": {"zh": "户名"}}},
+	    {"id": "payee", "type": "label", "bind": "payee_name", "props": {"label": {"zh": "收款人"}}},
+	    {"id": "balance", "type": "amount", "bind": "balance", "props": {"label": {"zh": "余额"}}}]},
+	  "lookups": ` + lookups + `}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return designer.New(f)
+}
+
+// TestLookupFillEditedInTheBindingEditor: each value account_lookup
+// returns has a select of the form keys it fits plus "not filled", showing
+// where it is written now; choosing another key, "not filled", and the
+// same-named key again edits "fill" (dropping it when it is the default
+// again), each one undo step giving back the earlier bytes.
+func TestLookupFillEditedInTheBindingEditor(t *testing.T) {
+	doc := fillForm(t, `[{"txn": "account_lookup", "on": ["account"]}]`)
+	ed, _ := newEditorCfg(t, doc, Config{Catalog: loadCatalog(t)})
+	doc.Select(fromKeys, "root")
+	before := doc.Bytes()
+
+	sel := func(name string) *widget.Select {
+		t.Helper()
+		s := ed.inspector.Select("lookup.0.fill." + name)
+		if s == nil {
+			t.Fatalf("no fill select for %s", name)
+		}
+		return s
+	}
+	for name, want := range map[string]string{"acct_name": "acct_name", "balance": "balance", "status": notFilled} {
+		if got := sel(name).Selected; got != want {
+			t.Errorf("fill %s shows %q, want %q", name, got, want)
+		}
+	}
+	// balance is money: the amount field and the labels, not the account.
+	if got := strings.Join(sel("balance").Options, ","); got != "acct_name,payee_name,balance,"+notFilled {
+		t.Errorf("balance options %s", got)
+	}
+	if got := strings.Join(sel("acct_name").Options, ","); got != "account,acct_name,payee_name,"+notFilled {
+		t.Errorf("acct_name options %s", got)
+	}
+
+	sel("acct_name").SetSelected("payee_name")
+	if err := ed.LastError(); err != nil {
+		t.Fatal(err)
+	}
+	l := doc.Form().Lookups()[0]
+	if len(l.Fill) != 2 || l.Fill["acct_name"] != "payee_name" || l.Fill["balance"] != "balance" {
+		t.Fatalf("fill %v", l.Fill)
+	}
+	if sel("acct_name").Selected != "payee_name" || sel("status").Selected != notFilled {
+		t.Errorf("after mapping: acct_name %q status %q", sel("acct_name").Selected, sel("status").Selected)
+	}
+	if p := lookupProblems(ed); len(p) != 0 {
+		t.Fatalf("lookup problems: %v", p)
+	}
+	if text := strings.Join(ed.inspector.LookupLines(), "\n"); !strings.Contains(text, "acct_name → payee_name") {
+		t.Errorf("the lookups section does not show the fill:\n%s", text)
+	}
+	mapped := doc.Bytes()
+
+	sel("balance").SetSelected(notFilled)
+	if l := doc.Form().Lookups()[0]; len(l.Fill) != 1 || l.Fill["acct_name"] != "payee_name" {
+		t.Fatalf("not filling balance: fill %v", l.Fill)
+	}
+	cleared := doc.Bytes()
+	doc.Undo()
+	if !bytes.Equal(doc.Bytes(), mapped) {
+		t.Fatalf("undo gave\n%s\nwant\n%s", doc.Bytes(), mapped)
+	}
+	if sel("balance").Selected != "balance" {
+		t.Errorf("after undo balance shows %q", sel("balance").Selected)
+	}
+	doc.Redo()
+	if !bytes.Equal(doc.Bytes(), cleared) {
+		t.Fatal("redo")
+	}
+
+	// The last name written cannot be cleared: {} would mean the default.
+	sel("acct_name").SetSelected(notFilled)
+	if ed.LastError() == nil || !bytes.Equal(doc.Bytes(), cleared) || sel("acct_name").Selected != "payee_name" {
+		t.Fatalf("clearing the last: %v, shows %q\n%s", ed.LastError(), sel("acct_name").Selected, doc.Bytes())
+	}
+
+	// Back to the same names: the default, fill dropped.
+	sel("balance").SetSelected("balance")
+	sel("acct_name").SetSelected("acct_name")
+	if !bytes.Equal(doc.Bytes(), before) || bytes.Contains(doc.Bytes(), []byte(`"fill"`)) {
+		t.Fatalf("back to the default gave\n%s", doc.Bytes())
+	}
+	doc.Undo()
+	if !bytes.Equal(doc.Bytes(), mapped) {
+		t.Fatalf("undo gave\n%s\nwant\n%s", doc.Bytes(), mapped)
+	}
+}
+
+// TestLookupFillMalformed: a fill that is not an object is refused from
+// the selects, with no change and the select showing what it did.
+func TestLookupFillMalformed(t *testing.T) {
+	doc := fillForm(t, `[{"txn": "account_lookup", "on": ["account"]}]`)
+	doc.Form().Extra[dsl.LookupsKey].([]any)[0].(map[string]any)["fill"] = "payee_name"
+	ed, _ := newEditorCfg(t, doc, Config{Catalog: loadCatalog(t)})
+	doc.Select(fromKeys, "root")
+	before := doc.Bytes()
+	s := ed.inspector.Select("lookup.0.fill.acct_name")
+	if s == nil {
+		t.Fatal("no fill select")
+	}
+	shown := s.Selected
+	s.SetSelected("payee_name")
+	if err := ed.LastError(); err == nil || !strings.Contains(err.Error(), "JSON source") {
+		t.Errorf("error %v", err)
+	}
+	if !bytes.Equal(doc.Bytes(), before) || doc.CanUndo() || s.Selected != shown {
+		t.Errorf("a refused fill edit changed the form (select %q):\n%s", s.Selected, doc.Bytes())
 	}
 }
