@@ -510,8 +510,9 @@ func children(o fyne.CanvasObject) []child {
 // window's content and each dialog) and says what does not fit: an object
 // given less room than its minimum ("squeezed"), one reaching out of its
 // container or out of the window, two controls whose rectangles overlap
-// (other than in a stack, where covering is the point), and a truncating
-// label whose text is cut. Call it on the UI goroutine.
+// (other than in a stack, where covering is the point), a truncating
+// label whose text is cut, and a scroll whose content is wider than it
+// (a form that scrolls sideways). Call it on the UI goroutine.
 func CheckLayout(c fyne.Canvas) []string {
 	k := &layoutCheck{window: rect{0, 0, c.Size().Width, c.Size().Height}}
 	k.layer(c.Content(), "window")
@@ -654,6 +655,14 @@ func (k *layoutCheck) walk(o fyne.CanvasObject, abs fyne.Position, clip *rect, p
 		if want := float32(sp.Offset) * length; got < want-0.05*length || got > want+0.05*length {
 			k.add("%s: split of %s and %s moved from %.0f%% to %.0f%%: a side needs more room",
 				name, describe(sp.Leading), describe(sp.Trailing), 100*sp.Offset, 100*got/length)
+		}
+	}
+	if sc, ok := o.(*container.Scroll); ok && sc.Content != nil && sc.Content.Visible() &&
+		(sc.Direction == container.ScrollBoth || sc.Direction == container.ScrollHorizontalOnly) {
+		// A teller never scrolls sideways to fill a form: what scrolls
+		// across is wider than the room it is given.
+		if cw := max(sc.Content.Size().Width, sc.Content.MinSize().Width); cw > size.Width+1 {
+			k.add("%s: %s scrolls sideways: %.0f px wide in %.0f", name, describe(sc.Content), cw, size.Width)
 		}
 	}
 	inner := clip

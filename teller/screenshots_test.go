@@ -52,6 +52,16 @@ func TestCheckLayout(t *testing.T) {
 			sp.Offset = 0.3
 			return sp
 		}, "split of widget.Label \"navigator\" and fyne.Container with widget.Button \"Deposit certificate\" moved from 30%"},
+		{"scrolls sideways", func() fyne.CanvasObject {
+			row := container.NewHBox()
+			for range 6 {
+				row.Add(widget.NewButton("Deposit certificate", nil))
+			}
+			return container.NewScroll(row)
+		}, "fyne.Container with widget.Button \"Deposit certificate\" scrolls sideways"},
+		{"scrolls down, not across", func() fyne.CanvasObject {
+			return container.NewScroll(container.NewVBox(widget.NewLabel("账号 Account"), widget.NewLabel("户名 Holder")))
+		}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w := test.NewWindow(tc.content())

@@ -346,3 +346,38 @@ func TestHeaderFollowsTheTitle(t *testing.T) {
 		t.Errorf("the title is cut to %.0f px (needs %.0f); buttons %q", got, need, func() []string { b, _ := texts(s.header); return b }())
 	}
 }
+
+// No form scrolls sideways in a 1280×800 window at text scale 1.25, in
+// either language: a group whose columns do not fit side by side drops to
+// fewer (the loss report's three lost items in English did not fit two to
+// a row), and nothing is squeezed, cut or overlapping for it.
+func TestFormsDoNotScrollSidewaysAtTextScale125(t *testing.T) {
+	for _, lang := range []string{"zh", "en"} {
+		s, w, _ := largeShell(t, lang)
+		w.Resize(fyne.NewSize(1280, 800))
+		for _, f := range s.forms {
+			if err := s.Open(f.ID); err != nil {
+				t.Fatal(err)
+			}
+			w.Content().Refresh() // lay out again, as a frame does
+			for _, p := range CheckLayout(w.Canvas()) {
+				t.Errorf("%s %s: %s", lang, f.ID, p)
+			}
+		}
+		// The loss report's hint under an oral report, shown.
+		if err := s.Open("card_loss_report"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Current().Scope.Set("loss_type", "oral"); err != nil {
+			t.Fatal(err)
+		}
+		w.Content().Refresh()
+		w.Content().Refresh() // the hint's wrapped height, as the next frame
+		if !s.Current().Visible("oral_hint") {
+			t.Fatalf("%s: the oral report's hint is hidden", lang)
+		}
+		for _, p := range CheckLayout(w.Canvas()) {
+			t.Errorf("%s card_loss_report, oral: %s", lang, p)
+		}
+	}
+}

@@ -22,20 +22,20 @@ func init() {
 	Register("group", func(c *Context, n *dsl.Node, kids []fyne.CanvasObject) Element {
 		var body fyne.CanvasObject
 		if cols := n.PropInt("columns", 1); cols > 1 {
-			body = container.NewGridWithColumns(cols, kids...)
+			body = c.grid(cols, kids...)
 		} else {
 			body = container.NewVBox(kids...)
 		}
 		return Element{Object: NewGroupBox(c.T(n.PropText("title")), body)}
 	})
 	Register("row", func(c *Context, n *dsl.Node, kids []fyne.CanvasObject) Element {
-		return Element{Object: container.NewGridWithColumns(max(len(kids), 1), kids...)}
+		return Element{Object: c.grid(len(kids), kids...)}
 	})
 	Register("column", func(c *Context, n *dsl.Node, kids []fyne.CanvasObject) Element {
 		return Element{Object: container.NewVBox(kids...)}
 	})
 	Register("grid", func(c *Context, n *dsl.Node, kids []fyne.CanvasObject) Element {
-		return Element{Object: container.NewGridWithColumns(max(n.PropInt("columns", 2), 1), kids...)}
+		return Element{Object: c.grid(n.PropInt("columns", 2), kids...)}
 	})
 	Register("tabs", func(c *Context, n *dsl.Node, kids []fyne.CanvasObject) Element {
 		tabs := container.NewAppTabs()

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -240,5 +241,92 @@ func (m *minHeight) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	for _, o := range objs {
 		o.Move(fyne.NewPos(0, 0))
 		o.Resize(size)
+	}
+}
+
+// fitGrid lays its visible objects out in a grid of cols equal columns,
+// as Fyne's GridWithColumns does, while the width it is given holds cols
+// of its widest cell side by side; narrower (a larger text scale, long
+// English options), it drops to as many columns as fit, down to one, so
+// the form is never wider than the window and never scrolls sideways.
+//
+// Its minimum width is therefore its widest cell's, and its minimum height
+// that of the rows it had at the width it was last laid out at: like a
+// wrapping label's, which the window's next frame follows (its minimum
+// changed, so its parents are laid out again).
+type fitGrid struct {
+	cols  int
+	width float32 // the width last laid out at; 0 before the first layout
+}
+
+// newFitGrid returns a container of objs in a fitGrid of cols columns.
+func newFitGrid(cols int, objs ...fyne.CanvasObject) *fyne.Container {
+	return container.New(&fitGrid{cols: max(cols, 1)}, objs...)
+}
+
+// cell is the largest minimum size of the visible objects, and how many
+// are visible.
+func (g *fitGrid) cell(objs []fyne.CanvasObject) (fyne.Size, int) {
+	var s fyne.Size
+	n := 0
+	for _, o := range objs {
+		if o.Visible() {
+			s = s.Max(o.MinSize())
+			n++
+		}
+	}
+	return s, n
+}
+
+// columns is how many columns of cells cell wide fit in width: cols when
+// width is 0 (not laid out yet) or wide enough, fewer down to one.
+func (g *fitGrid) columns(cell fyne.Size, width float32) int {
+	if width <= 0 {
+		return g.cols
+	}
+	pad := theme.Padding()
+	for c := g.cols; c > 1; c-- {
+		if float32(c)*cell.Width+float32(c-1)*pad <= width+0.5 {
+			return c
+		}
+	}
+	return 1
+}
+
+// rows is how many rows n objects take in cols columns.
+func rows(n, cols int) int { return (n + cols - 1) / cols }
+
+func (g *fitGrid) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	cell, n := g.cell(objs)
+	if n == 0 {
+		return fyne.Size{}
+	}
+	r := rows(n, g.columns(cell, g.width))
+	return fyne.NewSize(cell.Width, float32(r)*cell.Height+float32(r-1)*theme.Padding())
+}
+
+func (g *fitGrid) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	g.width = size.Width
+	cell, n := g.cell(objs)
+	if n == 0 {
+		return
+	}
+	cols := g.columns(cell, size.Width)
+	r := rows(n, cols)
+	pad := theme.Padding()
+	// The cells share the room as Fyne's grid shares it.
+	cw := float64(size.Width-float32(cols-1)*pad) / float64(cols)
+	ch := float64(size.Height-float32(r-1)*pad) / float64(r)
+	lead := func(cell float64, i int) float32 { return float32((cell + float64(pad)) * float64(i)) }
+	i := 0
+	for _, o := range objs {
+		if !o.Visible() {
+			continue
+		}
+		row, col := i/cols, i%cols
+		x, y := lead(cw, col), lead(ch, row)
+		o.Move(fyne.NewPos(x, y))
+		o.Resize(fyne.NewSize(lead(cw, col+1)-pad-x, lead(ch, row+1)-pad-y))
+		i++
 	}
 }

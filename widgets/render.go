@@ -43,6 +43,16 @@ func (c *Context) Seal(specimen string) (cheque, seal image.Image, err error) {
 	return c.opts.Seal(specimen)
 }
 
+// grid lays kids out in cols columns: fewer when the form is narrower
+// than they need side by side (see fitGrid), so that no form scrolls
+// sideways; on a designer's surface, always cols, as designed.
+func (c *Context) grid(cols int, kids ...fyne.CanvasObject) *fyne.Container {
+	if c.opts.Design {
+		return container.NewGridWithColumns(max(cols, 1), kids...)
+	}
+	return newFitGrid(cols, kids...)
+}
+
 func (c *Context) image(src string) fyne.Resource {
 	if c.opts.Image == nil {
 		return nil
