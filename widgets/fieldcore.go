@@ -359,6 +359,7 @@ type fieldCore struct {
 	owner themedWidget
 	entry *fieldEntry
 	err   string
+	help  string // SetHint's line, when the widget has nothing more specific to say
 	keys  fkey
 }
 
@@ -456,6 +457,9 @@ func (r *fieldRenderer) Refresh() {
 		r.line.Color = th.Color(theme.ColorNameError, v)
 	} else {
 		r.line.Text = r.hint()
+		if r.line.Text == "" {
+			r.line.Text = r.core.help
+		}
 		r.line.Color = th.Color(theme.ColorNamePlaceHolder, v)
 	}
 	r.fitLine()
@@ -469,6 +473,18 @@ func (f *fieldCore) Text() string { return f.entry.Text }
 // Entry returns the focusable entry inside the widget: give it to
 // Canvas.Focus to put the cursor in this field.
 func (f *fieldCore) Entry() fyne.Focusable { return f.entry }
+
+// SetHint sets the help line shown under the entry (the form's "hint"
+// prop) when there is no error and the widget has nothing more specific
+// to show there: the 大写 of an amount, "(卡)" after a card read, the
+// birth date of an ID number.
+func (f *fieldCore) SetHint(s string) {
+	f.help = s
+	f.owner.Refresh()
+}
+
+// Hint returns the line set by SetHint.
+func (f *fieldCore) Hint() string { return f.help }
 
 // SetValidationError shows msg under the entry in the error colour, in
 // place of the hint, and marks the entry as in error; "" clears it.

@@ -7,7 +7,10 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"guitai/dsl"
@@ -53,30 +56,60 @@ func (h *hooks) fireLeft() {
 	}
 }
 
-// errorLine is the red line under a standard input, shown only when set.
+// errorLine is the line under a standard input: the error in the error
+// colour when there is one, otherwise the field's hint (the form's "hint"
+// prop) in small text of the placeholder colour, as under the banking
+// entries; nothing when there is neither. An error takes the hint's place.
 type errorLine struct {
-	label *widget.Label
+	label *widget.Label // the error
+	note  *canvas.Text  // the hint
+	line  *fyne.Container
 }
 
-func newErrorLine() errorLine {
+func newErrorLine(hint string) *errorLine {
 	l := widget.NewLabel("")
 	l.Importance = widget.DangerImportance
 	l.SizeName = "subHeadingText"
 	l.Hide()
-	return errorLine{label: l}
+	th := theme.Current()
+	note := canvas.NewText(hint, th.Color(theme.ColorNamePlaceHolder, fyne.CurrentApp().Settings().ThemeVariant()))
+	note.TextSize = th.Size(theme.SizeNameCaptionText)
+	pad := th.Size(theme.SizeNameInnerPadding) / 2
+	e := &errorLine{label: l, note: note,
+		line: container.New(layout.NewCustomPaddedLayout(0, 0, pad, 0), note)}
+	if hint == "" {
+		e.line.Hide()
+		note.Hide()
+	}
+	return e
 }
 
-func (e errorLine) SetError(msg string) {
+// under stacks the input and its line.
+func (e *errorLine) under(input fyne.CanvasObject) *fyne.Container {
+	return container.NewVBox(input, e.label, e.line)
+}
+
+// SetError shows msg under the input in place of the hint; "" clears it.
+func (e *errorLine) SetError(msg string) {
 	if msg == e.label.Text && (msg == "") == !e.label.Visible() {
 		return
 	}
 	e.label.SetText(msg)
 	if msg == "" {
 		e.label.Hide()
+		if e.note.Text != "" {
+			e.note.Show()
+			e.line.Show()
+		}
 	} else {
 		e.label.Show()
+		e.note.Hide()
+		e.line.Hide()
 	}
 }
+
+// Hint returns the help line shown under the input when there is no error.
+func (e *errorLine) Hint() string { return e.note.Text }
 
 // keyEntry is an Entry that reports Enter, Escape and focus loss, and can
 // filter what is typed.
@@ -129,14 +162,14 @@ func (e *keyEntry) FocusLost() {
 // and date.
 type textField struct {
 	hooks
-	errorLine
+	*errorLine
 	entry *keyEntry
 	kind  string
 	box   *fyne.Container
 }
 
 func newTextField(c *Context, n *dsl.Node) *textField {
-	f := &textField{kind: n.Type, errorLine: newErrorLine()}
+	f := &textField{kind: n.Type, errorLine: newErrorLine(c.T(n.PropText("hint")))}
 	f.hooks.fkey = c.functionKey
 	f.entry = newKeyEntry(&f.hooks, c.Cancel, n.Type == "textarea")
 	e := f.entry
@@ -168,7 +201,7 @@ func newTextField(c *Context, n *dsl.Node) *textField {
 	if n.Type == "date" && n.PropBool("defaultToday") {
 		e.SetText(dsl.Today().Format("2006-01-02"))
 	}
-	f.box = container.NewVBox(e, f.label)
+	f.box = f.under(e)
 	return f
 }
 
@@ -265,7 +298,7 @@ func (s *selectEntry) FocusLost() {
 // choiceField adapts select and radio: labels shown, option values stored.
 type choiceField struct {
 	hooks
-	errorLine
+	*errorLine
 	options []dsl.Option
 	labels  []string
 	sel     *selectEntry
@@ -274,7 +307,7 @@ type choiceField struct {
 }
 
 func newChoiceField(c *Context, n *dsl.Node) *choiceField {
-	f := &choiceField{options: n.PropOptions("options"), errorLine: newErrorLine()}
+	f := &choiceField{options: n.PropOptions("options"), errorLine: newErrorLine(c.T(n.PropText("hint")))}
 	for _, o := range f.options {
 		f.labels = append(f.labels, c.T(o.Label))
 	}
@@ -283,7 +316,7 @@ func newChoiceField(c *Context, n *dsl.Node) *choiceField {
 		r := newRadioRow(f.labels, changed)
 		r.Horizontal = n.PropBool("horizontal")
 		f.radio = &r.RadioGroup
-		f.box = container.NewVBox(r, f.label)
+		f.box = f.under(r)
 		return f
 	}
 	f.hooks.fkey = c.functionKey
@@ -295,7 +328,7 @@ func newChoiceField(c *Context, n *dsl.Node) *choiceField {
 		f.sel.PlaceHolder = c.T(dsl.Text{Zh: "请选择", En: "Select"})
 	}
 	f.sel.ExtendBaseWidget(f.sel)
-	f.box = container.NewVBox(f.sel, f.label)
+	f.box = f.under(f.sel)
 	return f
 }
 
@@ -433,19 +466,19 @@ func (c *checkEntry) FocusLost() {
 
 type checkField struct {
 	hooks
-	errorLine
+	*errorLine
 	check *checkEntry
 	box   *fyne.Container
 }
 
 func newCheckField(c *Context, n *dsl.Node) *checkField {
-	f := &checkField{errorLine: newErrorLine()}
+	f := &checkField{errorLine: newErrorLine(c.T(n.PropText("hint")))}
 	f.hooks.fkey = c.functionKey
 	f.check = &checkEntry{h: &f.hooks}
 	f.check.Text = c.T(n.PropText("label"))
 	f.check.OnChanged = func(bool) { f.fireChanged() }
 	f.check.ExtendBaseWidget(f.check)
-	f.box = container.NewVBox(f.check, f.label)
+	f.box = f.under(f.check)
 	return f
 }
 
@@ -509,6 +542,7 @@ func orNil(s string) any {
 
 func newAmountField(c *Context, n *dsl.Node) *bankField {
 	w := NewAmountEntry()
+	w.SetHint(c.T(n.PropText("hint")))
 	if s := n.PropString("max"); s != "" {
 		w.Max, _ = money.Parse(s)
 	}
@@ -534,6 +568,7 @@ func newAmountField(c *Context, n *dsl.Node) *bankField {
 
 func newAccountField(c *Context, n *dsl.Node) *bankField {
 	w := NewAccountEntry()
+	w.SetHint(c.T(n.PropText("hint")))
 	w.Masked = n.PropBool("masked")
 	w.Lang = c.Lang
 	w.MaxDigits = n.PropInt("maxDigits", DefaultAccountDigits)
@@ -547,6 +582,7 @@ func newAccountField(c *Context, n *dsl.Node) *bankField {
 
 func newIDField(c *Context, n *dsl.Node) *bankField {
 	w := NewIDCardEntry()
+	w.SetHint(c.T(n.PropText("hint")))
 	f := &bankField{w: w,
 		get: func() any { return orNil(w.Value()) },
 		set: func(v any) { s, _ := v.(string); w.SetValue(s) }}

@@ -528,3 +528,76 @@ func fieldErrorOf(f *Form, id string) string {
 	}
 	return ""
 }
+
+// TestHintShownUnderEveryField: the form's "hint" prop is drawn under its
+// field, in the language of the window, on a standard input, a choice, a
+// check and the banking entries alike; an error takes its place and the
+// hint comes back when the error is cleared. A field without a hint draws
+// no line.
+func TestHintShownUnderEveryField(t *testing.T) {
+	test.NewTempApp(t)
+	src := `{"dsl": "guitai.form/1", "id": "hint", "version": "1.0.0", "title": {"zh": "提示"},
+"root": {"id": "root", "type": "form", "children": [
+  {"id": "name", "type": "text", "bind": "name", "props": {"label": {"zh": "户名"}, "hint": {"zh": "与证件一致", "en": "As on the ID"}}},
+  {"id": "kind", "type": "radio", "bind": "kind", "props": {"label": {"zh": "种类"}, "hint": {"zh": "选一种", "en": "Pick one"},
+    "options": [{"value": "a", "label": {"zh": "甲"}}, {"value": "b", "label": {"zh": "乙"}}]}},
+  {"id": "seen", "type": "check", "bind": "seen", "props": {"label": {"zh": "已核对"}, "hint": {"zh": "核对原件", "en": "Check the original"}}},
+  {"id": "account", "type": "account", "bind": "account", "props": {"label": {"zh": "账号"}, "hint": {"zh": "卡片已遗失，请手工输入", "en": "The card is lost: type the number"}}},
+  {"id": "amount", "type": "amount", "bind": "amount", "props": {"label": {"zh": "金额"}, "upper": true, "hint": {"zh": "整百", "en": "Hundreds"}}},
+  {"id": "memo", "type": "text", "bind": "memo", "props": {"label": {"zh": "附言"}}}
+]}}`
+	drawn := func(f *Form, id, text string) bool {
+		for _, o := range test.LaidOutObjects(f.NodeObject(id)) {
+			if !o.Visible() {
+				continue
+			}
+			switch v := o.(type) {
+			case *canvas.Text:
+				if v.Text == text {
+					return true
+				}
+			case *widget.Label:
+				if v.Text == text {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, tc := range []struct{ lang, name, kind, seen, account, amount string }{
+		{"zh", "与证件一致", "选一种", "核对原件", "卡片已遗失，请手工输入", "整百"},
+		{"en", "As on the ID", "Pick one", "Check the original", "The card is lost: type the number", "Hundreds"},
+	} {
+		f, scope, w, _ := render(t, src, tc.lang)
+		for id, want := range map[string]string{"name": tc.name, "kind": tc.kind, "seen": tc.seen, "account": tc.account, "amount": tc.amount} {
+			if !drawn(f, id, want) {
+				t.Errorf("%s %s: hint %q not drawn", tc.lang, id, want)
+			}
+		}
+		// An error takes the hint's place, and the hint comes back.
+		for _, id := range []string{"name", "account"} {
+			f.Field(id).SetError("错误 " + id)
+			w.Canvas().Refresh(f.Object())
+			if !drawn(f, id, "错误 "+id) || drawn(f, id, map[string]string{"name": tc.name, "account": tc.account}[id]) {
+				t.Errorf("%s %s: the error does not replace the hint", tc.lang, id)
+			}
+			f.Field(id).SetError("")
+			w.Canvas().Refresh(f.Object())
+			if !drawn(f, id, map[string]string{"name": tc.name, "account": tc.account}[id]) {
+				t.Errorf("%s %s: the hint does not come back after the error", tc.lang, id)
+			}
+		}
+		// The amount's 大写 says more than its hint while there is an amount.
+		scope.Set("amount", money.Fen(10000))
+		w.Canvas().Refresh(f.Object())
+		if drawn(f, "amount", tc.amount) || !drawn(f, "amount", "壹佰元整") {
+			t.Errorf("%s amount: the 大写 does not take the hint's place", tc.lang)
+		}
+		// No hint, no line: only the field's own texts are drawn.
+		for _, o := range test.LaidOutObjects(f.NodeObject("memo")) {
+			if l, ok := o.(*widget.Label); ok && o.Visible() && l.Text != "" && l.Text != "附言" {
+				t.Errorf("%s memo without a hint draws %q", tc.lang, l.Text)
+			}
+		}
+	}
+}
