@@ -186,6 +186,20 @@ func newLabelElement(c *Context, n *dsl.Node, _ []fyne.CanvasObject) Element {
 		l.Importance = widget.HighImportance
 	}
 	el := Element{Object: l, Text: l.SetText}
+	if l.Importance == widget.LowImportance && n.Bind == "" {
+		// A muted note is drawn in the placeholder colour of the hint lines
+		// under the fields. A Label's LowImportance is the disabled colour
+		// (#e3e3e3 on white, about 1.3:1), which no teller can read.
+		seg := &widget.TextSegment{Text: l.Text, Style: widget.RichTextStyle{
+			ColorName: theme.ColorNamePlaceHolder, Inline: true, SizeName: theme.SizeNameText}}
+		rt := widget.NewRichText(seg)
+		rt.Wrapping = fyne.TextWrapWord
+		el.Object = rt
+		el.Text = func(s string) {
+			seg.Text = s
+			rt.Refresh()
+		}
+	}
 	if n.Bind != "" {
 		el.Field = &labelField{label: l}
 	}

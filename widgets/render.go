@@ -182,7 +182,7 @@ func (f *Form) build(n *dsl.Node, labelWidth float32) fyne.CanvasObject {
 	if n.PropBool("readOnly") {
 		// A read-only field (a looked-up balance) is disabled for input
 		// but must read as well as any other value.
-		outer = container.NewThemeOverride(outer, readOnlyTheme{})
+		outer = container.NewThemeOverride(outer, readOnlyTheme)
 	}
 	var capt *Caption
 	if lt := n.PropText("label"); !lt.IsZero() && spec.Prop("label") != nil && n.Type != "check" {
@@ -210,10 +210,14 @@ func (f *Form) build(n *dsl.Node, labelWidth float32) fyne.CanvasObject {
 	return outer
 }
 
+// recolour is the app's theme with one colour drawn as another, for a
+// ThemeOverride around one object. It defers to the app's theme
+// (theme.Current would be itself inside the override).
+type recolour struct{ from, to fyne.ThemeColorName }
+
 // readOnlyTheme draws disabled text in the foreground colour, so a field
-// the teller cannot edit is still plain to read. It defers to the app's
-// theme (theme.Current would be itself inside the override).
-type readOnlyTheme struct{}
+// the teller cannot edit is still plain to read.
+var readOnlyTheme = recolour{from: theme.ColorNameDisabled, to: theme.ColorNameForeground}
 
 func appTheme() fyne.Theme {
 	if a := fyne.CurrentApp(); a != nil && a.Settings().Theme() != nil {
@@ -222,18 +226,18 @@ func appTheme() fyne.Theme {
 	return theme.DefaultTheme()
 }
 
-func (readOnlyTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
-	if n == theme.ColorNameDisabled {
-		n = theme.ColorNameForeground
+func (r recolour) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	if n == r.from {
+		n = r.to
 	}
 	return appTheme().Color(n, v)
 }
 
-func (readOnlyTheme) Font(s fyne.TextStyle) fyne.Resource { return appTheme().Font(s) }
+func (recolour) Font(s fyne.TextStyle) fyne.Resource { return appTheme().Font(s) }
 
-func (readOnlyTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return appTheme().Icon(n) }
+func (recolour) Icon(n fyne.ThemeIconName) fyne.Resource { return appTheme().Icon(n) }
 
-func (readOnlyTheme) Size(n fyne.ThemeSizeName) float32 { return appTheme().Size(n) }
+func (recolour) Size(n fyne.ThemeSizeName) float32 { return appTheme().Size(n) }
 
 func hasRequired(n *dsl.Node) bool {
 	for _, r := range n.Rules {

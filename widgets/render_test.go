@@ -2,6 +2,7 @@ package widgets
 
 import (
 	"fmt"
+	"image/color"
 	"strings"
 	"testing"
 
@@ -599,5 +600,41 @@ func TestHintShownUnderEveryField(t *testing.T) {
 				t.Errorf("%s memo without a hint draws %q", tc.lang, l.Text)
 			}
 		}
+	}
+}
+
+// TestMutedLabelReadable: a "muted" note is drawn in the hint lines'
+// placeholder colour, not in Fyne's disabled colour, which is nearly
+// invisible on the form's background.
+func TestMutedLabelReadable(t *testing.T) {
+	test.NewTempApp(t)
+	src := `{"dsl": "guitai.form/1", "id": "muted", "version": "1.0.0", "title": {"zh": "注"},
+"root": {"id": "root", "type": "form", "children": [
+  {"id": "note", "type": "label", "props": {"style": "muted", "text": {"zh": "销户前余额须为零"}}},
+  {"id": "plain", "type": "label", "props": {"text": {"zh": "普通说明"}}}
+]}}`
+	f, _, w, _ := render(t, src, "zh")
+	w.Canvas().Refresh(f.Object())
+	if w.Canvas().Capture() == nil {
+		t.Fatal("no capture")
+	}
+	colourOf := func(id, text string) color.Color {
+		for _, o := range test.LaidOutObjects(f.NodeObject(id)) {
+			if tx, ok := o.(*canvas.Text); ok && tx.Text == text {
+				return tx.Color
+			}
+		}
+		t.Fatalf("%s: %q not drawn", id, text)
+		return nil
+	}
+	v := theme.VariantLight
+	ph := theme.Current().Color(theme.ColorNamePlaceHolder, v)
+	dis := theme.Current().Color(theme.ColorNameDisabled, v)
+	fg := theme.Current().Color(theme.ColorNameForeground, v)
+	if got := colourOf("note", "销户前余额须为零"); got != ph || got == dis {
+		t.Errorf("muted note drawn in %v; placeholder is %v, disabled %v", got, ph, dis)
+	}
+	if got := colourOf("plain", "普通说明"); got != fg {
+		t.Errorf("plain note drawn in %v, want the foreground %v", got, fg)
 	}
 }
