@@ -6,7 +6,9 @@
 // It writes, in assets/seals: demo-cheque.png (a cheque with the seal
 // stamped in widgets.DefaultSealArea), demo-seal.sm4 (the specimen PNG
 // encrypted by widgets.EncryptSeal) and demo-key.hex (the demo key, hex).
-// The images are the same on every run; the key and nonce are not.
+// The words are drawn in a CJK font, by default Noto CJK from
+// fonts-noto-cjk. The images are the same on every run; the key and nonce
+// are not.
 package main
 
 import (
@@ -14,6 +16,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"flag"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -22,6 +25,12 @@ import (
 	mrand "math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/font/sfnt"
+	"golang.org/x/image/math/fixed"
 
 	"guitai/widgets"
 )
@@ -39,9 +48,33 @@ const (
 	specimenSize     = 400
 )
 
+// The seal's and the cheque's words. The company and the bank are made up.
+const (
+	sealName  = "华夏示范科技有限公司"
+	sealUse   = "财务专用章"
+	bankName  = "中国示范银行"
+	chequeTtl = "转账支票"
+)
+
+// fontFiles are where Debian's fonts-noto-cjk puts the CJK fonts; the
+// Simplified Chinese face of the first one found is used.
+var fontFiles = []string{
+	"/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc",
+	"/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+	"/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+}
+
+// cjk is the font the words are drawn in.
+var cjk *sfnt.Font
+
 func main() {
 	dir := flag.String("dir", filepath.Join("assets", "seals"), "output folder")
+	fontPath := flag.String("font", "", "a CJK OpenType font or collection (default: Noto CJK of fonts-noto-cjk)")
 	flag.Parse()
+	var err error
+	if cjk, err = loadCJK(*fontPath); err != nil {
+		log.Fatal(err)
+	}
 
 	specimen := drawSeal(specimenSize, 0, 0.08, 1)
 	var sealPNG bytes.Buffer
@@ -56,7 +89,7 @@ func main() {
 	}
 
 	key := make([]byte, 16)
-	if _, err := rand.Read(key); err != nil {
+	if _, err = rand.Read(key); err != nil {
 		log.Fatal(err)
 	}
 	blob, err := widgets.EncryptSeal(key, sealPNG.Bytes())
@@ -77,8 +110,8 @@ func write(path string, b []byte) {
 }
 
 // drawSeal draws a round red seal of size×size pixels on a transparent
-// background: outer ring, a ring of character-like glyphs along the top, a
-// five-pointed star and a line of code marks under it. rot turns it
+// background: outer ring, the company name along it, a five-pointed star
+// and the seal's use (财务专用章) under the star. rot turns it
 // (radians), wear (0..1) is how unevenly the ink took, seed varies the wear.
 func drawSeal(size int, rot, wear float64, seed uint64) *image.NRGBA {
 	img := image.NewNRGBA(image.Rect(0, 0, size, size))
@@ -111,42 +144,105 @@ func drawSeal(size int, rot, wear float64, seed uint64) *image.NRGBA {
 	return img
 }
 
-type segment struct{ x0, y0, x1, y1 float64 }
-
-// glyph is a blocky stand-in for a Chinese character: strokes in a
-// [-1, 1] square, placed on the ring at angle (radians, 0 = right).
+// glyph is one character of the seal, as an alpha mask, placed on the
+// ring at angle (radians, 0 = right) or, with flat set, upright at (x, y).
 type glyph struct {
-	angle   float64
-	strokes []segment
+	angle float64
+	flat  bool
+	x, y  float64
+	mask  *image.Alpha
 }
 
-// sealGlyphs returns 9 made-up characters along the upper arc (a seal's
-// name band), the same on every run.
+// glyphMask is the size of a character's mask in pixels.
+const glyphMask = 160
+
+// sealGlyphs returns the company name along the ring, over its top from
+// lower left to lower right, each character's top outwards, and the seal's use in a
+// line under the star, as a Chinese finance seal has them.
 func sealGlyphs() []glyph {
-	r := mrand.New(mrand.NewPCG(2024, 11))
 	var gs []glyph
-	const n = 9
-	for i := 0; i < n; i++ {
-		a := math.Pi*(1.1) + float64(i)*(math.Pi*0.8)/(n-1) // 198° .. 342°
-		g := glyph{angle: a}
-		// a frame stroke or two, then inner strokes on a 5-line grid
-		g.strokes = append(g.strokes, segment{-0.8, -0.8, 0.8, -0.8})
-		if r.IntN(2) == 0 {
-			g.strokes = append(g.strokes, segment{-0.8, -0.8, -0.8, 0.8})
-		}
-		for k := 0; k < 4; k++ {
-			p := float64(r.IntN(5))*0.4 - 0.8
-			q0 := float64(r.IntN(3))*0.4 - 0.8
-			q1 := q0 + 0.8 + float64(r.IntN(2))*0.8
-			if r.IntN(2) == 0 {
-				g.strokes = append(g.strokes, segment{q0, p, q1, p})
-			} else {
-				g.strokes = append(g.strokes, segment{p, q0, p, q1})
-			}
-		}
-		gs = append(gs, g)
+	name := []rune(sealName)
+	n := len(name)
+	for i, r := range name {
+		a := math.Pi*0.84 + float64(i)*(math.Pi*1.32)/float64(n-1) // 151° .. 389°
+		gs = append(gs, glyph{angle: a, mask: charMask(r, false)})
+	}
+	use := []rune(sealUse)
+	for i, r := range use {
+		x := (float64(i) - float64(len(use)-1)/2) * 0.17
+		gs = append(gs, glyph{flat: true, x: x, y: 0.52, mask: charMask(r, true)})
 	}
 	return gs
+}
+
+// charMask draws r centred in a glyphMask-square alpha mask; narrow
+// squeezes it sideways, as the words under a seal's star are.
+func charMask(r rune, narrow bool) *image.Alpha {
+	face, err := opentype.NewFace(cjk, &opentype.FaceOptions{Size: glyphMask * 0.86, DPI: 72, Hinting: font.HintingNone})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer face.Close()
+	wide := image.NewAlpha(image.Rect(0, 0, glyphMask, glyphMask))
+	d := &font.Drawer{Dst: wide, Src: image.Opaque, Face: face}
+	w := d.MeasureString(string(r)).Ceil()
+	m := face.Metrics()
+	d.Dot = fixed.Point26_6{X: fixed.I((glyphMask - w) / 2), Y: fixed.I(glyphMask/2) + (m.Ascent-m.Descent)/2}
+	d.DrawString(string(r))
+	if !narrow {
+		return wide
+	}
+	out := image.NewAlpha(wide.Bounds())
+	for y := 0; y < glyphMask; y++ {
+		for x := 0; x < glyphMask; x++ {
+			sx := glyphMask/2 + int(float64(x-glyphMask/2)*1.35)
+			if sx >= 0 && sx < glyphMask {
+				out.SetAlpha(x, y, wide.AlphaAt(sx, y))
+			}
+		}
+	}
+	return out
+}
+
+// inked reports whether the glyph's mask is inked at (lx, ly) in [-1, 1]².
+func (g glyph) inked(lx, ly float64) bool {
+	x := int((lx + 1) / 2 * glyphMask)
+	y := int((ly + 1) / 2 * glyphMask)
+	return g.mask.AlphaAt(x, y).A >= 128
+}
+
+// loadCJK opens path, or the first of fontFiles that exists, and returns
+// its Simplified Chinese face.
+func loadCJK(path string) (*sfnt.Font, error) {
+	paths := fontFiles
+	if path != "" {
+		paths = []string{path}
+	}
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		coll, err := opentype.ParseCollection(data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		var first *sfnt.Font
+		for i := range coll.NumFonts() {
+			f, err := coll.Font(i)
+			if err != nil {
+				return nil, fmt.Errorf("%s: font %d: %w", p, i, err)
+			}
+			if first == nil {
+				first = f
+			}
+			if fam, _ := f.Name(nil, sfnt.NameIDFamily); strings.Contains(fam, " SC") {
+				return f, nil
+			}
+		}
+		return first, nil
+	}
+	return nil, fmt.Errorf("no CJK font: install fonts-noto-cjk or pass -font (looked in %s)", strings.Join(paths, ", "))
 }
 
 // sealInk reports whether the point (u, v) of the unit seal is inked.
@@ -161,29 +257,30 @@ func sealInk(u, v float64, glyphs []glyph) bool {
 	if inStar(u, v+0.02, 0.30) {
 		return true
 	}
-	// code marks under the star: 13 small bars
-	if v > 0.42 && v < 0.50 && math.Abs(u) < 0.46 {
-		cell := (u + 0.46) / (0.92 / 13)
-		if f := cell - math.Floor(cell); f > 0.18 && f < 0.82 {
-			return true
-		}
-	}
-	// glyph band along the top arc
-	const gr, gs = 0.66, 0.15 // radius of the band, half size of a glyph
+	// the company name along the top arc
+	// radius of the band; half width and half height of a character, which
+	// a seal draws tall and narrow
+	const gr, gw, gh = 0.67, 0.125, 0.16
 	for _, g := range glyphs {
+		if g.flat {
+			const fs = 0.13
+			lx, ly := (u-g.x)/fs*0.8, (v-g.y)/fs
+			if math.Abs(lx) <= 1 && math.Abs(ly) <= 1 && g.inked(lx, ly) {
+				return true
+			}
+			continue
+		}
 		s, c := math.Sincos(g.angle)
 		cx, cy := gr*c, gr*s
 		// local axes: x along the tangent, y towards the centre
 		du, dv := u-cx, v-cy
-		lx := (du*-s + dv*c) / gs
-		ly := (du*-c + dv*-s) / gs
+		lx := (du*-s + dv*c) / gw
+		ly := (du*-c + dv*-s) / gh
 		if math.Abs(lx) > 1 || math.Abs(ly) > 1 {
 			continue
 		}
-		for _, st := range g.strokes {
-			if segDist(lx, ly, st) < 0.14 {
-				return true
-			}
+		if g.inked(lx, ly) {
+			return true
 		}
 	}
 	return false
@@ -210,16 +307,10 @@ func inStar(u, v, R float64) bool {
 	return in
 }
 
-func segDist(x, y float64, s segment) float64 {
-	dx, dy := s.x1-s.x0, s.y1-s.y0
-	t := ((x-s.x0)*dx + (y-s.y0)*dy) / (dx*dx + dy*dy)
-	t = math.Max(0, math.Min(1, t))
-	return math.Hypot(x-(s.x0+t*dx), y-(s.y0+t*dy))
-}
-
-// drawCheque draws a plain transfer cheque: tinted security background,
-// frame, title band, field lines, amount boxes, MICR line, and the seal
-// stamped (slightly turned, unevenly inked) in the default seal area.
+// drawCheque draws a transfer cheque: tinted security background, frame,
+// title band with the bank's name, labelled field lines, amount boxes, MICR
+// line, and the seal stamped (slightly turned, unevenly inked) in the
+// default seal area.
 func drawCheque() *image.NRGBA {
 	img := image.NewNRGBA(image.Rect(0, 0, chequeW, chequeH))
 	fill(img, img.Bounds(), paper)
@@ -239,16 +330,19 @@ func drawCheque() *image.NRGBA {
 	strokeRect(img, frame, 3, printInk)
 	strokeRect(img, frame.Inset(8), 1, printInk)
 
-	// title band with blocks standing for the bank name and "转账支票"
+	// title band: the bank's name and "转账支票"
 	fill(img, image.Rect(36, 36, chequeW-36, 90), color.NRGBA{R: 214, G: 232, B: 220, A: 255})
-	for i := 0; i < 8; i++ {
-		x := 420 + i*48
-		strokeRect(img, image.Rect(x, 44, x+36, 82), 3, printInk)
-		fill(img, image.Rect(x+10, 56, x+26, 60), printInk)
-	}
+	title := bankName + "  " + chequeTtl
+	drawText(img, (chequeW-textWidth(title, 36))/2, 76, 36, title, printInk)
 	// date and number fields at the top right
 	hline(img, 860, chequeW-48, 120, 1, printInk)
 	hline(img, 48, 400, 120, 1, printInk)
+	drawText(img, 48, 114, 20, "出票日期（大写）", printInk)
+	drawText(img, 860, 114, 20, "支票号码", printInk)
+	drawText(img, 48, 164, 20, "收款人：", printInk)
+	drawText(img, 48, 222, 20, "人民币（大写）", printInk)
+	drawText(img, 48, 294, 20, "用途", printInk)
+	drawText(img, 48, 344, 20, "上列款项请从我账户内支付", printInk)
 
 	// payee, amount in words, purpose
 	for _, y := range []int{170, 230} {
@@ -263,6 +357,7 @@ func drawCheque() *image.NRGBA {
 	hline(img, 48, 660, 350, 1, printInk)
 	// drawer's signature box label
 	strokeRect(img, image.Rect(48, 372, 300, 420), 1, printInk)
+	drawText(img, 60, 404, 20, "出票人签章", printInk)
 
 	// MICR line
 	for i := 0; i < 40; i++ {
@@ -287,6 +382,27 @@ func drawCheque() *image.NRGBA {
 		}
 	}
 	return img
+}
+
+// drawText draws text in the CJK font at size pixels, its baseline at y.
+func drawText(img *image.NRGBA, x, y int, size float64, text string, c color.NRGBA) {
+	face, err := opentype.NewFace(cjk, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingFull})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer face.Close()
+	d := &font.Drawer{Dst: img, Src: image.NewUniform(c), Face: face, Dot: fixed.P(x, y)}
+	d.DrawString(text)
+}
+
+// textWidth is the width of text in the CJK font at size pixels.
+func textWidth(text string, size float64) int {
+	face, err := opentype.NewFace(cjk, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingFull})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer face.Close()
+	return font.MeasureString(face, text).Ceil()
 }
 
 func fill(img *image.NRGBA, r image.Rectangle, c color.NRGBA) {
