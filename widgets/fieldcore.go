@@ -483,9 +483,6 @@ func (f *fieldCore) SetHint(s string) {
 	f.owner.Refresh()
 }
 
-// Hint returns the line set by SetHint.
-func (f *fieldCore) Hint() string { return f.help }
-
 // SetValidationError shows msg under the entry in the error colour, in
 // place of the hint, and marks the entry as in error; "" clears it.
 func (f *fieldCore) SetValidationError(msg string) { f.setError(msg) }

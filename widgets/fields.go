@@ -108,9 +108,6 @@ func (e *errorLine) SetError(msg string) {
 	}
 }
 
-// Hint returns the help line shown under the input when there is no error.
-func (e *errorLine) Hint() string { return e.note.Text }
-
 // keyEntry is an Entry that reports Enter, Escape and focus loss, and can
 // filter what is typed.
 type keyEntry struct {

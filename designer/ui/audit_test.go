@@ -79,12 +79,8 @@ func TestPaletteGroupedAndSearchable(t *testing.T) {
 // surface: the marker stands between the two siblings the pointer is
 // between, or inside an empty container; the drop goes there.
 func TestDropMarkerBetweenSiblingsAndInside(t *testing.T) {
-	ed, _ := newEditor(t, designer.New(designer.Blank("x")))
+	ed, _ := newBlankEditor(t, "text", "amount", "group")
 	doc := ed.doc
-	for _, ty := range []string{"text", "amount", "group"} {
-		ed.insertHere(ty)
-		doc.Select(fromKeys, "")
-	}
 	c := ed.canvas
 	r := test.WidgetRenderer(c.glass).(*glassRenderer)
 	tp, ts, _ := c.Rect("text")
@@ -126,12 +122,8 @@ func TestDropMarkerBetweenSiblingsAndInside(t *testing.T) {
 // framed on the surface with its id; dragging a node on the surface into
 // another container moves it there.
 func TestSelectionHighlightAndMoveIntoContainer(t *testing.T) {
-	ed, w := newEditor(t, designer.New(designer.Blank("x")))
+	ed, w := newBlankEditor(t, "text", "amount", "group")
 	doc := ed.doc
-	for _, ty := range []string{"text", "amount", "group"} {
-		ed.insertHere(ty)
-		doc.Select(fromKeys, "")
-	}
 	c := ed.canvas
 	r := test.WidgetRenderer(c.glass).(*glassRenderer)
 	doc.Select(fromTree, "amount")

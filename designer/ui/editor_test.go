@@ -15,18 +15,22 @@ import (
 
 	"guitai/designer"
 	"guitai/dsl"
-	"guitai/widgets"
 )
 
 func newEditor(t testing.TB, doc *designer.Document) (*Editor, fyne.Window) {
 	t.Helper()
-	a := test.NewTempApp(t)
-	a.Settings().SetTheme(widgets.Theme{})
-	w := test.NewWindow(nil)
-	ed := New(w, doc, Config{})
-	w.SetContent(ed.Content())
-	w.Resize(fyne.NewSize(1400, 900))
-	t.Cleanup(w.Close)
+	return newEditorCfg(t, doc, Config{})
+}
+
+// newBlankEditor opens a blank form and inserts a node of each type in
+// turn at the root, leaving nothing selected.
+func newBlankEditor(t testing.TB, types ...string) (*Editor, fyne.Window) {
+	t.Helper()
+	ed, w := newEditor(t, designer.New(designer.Blank("x")))
+	for _, ty := range types {
+		ed.insertHere(ty)
+		ed.doc.Select(fromKeys, "")
+	}
 	return ed, w
 }
 
@@ -112,12 +116,8 @@ func TestDragFromPaletteToCanvas(t *testing.T) {
 }
 
 func TestCanvasClickSelectsAndDragMoves(t *testing.T) {
-	ed, w := newEditor(t, designer.New(designer.Blank("demo")))
+	ed, w := newBlankEditor(t, "text", "amount", "check")
 	doc := ed.doc
-	for _, ty := range []string{"text", "amount", "check"} {
-		ed.insertHere(ty)
-		doc.Select(fromKeys, "")
-	}
 	pos, size, _ := ed.canvas.Rect("amount")
 	test.TapCanvas(w.Canvas(), surfaceAbs(ed, pos.Add(fyne.NewPos(size.Width/2, size.Height/2))))
 	if doc.Selected() != "amount" {

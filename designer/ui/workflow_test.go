@@ -41,7 +41,7 @@ func loadCatalog(t *testing.T) designer.Catalog {
 	return cat
 }
 
-func newEditorCfg(t *testing.T, doc *designer.Document, cfg Config) (*Editor, fyne.Window) {
+func newEditorCfg(t testing.TB, doc *designer.Document, cfg Config) (*Editor, fyne.Window) {
 	t.Helper()
 	a := test.NewTempApp(t)
 	a.Settings().SetTheme(widgets.Theme{})
