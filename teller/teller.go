@@ -94,6 +94,15 @@ type Config struct {
 	// Audit reports how much of the audit log is anchored by a signed
 	// checkpoint, for the status bar; nil shows nothing.
 	Audit func() (AuditState, error)
+	// Trace, if not nil, is told what the window did, one event a call,
+	// on the UI goroutine: "open <form>" once a form has the focus,
+	// "dialog <title>" when one shows, "answered <title>" when it goes,
+	// "set <key>" when a key of the open form changed and the frame
+	// that shows it was drawn, "posted <form>", "refused <form>",
+	// "invalid <form> <field>: <problem>" when submit found one. The
+	// real-window tests and the keystroke benchmark wait on these
+	// instead of sleeping.
+	Trace func(event string)
 }
 
 // Credentials are what a supervisor types into the authorization dialog.
@@ -456,7 +465,12 @@ func (s *Shell) open(def *dsl.Form) {
 	if s.stopForm != nil {
 		s.stopForm()
 	}
-	stopTouch := scope.Subscribe(nil, func(state.Change) { s.touch() })
+	stopTouch := scope.Subscribe(nil, func(c state.Change) {
+		s.touch()
+		for _, k := range c.Keys {
+			s.trace("set " + k)
+		}
+	})
 	stopLookups := s.watchLookups(live)
 	s.stopForm = func() { stopTouch(); stopLookups() }
 	s.touch()
@@ -476,6 +490,14 @@ func (s *Shell) open(def *dsl.Form) {
 	s.host.Objects = []fyne.CanvasObject{container.NewBorder(nil, bar, nil, nil, body)}
 	s.host.Refresh()
 	s.focusFirst(live)
+	s.trace("open " + def.ID)
+}
+
+// trace tells Config.Trace of an event.
+func (s *Shell) trace(event string) {
+	if s.cfg.Trace != nil {
+		s.cfg.Trace(event)
+	}
 }
 
 // focusFirst puts the keyboard focus in the form's first input. It goes
@@ -513,6 +535,7 @@ func (s *Shell) submit() {
 	}
 	if problems := f.Validate(); len(problems) > 0 {
 		s.status.SetText(fmt.Sprintf(s.t("有 %d 处需要修改", "%d fields need attention"), len(problems)))
+		s.trace(fmt.Sprintf("invalid %s %s: %s", f.Def.ID, problems[0].Node, problems[0].Message.En))
 		return
 	}
 	values := f.Values()
@@ -539,6 +562,9 @@ func (s *Shell) submit() {
 				defer s.posting.Store(false) // last: what follows is done when it reads false
 				s.authorizer = nil
 				if err != nil {
+					// Traced first: the rest runs in this same call on
+					// the UI goroutine, before any key sent after it.
+					s.trace("refused " + f.Def.ID)
 					s.idleDisplay()
 					msg := ledger.MessageOf(err, s.lang)
 					s.status.SetText(msg)
@@ -550,6 +576,7 @@ func (s *Shell) submit() {
 					return // what was typed is kept
 				}
 				s.posts++
+				defer s.trace("posted " + f.Def.ID)
 				msg := res.Message(s.lang)
 				if query {
 					// A query keeps its criteria and shows its answer in
@@ -730,6 +757,7 @@ func (s *Shell) dialog(title string, body fyne.CanvasObject, cancel bool, done f
 			s.asking = nil
 		}
 		done(ok)
+		s.trace("answered " + title)
 	}
 	yes := widget.NewButtonWithIcon(s.t("确认 Enter", "Confirm Enter"), theme.ConfirmIcon(), func() { c.answer(true) })
 	yes.Importance = widget.HighImportance
@@ -746,6 +774,7 @@ func (s *Shell) dialog(title string, body fyne.CanvasObject, cancel bool, done f
 	d.Show()
 	c.canvas, c.top = s.win.Canvas(), s.win.Canvas().Overlays().Top()
 	s.asking = c
+	s.trace("dialog " + title)
 }
 
 // confirmation is a confirmation dialog ask shows.

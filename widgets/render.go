@@ -99,6 +99,12 @@ type Form struct {
 	fields  []*live // inputs in tree (and tab) order
 	cancel  func()
 	checked map[string]bool // fields whose rules have run, so errors follow edits
+	// shown is, for each key, the scope version of the value the form
+	// shows: its own last write, or the last change it took from the
+	// scope. A change delivered at that version or before it is an echo
+	// of the form's own edit or older than it, and never replaces what
+	// the teller typed since (see binding.go).
+	shown map[string]uint64
 }
 
 // live is one rendered node.
@@ -132,6 +138,7 @@ func Render(def *dsl.Form, scope *state.Scope, opts Options) (*Form, error) {
 		nodes:   map[string]*live{},
 		byKey:   map[string][]*live{},
 		checked: map[string]bool{},
+		shown:   map[string]uint64{},
 	}
 	// The caption column grows with the text (a larger font scale).
 	width := float32(def.Root.PropInt("labelWidth", 110)) * theme.TextSize() / theme.DefaultTheme().Size(theme.SizeNameText)
@@ -300,41 +307,6 @@ func (f *Form) Close() {
 		f.cancel()
 		f.cancel = nil
 	}
-}
-
-// edited writes a field's new value to state.
-func (f *Form) edited(l *live) {
-	if l.node.Bind == "" {
-		return
-	}
-	_ = f.Scope.Set(l.node.Bind, l.el.Field.Value())
-}
-
-// changed follows commits to the scope: inputs bound to a changed key show
-// the new value, and the expressions reading it run again.
-func (f *Form) changed(c state.Change) {
-	var todo []*dsl.Expr
-	for _, key := range c.Keys {
-		v := c.Values[key]
-		f.prog.Put(f.env, key, v)
-		for _, l := range f.byKey[key] {
-			if !sameValue(l.el.Field.Value(), v) {
-				l.el.Field.SetValue(v)
-			}
-			if f.checked[l.node.ID] {
-				f.check(l)
-			}
-		}
-		todo = append(todo, f.prog.Dependents(key)...)
-	}
-	for _, e := range todo {
-		f.apply(e)
-	}
-}
-
-func sameValue(a, b any) bool {
-	defer func() { recover() }()
-	return a == b
 }
 
 // apply evaluates one expression and shows its result.
@@ -559,16 +531,23 @@ func (f *Form) Clear() {
 	for _, k := range keys {
 		tx.Delete(k)
 	}
+	// The deletions are shown here and now; their delivery, and that of
+	// any edit made before them, is then older than what the form shows.
+	tx.OnCommit(func() {
+		for _, k := range keys {
+			f.shown[k] = tx.Version()
+		}
+	})
 	_ = tx.Commit()
+	var todo []*dsl.Expr
+	for _, k := range keys { // labels and tables too
+		todo = append(todo, f.take(k, nil, nil)...)
+	}
 	for _, l := range f.fields {
 		l.el.Field.SetValue(nil)
 		l.el.Field.SetError("")
 	}
-	for _, k := range keys { // labels and tables too
-		for _, l := range f.byKey[k] {
-			l.el.Field.SetValue(nil)
-		}
-	}
+	f.applyAll(todo)
 }
 
 // ShowError shows msg under the visible input bound to key (a refusal

@@ -56,6 +56,7 @@ func parseArgs(args []string) (options, error) {
 	fs.DurationVar(&o.idleLock, "idle-lock", 5*time.Minute, "lock the session after this long without activity (0: never)")
 	fs.StringVar(&o.theme, "theme", "", "light, dark or system (default: the settings' theme, else light)")
 	fs.Float64Var(&o.scale, "scale", 0, "text size, 1 to 2 (default: the settings' fontScale, else 1)")
+	fs.BoolVar(&o.trace, "trace", false, "print what the window does (a form opened, a dialog shown, a key set, a posting) on stderr, each line \"teller: trace <ms since start> <event>\", for scripts and tests to wait on")
 	fs.BoolVar(&o.customerDisplay, "customer-display", false, "open the customer-facing display (on the second monitor when there is one)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -71,7 +72,7 @@ type options struct {
 	lang, open, shots, db, user, terminal, devices, forms, theme, bank string
 	scale                                                              float64
 	idleLock                                                           time.Duration
-	customerDisplay, exitWhenReady                                     bool
+	customerDisplay, exitWhenReady, trace                              bool
 	devCfg                                                             manager.Config
 }
 
@@ -269,6 +270,7 @@ func run(o options) error {
 				return teller.Auditor{Log: alog}.State(ctx, store.DB())
 			},
 			Status: status,
+			Trace:  tracer(o.trace),
 			SignOff: func() error {
 				if err := store.SignOff(ctx, signedOn.ID, terminal); err != nil {
 					return fmt.Errorf("%s", ledger.MessageOf(err, lang))
@@ -426,6 +428,17 @@ func screenshots(dir string, w fyne.Window, display *teller.CustomerDisplay, wit
 		return err
 	}
 	return sh.WriteManifest()
+}
+
+// tracer prints the window's events for -trace, or is nil.
+func tracer(on bool) func(string) {
+	if !on {
+		return nil
+	}
+	start := time.Now()
+	return func(event string) {
+		fmt.Fprintf(os.Stderr, "teller: trace %.3f %s\n", float64(time.Since(start).Microseconds())/1000, event)
+	}
 }
 
 // shownDSN is the ledger as the status line shows it: a URL without its

@@ -20,7 +20,7 @@ import (
 
 // needDisplay skips a real-window test without an X display, unless
 // GUITAI_REQUIRE_DISPLAY says it must run.
-func needDisplay(t *testing.T) {
+func needDisplay(t testing.TB) {
 	t.Helper()
 	if os.Getenv("DISPLAY") == "" {
 		if os.Getenv("GUITAI_REQUIRE_DISPLAY") != "" {
@@ -37,7 +37,7 @@ var (
 )
 
 // tellerBin builds the teller once for the tests that run it.
-func tellerBin(t *testing.T) string {
+func tellerBin(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "teller-test")
@@ -58,7 +58,7 @@ func tellerBin(t *testing.T) string {
 
 // tellerCmd runs the teller with args, away from the user's settings and
 // data.
-func tellerCmd(t *testing.T, args ...string) *exec.Cmd {
+func tellerCmd(t testing.TB, args ...string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(tellerBin(t), args...)
 	home := t.TempDir()
