@@ -9,7 +9,7 @@ import (
 var txns embed.FS
 
 // Txns returns the transaction catalog files (*.txn.json) at the root of
-// the returned file system; state/ledger.LoadCatalog reads them.
+// the returned file system; ledger.LoadCatalog reads them.
 func Txns() fs.FS {
 	sub, err := fs.Sub(txns, "txns")
 	if err != nil {

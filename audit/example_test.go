@@ -51,7 +51,7 @@ func Example() {
 	// Output: 1 true 1 1
 }
 
-// AuditEvent mirrors ledger.AuditEvent (state/ledger), which this package
+// AuditEvent mirrors ledger.AuditEvent (package ledger), which this package
 // must not import.
 type AuditEvent struct {
 	Time                                 time.Time

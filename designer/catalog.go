@@ -2,31 +2,12 @@ package designer
 
 import (
 	"fmt"
-	"io/fs"
 	"strconv"
 	"strings"
 
+	"guitai/catalog"
 	"guitai/dsl"
-	"guitai/state/catalog"
 )
-
-// Txn is a catalog transaction (assets/txns/<id>.txn.json), as the ledger
-// reads it: the designer uses its id, title and typed params.
-type Txn = catalog.Txn
-
-// Param is a typed input of a transaction.
-type Param = catalog.Param
-
-// Catalog is the transactions by id.
-type Catalog = catalog.Catalog
-
-// Binding is one param of the form's transaction and the field that feeds
-// it (see catalog.Catalog.Bindings).
-type Binding = catalog.Binding
-
-// ParamTypes is the field value type each param type takes, as the ledger
-// checks it.
-var ParamTypes = catalog.ParamTypes
 
 // WidgetFor is the widget type a new field for a param of type t gets.
 var WidgetFor = map[string]string{
@@ -34,15 +15,10 @@ var WidgetFor = map[string]string{
 	"int": "number", "bool": "check", "date": "date",
 }
 
-// LoadCatalog reads and checks every *.txn.json at the root of fsys, as the
-// ledger does except that step error codes, which only the ledger knows,
-// are not checked.
-func LoadCatalog(fsys fs.FS) (Catalog, error) { return catalog.LoadCatalog(fsys) }
-
 // catalogProblems returns the catalog problems of a form, each at its node
 // ("" for the submit block and the lookups): the submit's transaction is
 // in c and its bindings are fine, and so are its lookups' (see Lookups).
-func catalogProblems(c Catalog, f *dsl.Form) []Problem {
+func catalogProblems(c catalog.Catalog, f *dsl.Form) []Problem {
 	if c == nil {
 		return nil
 	}
@@ -57,7 +33,7 @@ func catalogProblems(c Catalog, f *dsl.Form) []Problem {
 
 // submitProblems returns the problems of the submit's transaction and its
 // bindings.
-func submitProblems(c Catalog, f *dsl.Form) []Problem {
+func submitProblems(c catalog.Catalog, f *dsl.Form) []Problem {
 	if f.Submit == nil || f.Submit.Txn == "" {
 		return nil
 	}
@@ -84,7 +60,7 @@ func submitProblems(c Catalog, f *dsl.Form) []Problem {
 // branch, business_date…) the transaction's steps read, in that list's
 // order. The executor supplies them from the session; no param may shadow
 // one, so the form never maps them.
-func ContextUsed(t *Txn) []string {
+func ContextUsed(t *catalog.Txn) []string {
 	used := map[string]bool{}
 	var walk func(steps []catalog.Step)
 	walk = func(steps []catalog.Step) {
@@ -131,9 +107,9 @@ func pointerOf(f *dsl.Form, id string) string {
 // editor shows it, with the catalog's verdict.
 type LookupInfo struct {
 	Lookup   dsl.Lookup
-	Index    int      // its place in the form's "lookups" array
-	Txn      *Txn     // the catalog transaction, nil when the catalog lacks it
-	Problems []string // what catalog.Catalog.CheckForms says of it
+	Index    int          // its place in the form's "lookups" array
+	Txn      *catalog.Txn // the catalog transaction, nil when the catalog lacks it
+	Problems []string     // what catalog.Catalog.CheckForms says of it
 }
 
 // Lookups returns the form's well-formed lookups (dsl.Form.Lookups), each
@@ -141,7 +117,7 @@ type LookupInfo struct {
 // it: a transaction not in the catalog or one that posts, a required param
 // no field binds, a param read from a field of the wrong type. With a nil
 // catalog there are no problems.
-func Lookups(c Catalog, f *dsl.Form) []LookupInfo {
+func Lookups(c catalog.Catalog, f *dsl.Form) []LookupInfo {
 	ls := f.Lookups()
 	if len(ls) == 0 {
 		return nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"guitai/catalog"
 	"guitai/dsl"
 )
 
@@ -120,7 +121,7 @@ type Document struct {
 
 	// Catalog, when set, adds the form's transaction bindings to its
 	// problems.
-	Catalog Catalog
+	Catalog catalog.Catalog
 
 	problems     dsl.ErrorList
 	changes      int      // counts every edit, undo and redo

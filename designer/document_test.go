@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"guitai/catalog"
 	"guitai/dsl"
 )
 
@@ -564,7 +565,7 @@ func BenchmarkOpen1000(b *testing.B) {
 }
 
 func TestCatalogBindings(t *testing.T) {
-	cat, err := LoadCatalog(os.DirFS(filepath.Join("..", "assets", "txns")))
+	cat, err := catalog.LoadCatalog(os.DirFS(filepath.Join("..", "assets", "txns")))
 	if err != nil || len(cat) == 0 {
 		t.Skipf("no catalog yet: %v", err)
 	}

@@ -5,12 +5,13 @@ import (
 	"fmt"
 	"sort"
 
+	"guitai/catalog"
 	"guitai/dsl"
 )
 
 // ReadOnlyTxns returns the ids of the catalog's transactions a lookup may
 // run: those that do not post to the journal, in catalog order.
-func ReadOnlyTxns(c Catalog) []string {
+func ReadOnlyTxns(c catalog.Catalog) []string {
 	var out []string
 	for _, id := range c.IDs() {
 		if t := c[id]; t != nil && !t.Journal {
@@ -146,7 +147,7 @@ type Returned struct {
 // its steps (each step's in name order) and the rows kept under "into", in
 // step order, as the ledger puts them in its result. Diagnose steps run
 // only when a guard fails, so they return nothing to the form.
-func LookupReturns(t *Txn) []Returned {
+func LookupReturns(t *catalog.Txn) []Returned {
 	if t == nil {
 		return nil
 	}
@@ -162,7 +163,7 @@ func LookupReturns(t *Txn) []Returned {
 			if !seen[n] {
 				seen[n] = true
 				typ := st.Returning[n]
-				out = append(out, Returned{Name: n, Type: typ, Kind: ParamTypes[typ]})
+				out = append(out, Returned{Name: n, Type: typ, Kind: catalog.ParamTypes[typ]})
 			}
 		}
 		if st.Into != "" && !seen[st.Into] {
@@ -215,7 +216,7 @@ func (d *Document) SetLookupFill(src Source, i int, name, key string) error {
 			return nil, fmt.Errorf("lookup %d: fill is not an object: edit it in the JSON source", i)
 		}
 		txnID, _ := o["txn"].(string)
-		var t *Txn
+		var t *catalog.Txn
 		if d.Catalog != nil {
 			t = d.Catalog[txnID]
 		}

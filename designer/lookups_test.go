@@ -10,12 +10,13 @@ import (
 	"strings"
 	"testing"
 
+	"guitai/catalog"
 	"guitai/dsl"
 )
 
-func loadCat(t *testing.T) Catalog {
+func loadCat(t *testing.T) catalog.Catalog {
 	t.Helper()
-	cat, err := LoadCatalog(os.DirFS(filepath.Join("..", "assets", "txns")))
+	cat, err := catalog.LoadCatalog(os.DirFS(filepath.Join("..", "assets", "txns")))
 	if err != nil || cat["account_lookup"] == nil {
 		t.Fatalf("catalog: %v", err)
 	}
@@ -152,7 +153,7 @@ func TestLookupsSurviveEveryEdit(t *testing.T) {
 }
 
 // TestLookupProblemsFromCatalog: the catalog's checks of the lookups
-// (state/catalog CheckForms) show among the problems and in Check's
+// (catalog.CheckForms) show among the problems and in Check's
 // file:line:col lines, each on its lookup's "txn".
 func TestLookupProblemsFromCatalog(t *testing.T) {
 	cat := loadCat(t)

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"guitai/catalog"
 	"guitai/dsl"
 )
 
@@ -309,7 +310,7 @@ func (d *Document) Save(path string) error {
 // and its lookups against the catalog when cat is not nil. It returns the problems as
 // "file:line:col: pointer: message [code]" lines; a read error is one
 // line too.
-func Check(path string, cat Catalog) []string {
+func Check(path string, cat catalog.Catalog) []string {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return []string{fmt.Sprintf("%s: %v", path, err)}

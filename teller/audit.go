@@ -13,7 +13,7 @@ import (
 	"github.com/emmansun/gmsm/sm3"
 
 	"guitai/audit"
-	"guitai/state/ledger"
+	"guitai/ledger"
 )
 
 // Auditor records the ledger's audited actions in the audit log, inside the

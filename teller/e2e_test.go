@@ -17,8 +17,8 @@ import (
 	"guitai/devices/escpos"
 	"guitai/dsl"
 	"guitai/idnum"
+	"guitai/ledger"
 	"guitai/money"
-	"guitai/state/ledger"
 	"guitai/widgets"
 )
 

@@ -16,8 +16,8 @@ import (
 	"guitai/devices"
 	"guitai/devices/finger"
 	"guitai/devices/manager"
-	"guitai/state/ledger"
-	"guitai/state/ledger/cli"
+	"guitai/ledger"
+	"guitai/ledger/cli"
 )
 
 // FingerScan waits for a finger on the fingerprint module and returns its

@@ -9,9 +9,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"guitai/devices/manager"
+	"guitai/ledger"
 	"guitai/money"
 	"guitai/state"
-	"guitai/state/ledger"
 )
 
 // A supervisor authorizes a large deposit with their finger on the

@@ -14,8 +14,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"guitai/dsl"
+	"guitai/ledger"
 	"guitai/money"
-	"guitai/state/ledger"
 )
 
 // JournalSource is the ledger as the journal screen and the receipts see

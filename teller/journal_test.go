@@ -14,8 +14,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"guitai/devices/escpos"
+	"guitai/ledger"
 	"guitai/money"
-	"guitai/state/ledger"
 )
 
 // journalRows returns the serials the journal table shows.

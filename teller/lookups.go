@@ -10,8 +10,8 @@ import (
 	"fyne.io/fyne/v2"
 
 	"guitai/dsl"
+	"guitai/ledger"
 	"guitai/state"
-	"guitai/state/ledger"
 	"guitai/widgets"
 )
 

@@ -6,8 +6,8 @@ import (
 
 	"guitai/assets"
 	"guitai/dsl"
+	"guitai/ledger"
 	"guitai/money"
-	"guitai/state/ledger"
 )
 
 // TestLookupOnAccount: a complete account number fills the holder and the

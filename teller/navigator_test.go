@@ -10,8 +10,8 @@ import (
 
 	"guitai/assets"
 	"guitai/dsl"
+	"guitai/ledger"
 	"guitai/state"
-	"guitai/state/ledger"
 )
 
 func TestSearchFindsFormsByPinyinAndCode(t *testing.T) {

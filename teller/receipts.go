@@ -20,8 +20,8 @@ import (
 	"guitai/devices/escpos"
 	"guitai/devices/receipt"
 	"guitai/dsl"
+	"guitai/ledger"
 	"guitai/money"
-	"guitai/state/ledger"
 )
 
 // Printer prints ESC/POS jobs: *escpos.Printer, and the simulator device

@@ -16,8 +16,8 @@ import (
 	"guitai/devices/escpos"
 	"guitai/devices/receipt"
 	"guitai/dsl"
+	"guitai/ledger"
 	"guitai/money"
-	"guitai/state/ledger"
 )
 
 // shellWithPrinter is shellOnLedger with the journal, the signed-on teller

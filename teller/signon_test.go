@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
-	"guitai/state/ledger"
+	"guitai/ledger"
 )
 
 func TestSignOnScreen(t *testing.T) {

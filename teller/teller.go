@@ -1,6 +1,3 @@
-// Package teller is the teller's window: the menu of business forms, the
-// fast-path code box, search, and the form host that renders the chosen form,
-// validates it and submits it. cmd/teller only wires it up.
 package teller
 
 import (
@@ -25,9 +22,9 @@ import (
 	"guitai/assets"
 	"guitai/devices/manager"
 	"guitai/dsl"
+	"guitai/ledger"
 	"guitai/money"
 	"guitai/state"
-	"guitai/state/ledger"
 	"guitai/widgets"
 )
 

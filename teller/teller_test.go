@@ -17,9 +17,9 @@ import (
 	"guitai/assets"
 	"guitai/audit"
 	"guitai/dsl"
+	"guitai/ledger"
 	"guitai/money"
 	"guitai/state"
-	"guitai/state/ledger"
 	"guitai/widgets"
 )
 

@@ -14,8 +14,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"guitai/devices/emv"
+	"guitai/ledger"
 	"guitai/money"
-	"guitai/state/ledger"
 	"guitai/widgets"
 )
 

@@ -1,6 +1,3 @@
-// Command designer is the Guitai form designer: the window in which an
-// analyst draws teller forms, and, as "designer check FILE…", a headless
-// checker of form files for CI.
 package main
 
 import (
@@ -12,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	"guitai/assets"
+	"guitai/catalog"
 	"guitai/designer"
 	"guitai/designer/ui"
 	"guitai/widgets"
@@ -21,7 +19,7 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == "check" {
 		os.Exit(check(os.Args[2:]))
 	}
-	cat, err := designer.LoadCatalog(assets.Txns())
+	cat, err := catalog.LoadCatalog(assets.Txns())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "designer: catalog:", err)
 	}
@@ -83,12 +81,12 @@ func check(args []string) int {
 		fmt.Fprintln(os.Stderr, "usage: designer check [-catalog DIR] FILE…")
 		return 2
 	}
-	var cat designer.Catalog
+	var cat catalog.Catalog
 	var err error
 	if *dir != "" {
-		cat, err = designer.LoadCatalog(os.DirFS(*dir))
+		cat, err = catalog.LoadCatalog(os.DirFS(*dir))
 	} else {
-		cat, err = designer.LoadCatalog(assets.Txns())
+		cat, err = catalog.LoadCatalog(assets.Txns())
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "designer: catalog:", err)

@@ -1,4 +1,3 @@
-// Command teller is the Guitai teller workstation window.
 package main
 
 import (
@@ -18,8 +17,8 @@ import (
 	"guitai/audit"
 	"guitai/devices/manager"
 	"guitai/dsl"
+	"guitai/ledger"
 	"guitai/state"
-	"guitai/state/ledger"
 	"guitai/teller"
 	"guitai/widgets"
 )

@@ -1,7 +1,3 @@
-// Command tellerctl is branch IT's tool for the Guitai ledger: initialise a
-// database, manage users, post transactions from scripts, print the
-// end-of-day report and check the transaction catalog. See package
-// guitai/state/ledger/cli for the commands and exit codes.
 package main
 
 import (
@@ -9,7 +5,7 @@ import (
 	"os"
 	"os/signal"
 
-	"guitai/state/ledger/cli"
+	"guitai/ledger/cli"
 )
 
 func main() {

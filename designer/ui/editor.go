@@ -1,7 +1,3 @@
-// Package ui is the form designer's window: palette, design canvas,
-// outline, property inspector, JSON source, problems and preview, all
-// views of one designer.Document and all editing it through its op log.
-// cmd/designer only wires it up.
 package ui
 
 import (
@@ -18,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"guitai/catalog"
 	"guitai/designer"
 	"guitai/dsl"
 )
@@ -41,7 +38,7 @@ type Config struct {
 	PublishDir string // where Publish writes; "" asks
 	// Catalog is the transaction catalog the binding editor and the
 	// problems check the form against; nil leaves bindings unchecked.
-	Catalog designer.Catalog
+	Catalog catalog.Catalog
 }
 
 // Editor is the designer window's content and its panes.

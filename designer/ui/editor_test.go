@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"guitai/catalog"
 	"guitai/designer"
 	"guitai/dsl"
 )
@@ -385,7 +386,7 @@ func TestJSONPaneScopedToSelection(t *testing.T) {
 }
 
 func TestBindingEditor(t *testing.T) {
-	cat, err := designer.LoadCatalog(os.DirFS(filepath.Join("..", "..", "assets", "txns")))
+	cat, err := catalog.LoadCatalog(os.DirFS(filepath.Join("..", "..", "assets", "txns")))
 	if err != nil || len(cat) == 0 {
 		t.Skipf("no catalog: %v", err)
 	}

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"guitai/catalog"
 	"guitai/designer"
 	"guitai/dsl"
 	"guitai/money"
@@ -492,7 +493,7 @@ func (in *Inspector) bindings() []fyne.CanvasObject {
 			status.Importance = widget.SuccessImportance
 		}
 		// Candidates: inputs whose value type fits the param.
-		want := designer.ParamTypes[b.Param.Type]
+		want := catalog.ParamTypes[b.Param.Type]
 		var opts []string
 		f.Walk(func(_ []string, n *dsl.Node) bool {
 			if s, ok := dsl.Types[n.Type]; ok && s.Value == want && n.Type != "label" && !n.PropBool("readOnly") {
@@ -666,7 +667,7 @@ func (in *Inspector) lookupEditors(l designer.LookupInfo, fields []dsl.Field) []
 	if l.Txn != nil {
 		for _, p := range l.Txn.Params {
 			p := p
-			want := designer.ParamTypes[p.Type]
+			want := catalog.ParamTypes[p.Type]
 			var opts []string
 			for _, fl := range fields {
 				if fl.Type == want {

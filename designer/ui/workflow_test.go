@@ -17,11 +17,12 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"guitai/assets"
+	"guitai/catalog"
 	"guitai/designer"
 	"guitai/dsl"
+	"guitai/ledger"
 	"guitai/money"
 	"guitai/state"
-	"guitai/state/ledger"
 	"guitai/teller"
 	"guitai/widgets"
 )
@@ -32,9 +33,9 @@ import (
 // previewed, published, then loaded as the teller loads published forms
 // and posted against a ledger.
 
-func loadCatalog(t *testing.T) designer.Catalog {
+func loadCatalog(t *testing.T) catalog.Catalog {
 	t.Helper()
-	cat, err := designer.LoadCatalog(os.DirFS(filepath.Join("..", "..", "assets", "txns")))
+	cat, err := catalog.LoadCatalog(os.DirFS(filepath.Join("..", "..", "assets", "txns")))
 	if err != nil || cat["cash_withdrawal"] == nil {
 		t.Fatalf("catalog: %v", err)
 	}

@@ -1,0 +1,2 @@
+// Command teller is the Guitai teller workstation window.
+package main

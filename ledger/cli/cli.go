@@ -1,0 +1,418 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"guitai/assets"
+	"guitai/ledger"
+)
+
+// Exit codes of Run.
+const (
+	ExitOK      = 0
+	ExitRefused = 1
+	ExitUsage   = 2
+	ExitFailure = 3
+	ExitCheck   = 4
+	ExitDevice  = 5 // the fingerprint module failed or saw no (matching) finger
+)
+
+var boolFlags = map[string]bool{"json": true, "demo": true, "help": true}
+
+// Run executes one tellerctl command line (without the program name) and
+// returns the exit code.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	flags, pos, err := parse(args)
+	if err != nil || len(pos) == 0 || flags["help"] != "" {
+		if err != nil {
+			fmt.Fprintln(stderr, "tellerctl:", err)
+		}
+		fmt.Fprintln(stderr, usage)
+		return ExitUsage
+	}
+	c := &cmd{ctx: ctx, flags: flags, stdin: bufio.NewReader(stdin), out: stdout, err: stderr, json: flags["json"] != ""}
+	switch pos[0] {
+	case "init":
+		return c.init()
+	case "user":
+		return c.user(pos[1:])
+	case "post":
+		return c.post(pos[1:])
+	case "eod":
+		return c.eod()
+	case "catalog":
+		if len(pos) == 2 && pos[1] == "check" {
+			return c.catalogCheck()
+		}
+	case "finger":
+		if len(pos) == 2 && pos[1] == "identify" {
+			return c.identifyFinger()
+		}
+	}
+	fmt.Fprintln(stderr, usage)
+	return ExitUsage
+}
+
+const usage = `usage: tellerctl [--db PATH|postgres://URL] [--json] COMMAND
+  init [--demo] [--date YYYY-MM-DD]
+  user add ID --name N --branch B --role teller|supervisor|admin   (password on stdin)
+  user passwd ID (password on stdin) | user role ID ROLE | user lock ID | user unlock ID
+  user enroll-finger ID --port DEV [--baud 57600] [--module M] [--page N] [--timeout 30s]
+  user remove-finger ID [--module M] [--page N] [--port DEV] | user fingers ID
+  finger identify --port DEV [--module M] [--timeout 30s]
+  post TXN key=value... --teller T [--authorizer S] [--key K]     (authorizer password on stdin)
+  eod [--branch B]
+  catalog check
+exit codes: 0 ok, 1 refused, 2 usage, 3 database failure, 4 check failed, 5 fingerprint device`
+
+// parse splits --flag value / --flag=value (anywhere) from positionals.
+func parse(args []string) (map[string]string, []string, error) {
+	flags := map[string]string{}
+	var pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			pos = append(pos, a)
+			continue
+		}
+		name := strings.TrimLeft(a, "-")
+		if k, v, ok := strings.Cut(name, "="); ok {
+			flags[k] = v
+			continue
+		}
+		if boolFlags[name] {
+			flags[name] = "true"
+			continue
+		}
+		if i+1 >= len(args) {
+			return nil, nil, fmt.Errorf("flag --%s needs a value", name)
+		}
+		flags[name] = args[i+1]
+		i++
+	}
+	return flags, pos, nil
+}
+
+type cmd struct {
+	ctx   context.Context
+	flags map[string]string
+	stdin *bufio.Reader
+	out   io.Writer
+	err   io.Writer
+	json  bool
+	store *ledger.Store
+}
+
+// DefaultDB is where the teller keeps its ledger when --db and $GUITAI_DB
+// are unset: guitai/ledger.db under $XDG_DATA_HOME or ~/.local/share.
+func DefaultDB() string {
+	if d := os.Getenv("GUITAI_DB"); d != "" {
+		return d
+	}
+	base := os.Getenv("XDG_DATA_HOME")
+	if base == "" {
+		home, _ := os.UserHomeDir()
+		base = filepath.Join(home, ".local", "share")
+	}
+	return filepath.Join(base, "guitai", "ledger.db")
+}
+
+func (c *cmd) open() (*ledger.Store, int) {
+	dsn := c.flags["db"]
+	if dsn == "" {
+		dsn = DefaultDB()
+	}
+	if !strings.Contains(dsn, "://") {
+		if err := os.MkdirAll(filepath.Dir(dsn), 0o700); err != nil {
+			return nil, c.fail(err)
+		}
+	}
+	var key []byte
+	if k := os.Getenv("GUITAI_MASTER_KEY"); k != "" {
+		var err error
+		if key, err = hex.DecodeString(k); err != nil || len(key) < 16 {
+			fmt.Fprintln(c.err, "tellerctl: GUITAI_MASTER_KEY must be 16 or more bytes of hex")
+			return nil, ExitUsage
+		}
+	}
+	s, err := ledger.Open(c.ctx, dsn, ledger.Options{MasterKey: key})
+	if err != nil {
+		return nil, c.fail(err)
+	}
+	c.store = s
+	return s, ExitOK
+}
+
+// fail prints err and returns its exit code: device for the fingerprint
+// device codes, refused for other coded ledger errors (other than database
+// ones), failure otherwise.
+func (c *cmd) fail(err error) int {
+	code := ledger.CodeOf(err)
+	if c.json {
+		var e *ledger.Error
+		out := map[string]any{"error": err.Error()}
+		if errors.As(err, &e) {
+			out = map[string]any{"code": e.Code, "field": e.Field, "zh": e.Msg.Zh, "en": e.Msg.En}
+		}
+		c.print(out)
+	} else {
+		fmt.Fprintln(c.err, "tellerctl:", err)
+		c.hint(err)
+	}
+	if fingerCodes[code] {
+		return ExitDevice
+	}
+	if code != "" && code != "E_DB" && code != "E_BUSY" {
+		return ExitRefused
+	}
+	return ExitFailure
+}
+
+func (c *cmd) print(v any) {
+	enc := json.NewEncoder(c.out)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+func (c *cmd) readPassword() (string, error) {
+	line, err := c.stdin.ReadString('\n')
+	if err != nil && line == "" {
+		return "", errors.New("expected the password on standard input")
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func (c *cmd) init() int {
+	s, code := c.open()
+	if s == nil {
+		return code
+	}
+	defer s.Close()
+	date := c.flags["date"]
+	if date == "" {
+		date = time.Now().In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly)
+	}
+	if c.flags["demo"] != "" {
+		if os.Getenv("GUITAI_MASTER_KEY") == "" {
+			fmt.Fprintln(c.err, "tellerctl: warning: GUITAI_MASTER_KEY is unset; ID numbers use the demo key")
+		}
+		if err := s.SeedDemo(c.ctx, date); err != nil {
+			return c.fail(err)
+		}
+	} else if err := s.Init(c.ctx, date); err != nil {
+		return c.fail(err)
+	}
+	if c.json {
+		c.print(map[string]any{"ok": true, "business_date": date, "demo": c.flags["demo"] != ""})
+	} else {
+		fmt.Fprintf(c.out, "ledger ready, business date %s\n", date)
+	}
+	return ExitOK
+}
+
+func (c *cmd) user(args []string) int {
+	if len(args) < 2 {
+		fmt.Fprintln(c.err, usage)
+		return ExitUsage
+	}
+	s, code := c.open()
+	if s == nil {
+		return code
+	}
+	defer s.Close()
+	id := args[1]
+	switch {
+	case args[0] == "enroll-finger" && len(args) == 2:
+		return c.enrollFinger(s, id)
+	case args[0] == "remove-finger" && len(args) == 2:
+		return c.removeFinger(s, id)
+	case args[0] == "fingers" && len(args) == 2:
+		return c.listFingers(s, id)
+	}
+	var err error
+	switch {
+	case args[0] == "add" && len(args) == 2:
+		var pw string
+		if pw, err = c.readPassword(); err == nil {
+			err = s.AddUser(c.ctx, ledger.User{ID: id, Name: c.flags["name"], Branch: c.flags["branch"], Role: c.flags["role"]}, pw)
+		}
+	case args[0] == "passwd" && len(args) == 2:
+		var pw string
+		if pw, err = c.readPassword(); err == nil {
+			err = s.SetPassword(c.ctx, id, pw)
+		}
+	case args[0] == "role" && len(args) == 3:
+		err = s.SetRole(c.ctx, id, args[2])
+	case args[0] == "lock" && len(args) == 2:
+		err = s.Lock(c.ctx, id)
+	case args[0] == "unlock" && len(args) == 2:
+		err = s.Unlock(c.ctx, id)
+	default:
+		fmt.Fprintln(c.err, usage)
+		return ExitUsage
+	}
+	if err != nil {
+		return c.fail(err)
+	}
+	u, err := s.GetUser(c.ctx, id)
+	if err != nil {
+		return c.fail(err)
+	}
+	if c.json {
+		c.print(u)
+	} else {
+		fmt.Fprintf(c.out, "%s %s branch=%s role=%s locked=%v\n", u.ID, u.Name, u.Branch, u.Role, u.Locked)
+	}
+	return ExitOK
+}
+
+func (c *cmd) executor(s *ledger.Store) (*ledger.Executor, error) {
+	cat, err := ledger.LoadCatalog(assets.Txns())
+	if err != nil {
+		return nil, err
+	}
+	forms, err := assets.Forms()
+	if err != nil {
+		return nil, err
+	}
+	return ledger.NewExecutor(s, cat, forms), nil
+}
+
+func (c *cmd) post(args []string) int {
+	if len(args) == 0 || c.flags["teller"] == "" {
+		fmt.Fprintln(c.err, usage)
+		return ExitUsage
+	}
+	vals := map[string]any{}
+	for _, kv := range args[1:] {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			fmt.Fprintf(c.err, "tellerctl: %q is not key=value\n", kv)
+			return ExitUsage
+		}
+		vals[k] = v
+	}
+	s, code := c.open()
+	if s == nil {
+		return code
+	}
+	defer s.Close()
+	x, err := c.executor(s)
+	if err != nil {
+		return c.fail(err)
+	}
+	req := ledger.Request{Txn: args[0], Values: vals, Teller: c.flags["teller"], Terminal: "tellerctl", Key: c.flags["key"]}
+	if req.Key == "" {
+		req.Key = fmt.Sprintf("tellerctl/%d/%d", os.Getpid(), time.Now().UnixNano())
+	}
+	if a := c.flags["authorizer"]; a != "" {
+		pw, err := c.readPassword()
+		if err != nil {
+			fmt.Fprintln(c.err, "tellerctl:", err)
+			return ExitUsage
+		}
+		req.Authorizer = &ledger.Credentials{ID: a, Password: pw}
+	}
+	r, err := x.Submit(c.ctx, req)
+	if err != nil {
+		return c.fail(err)
+	}
+	if c.json {
+		c.print(r)
+	} else {
+		fmt.Fprintln(c.out, r.Message("en"))
+		for name, rows := range r.Rows {
+			fmt.Fprintf(c.out, "%s: %d rows\n", name, len(rows))
+			for _, row := range rows {
+				keys := make([]string, 0, len(row))
+				for k := range row {
+					keys = append(keys, k)
+				}
+				sort.Strings(keys)
+				var b strings.Builder
+				for _, k := range keys {
+					fmt.Fprintf(&b, " %s=%v", k, row[k])
+				}
+				fmt.Fprintln(c.out, " ", strings.TrimSpace(b.String()))
+			}
+		}
+	}
+	return ExitOK
+}
+
+func (c *cmd) eod() int {
+	s, code := c.open()
+	if s == nil {
+		return code
+	}
+	defer s.Close()
+	branch := c.flags["branch"]
+	if branch == "" {
+		branch = "0101"
+	}
+	r, err := s.EOD(c.ctx, branch)
+	if err != nil {
+		return c.fail(err)
+	}
+	if c.json {
+		c.print(map[string]any{"report": r, "ready": r.Ready(), "books_ok": r.Books.OK()})
+	} else {
+		fmt.Fprintf(c.out, "branch %s business date %s vault %s\n", r.Branch, r.Date, r.Vault.Grouped())
+		fmt.Fprintf(c.out, "%-8s %14s %14s %14s %10s %14s %-9s %7s %7s\n", "teller", "opening", "cash in", "cash out", "over/short", "balance", "status", "entries", "receipts")
+		for _, b := range r.Boxes {
+			fmt.Fprintf(c.out, "%-8s %14s %14s %14s %10s %14s %-9s %7d %7d\n", b.Teller, b.Opening.Grouped(), b.CashIn.Grouped(),
+				b.CashOut.Grouped(), b.OverShort.Grouped(), b.Balance.Grouped(), b.Status, b.Entries, b.Pending)
+		}
+		fmt.Fprintf(c.out, "books: %d entries, customers %s, cash %s, suspense %s, equity %s, net %s\n", r.Books.Entries,
+			r.Books.Customer.Grouped(), r.Books.Cash.Grouped(), r.Books.Suspense.Grouped(), r.Books.Equity.Grouped(), r.Books.Net().Grouped())
+		for _, m := range append(r.Books.Unbalanced, r.Books.Mismatched...) {
+			fmt.Fprintln(c.out, "  FAULT", m)
+		}
+		fmt.Fprintf(c.out, "ready to close: %v\n", r.Ready())
+	}
+	if !r.Books.OK() || !r.Ready() {
+		return ExitCheck
+	}
+	return ExitOK
+}
+
+func (c *cmd) catalogCheck() int {
+	s, code := c.open()
+	if s == nil {
+		return code
+	}
+	defer s.Close()
+	x, err := c.executor(s)
+	if err != nil {
+		fmt.Fprintln(c.err, "tellerctl: catalog:", err)
+		return ExitCheck
+	}
+	forms, _ := assets.Forms()
+	errs := errors.Join(x.Catalog().CheckForms(forms), x.CheckSchema(c.ctx))
+	if c.json {
+		out := map[string]any{"ok": errs == nil, "transactions": len(x.Catalog()), "forms": len(forms)}
+		if errs != nil {
+			out["errors"] = strings.Split(errs.Error(), "\n")
+		}
+		c.print(out)
+	} else if errs != nil {
+		fmt.Fprintln(c.out, errs)
+	} else {
+		fmt.Fprintf(c.out, "catalog ok: %d transactions, %d forms, every step prepares on %s\n", len(x.Catalog()), len(forms), s.Driver())
+	}
+	if errs != nil {
+		return ExitCheck
+	}
+	return ExitOK
+}

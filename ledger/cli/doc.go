@@ -1,0 +1,49 @@
+// Package cli is tellerctl: branch IT's command line over the ledger. The
+// main package only calls Run, so every command is tested here.
+//
+// Usage:
+//
+//	tellerctl [--db PATH|URL] [--json] COMMAND ...
+//
+//	init [--demo] [--date YYYY-MM-DD]      migrate; --demo seeds 2 branches, 4 tellers,
+//	                                       1 supervisor, 200 customers, 500 accounts
+//	user add ID --name N --branch B --role teller|supervisor|admin
+//	user passwd ID | user role ID ROLE | user lock ID | user unlock ID
+//	user enroll-finger ID --port DEV [--baud 57600] [--module M] [--page N] [--timeout 30s]
+//	                                       enroll on the fingerprint module (two presses
+//	                                       of the same finger) and record its page
+//	user remove-finger ID [--module M] [--page N] [--port DEV]
+//	                                       forget the user's pages (all on the module
+//	                                       without --page); with --port delete the templates
+//	user fingers ID                        list the user's enrolled fingers
+//	finger identify --port DEV [--module M] [--timeout 30s]
+//	                                       whose finger is on the sensor
+//	post TXN key=value... --teller T [--authorizer S] [--key K]
+//	eod [--branch B]                       end-of-day report
+//	catalog check                          forms ↔ transactions, SQL ↔ live schema
+//
+// --db defaults to $GUITAI_DB, else the SQLite file guitai/ledger.db in the
+// user's data directory. Passwords are read from the first line of standard
+// input (user add, user passwd; post --authorizer), never from arguments.
+// $GUITAI_MASTER_KEY (hex) keys the ID-number encryption; without it the
+// demo key is used and a warning printed.
+//
+// A fingerprint module (R30x/ZFM, package devices/finger) is reached on the
+// serial device --port at --baud (57600). Its id in the ledger, the
+// "module" of every enrolled page, is --module, else the --port path; use
+// the same id on the workstation that verifies fingers. --page defaults to
+// the lowest page of the module enrolled for nobody (below --capacity,
+// 1000). --timeout bounds the wait for a finger on the sensor.
+//
+// Exit codes:
+//
+//	0  success
+//	1  refused by the ledger (a coded error: bad input, insufficient funds, ...)
+//	2  usage error
+//	3  database or I/O failure
+//	4  check failed (catalog check, eod books unsound or day not ready)
+//	5  fingerprint device: no finger placed in time (E_FINGER_NONE), no
+//	   match (E_FINGER_NO_MATCH), unusable image (E_FINGER_BAD_IMAGE), the
+//	   module did not answer (E_FINGER_TIMEOUT), garbled reply
+//	   (E_FINGER_CHECKSUM) or another module failure (E_FINGER_DEVICE)
+package cli

@@ -1,0 +1,178 @@
+package ledger
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"guitai/catalog"
+	"guitai/dsl"
+	"guitai/money"
+)
+
+// KeyField is the value key a window may set to its own idempotency key
+// (one per opened form); the hook removes it before posting.
+const KeyField = "_idempotency_key"
+
+// Session is who posts from this terminal.
+type Session struct {
+	Teller   string
+	Terminal string
+}
+
+// AuthorizeFunc asks for a supervisor's credentials for form f (the window
+// shows a dialog); it is called when the form's authorize.when holds, or
+// when a step of the transaction may ask for authorization (authorizeIf),
+// and may then return nil credentials.
+type AuthorizeFunc func(f *dsl.Form, values map[string]any) (*Credentials, error)
+
+// SubmitHook adapts the executor to the teller window's Config.Submit:
+//
+//	cfg.Submit = exec.SubmitHook(func() ledger.Session { return sess }, askSupervisor)
+//
+// It asks for authorization when the form needs it (authorize may return
+// nil credentials: the ledger then refuses with E_AUTH_REQUIRED if they
+// were needed), posts the values and returns the result: the journal
+// serial and the returned values and rows ([Result.Message] is the text to
+// show). A
+// submission identical to one made in the last few seconds (a double click)
+// reuses its idempotency key, so it returns the first result instead of
+// posting twice. The error is an *Error whose Field names the form field.
+func (x *Executor) SubmitHook(session func() Session, authorize AuthorizeFunc) func(f *dsl.Form, values map[string]any) (*Result, error) {
+	var mu sync.Mutex
+	recent := map[string]recentKey{}
+	return func(f *dsl.Form, values map[string]any) (*Result, error) {
+		if f.Submit == nil || f.Submit.Txn == "" {
+			return nil, errf("E_UNKNOWN_TXN", "", nil)
+		}
+		sess := session()
+		key, _ := values[KeyField].(string)
+		vals := Posted(f, values)
+		delete(vals, KeyField)
+		if key == "" {
+			digest := digestOf(sess, f, vals)
+			mu.Lock()
+			now := time.Now()
+			for d, r := range recent {
+				if now.Sub(r.at) > 5*time.Second {
+					delete(recent, d)
+				}
+			}
+			if r, ok := recent[digest]; ok {
+				key = r.key
+			} else {
+				key = newKey()
+				recent[digest] = recentKey{key: key, at: now}
+			}
+			mu.Unlock()
+		}
+		req := Request{Txn: f.Submit.Txn, Values: vals, Teller: sess.Teller, Terminal: sess.Terminal, Key: key}
+		t := x.cat[f.Submit.Txn]
+		if t != nil && authorize != nil {
+			need := false
+			if t.Authorize != "never" {
+				params, err := coerce(t, vals, x.store.keys)
+				if err != nil {
+					return nil, err
+				}
+				if need, err = x.needsAuthorization(t, params); err != nil {
+					return nil, err
+				}
+			}
+			// A step's authorizeIf is known only while posting (the
+			// day-end difference), so the window's credentials, when it
+			// asked for any, go along; nil ones are refused by the step.
+			if need || authorizesInSteps(t) {
+				c, err := authorize(f, values)
+				if err != nil {
+					return nil, err
+				}
+				req.Authorizer = c
+			}
+		}
+		return x.Submit(context.Background(), req)
+	}
+}
+
+// authorizesInSteps reports whether a step of t asks for authorization
+// (authorizeIf) on a value computed while posting.
+func authorizesInSteps(t *catalog.Txn) bool {
+	for _, st := range t.Steps {
+		if st.AuthorizeIf != "" {
+			return true
+		}
+	}
+	return false
+}
+
+type recentKey struct {
+	key string
+	at  time.Time
+}
+
+func newKey() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func digestOf(sess Session, f *dsl.Form, vals map[string]any) string {
+	keys := make([]string, 0, len(vals))
+	for k := range vals {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00", sess.Teller, sess.Terminal, f.ID, f.Version)
+	for _, k := range keys {
+		fmt.Fprintf(h, "%s=%T:%v\x00", k, vals[k], vals[k])
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Message is the success text for the teller: the journal serial and the
+// returned values, money grouped.
+func (r *Result) Message(lang string) string {
+	var b strings.Builder
+	if r.Serial != "" {
+		if lang == "en" {
+			fmt.Fprintf(&b, "Journal no. %s", r.Serial)
+		} else {
+			fmt.Fprintf(&b, "交易成功，流水号 %s", r.Serial)
+		}
+	}
+	names := make([]string, 0, len(r.Values))
+	for k := range r.Values {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		v := r.Values[k]
+		if f, ok := v.(money.Fen); ok {
+			v = f.Grouped()
+		}
+		fmt.Fprintf(&b, "\n%s: %v", k, v)
+	}
+	return b.String()
+}
+
+// MessageOf returns an error's text in lang: an *Error's message with its
+// code and field, or the error's own text.
+func MessageOf(err error, lang string) string {
+	var e *Error
+	if errors.As(err, &e) {
+		s := e.Msg.In(lang) + " (" + e.Code
+		if e.Field != "" {
+			s += " · " + e.Field
+		}
+		return s + ")"
+	}
+	return err.Error()
+}

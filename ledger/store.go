@@ -1,0 +1,422 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
+	"github.com/jmoiron/sqlx"
+	"github.com/mattn/go-sqlite3"
+	"github.com/pressly/goose/v3"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Driver names of the two databases.
+const (
+	SQLite   = "sqlite3"
+	Postgres = "pgx"
+)
+
+// Auditor appends one audit record inside the caller's DB transaction, so
+// the record commits or rolls back with what it describes. The audit package
+// implements it; the default does nothing.
+type Auditor interface {
+	Append(ctx context.Context, tx *sql.Tx, e AuditEvent) error
+}
+
+// AuditEvent is what the ledger tells the audit log: who did what to which
+// object, with what result. Payload is canonical JSON of the details.
+type AuditEvent struct {
+	Time       time.Time
+	Teller     string
+	Authorizer string
+	Terminal   string
+	Branch     string
+	Action     string // posting, reversal, sign_on, sign_off, authorization, login_failed, user_*
+	Object     string // journal serial, user id, ...
+	Result     string // ok, refused, locked
+	Payload    []byte
+}
+
+// NopAuditor is the default Auditor: it records nothing.
+type NopAuditor struct{}
+
+// Append does nothing.
+func (NopAuditor) Append(context.Context, *sql.Tx, AuditEvent) error { return nil }
+
+// Options tune a Store. The zero value is usable (a demo key, no audit).
+type Options struct {
+	// MasterKey derives the SM4 key that encrypts ID numbers and the
+	// HMAC-SM3 key of their blind index; nil means the demo key.
+	MasterKey []byte
+	Auditor   Auditor
+	// Migrate, if set, runs after the ledger's own migrations and before
+	// anything is posted or seeded: the auditor's tables are created here.
+	// driver is "sqlite3" or "pgx".
+	Migrate func(ctx context.Context, db *sql.DB, driver string) error
+	// Now is the clock (tests pin it); nil means time.Now.
+	Now func() time.Time
+	// PasswordIterations for new password hashes; 0 means DefaultIterations.
+	PasswordIterations int
+	// BusyTimeout is SQLite's busy_timeout; 0 means 5s.
+	BusyTimeout time.Duration
+	// MaxRetries bounds the retries of a busy or serialization-failed
+	// transaction; 0 means 8.
+	MaxRetries int
+	// MaxGroup bounds how many concurrent submissions share one database
+	// transaction (group commit, each in its own savepoint); 0 means
+	// DefaultMaxGroup and 1 turns group commit off.
+	MaxGroup int
+}
+
+// Store is an open ledger database.
+type Store struct {
+	db      *sqlx.DB
+	driver  string
+	keys    keys
+	audit   Auditor
+	now     func() time.Time
+	iter    int
+	retries int
+	// maxGroup is Options.MaxGroup resolved; group queues submissions for
+	// a group commit.
+	maxGroup int
+	group    committer
+	boxes    sync.Map // "teller/date" of cash boxes known to exist (rows are never deleted)
+}
+
+// Open opens (creating it if needed) the ledger at dsn — a SQLite file path
+// or a postgres:// URL — and migrates it to the newest schema.
+func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
+	busy := opt.BusyTimeout
+	if busy == 0 {
+		busy = 5 * time.Second
+	}
+	var db *sqlx.DB
+	driver := SQLite
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		driver = Postgres
+		var err error
+		if db, err = sqlx.Open(driver, dsn); err != nil {
+			return nil, err
+		}
+	} else {
+		db = sqlx.NewDb(openSQLite(dsn, busy), SQLite)
+	}
+	if driver == SQLite {
+		db.SetMaxOpenConns(8)
+	} else {
+		db.SetMaxOpenConns(16)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("ledger: open %s: %w", redact(dsn), err)
+	}
+	s := &Store{db: db, driver: driver, keys: deriveKeys(opt.MasterKey), audit: opt.Auditor,
+		now: opt.Now, iter: opt.PasswordIterations, retries: opt.MaxRetries}
+	if s.audit == nil {
+		s.audit = NopAuditor{}
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.iter == 0 {
+		s.iter = DefaultIterations
+	}
+	if s.retries == 0 {
+		s.retries = 8
+	}
+	s.maxGroup = opt.MaxGroup
+	if s.maxGroup == 0 {
+		s.maxGroup = DefaultMaxGroup
+	}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if opt.Migrate != nil {
+		if err := opt.Migrate(ctx, db.DB, driver); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// openSQLite returns the pool of the SQLite ledger at path, every
+// connection opened with sqliteDSN's parameters and then connectPragmas.
+func openSQLite(path string, busy time.Duration) *sql.DB {
+	return sql.OpenDB(sqliteConnector{dsn: sqliteDSN(path, busy)})
+}
+
+// sqliteDSN adds the pragmas every connection needs (sqlitePragmas) to the
+// file path.
+func sqliteDSN(path string, busy time.Duration) string {
+	path = strings.TrimPrefix(path, "file:")
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	return "file:" + path + "?" + sqlitePragmas(busy)
+}
+
+// sqlitePragmas are the connection parameters of a ledger database: WAL,
+// synchronous=FULL, a busy timeout, foreign keys, and BEGIN IMMEDIATE so a
+// writer takes the lock up front instead of failing on upgrade.
+func sqlitePragmas(busy time.Duration) string {
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_synchronous", "FULL")
+	q.Set("_busy_timeout", strconv.FormatInt(max(busy.Milliseconds(), 1), 10))
+	q.Set("_foreign_keys", "on")
+	q.Set("_txlock", "immediate")
+	// Each connection keeps the statements it ran prepared, by SQL text, so
+	// the catalog's statements are parsed once per connection. That is
+	// cheaper than database/sql prepared statements, which a transaction
+	// must rebind on every use (Tx.Stmt); pgx keeps a like cache.
+	q.Set("_stmt_cache_size", "256")
+	return q.Encode()
+}
+
+// connectPragmas run on every new SQLite connection, for the settings
+// go-sqlite3 has no DSN parameter for. temp_store=MEMORY keeps SQLite's
+// transient tables in memory: a statement with RETURNING (the journal
+// serial's counter, most catalog updates) collects its rows in one, and
+// otherwise sets up a file-backed pager for it on every execution, about
+// half of the statement's cost. Nothing durable lives in the temp store.
+const connectPragmas = `PRAGMA temp_store = MEMORY`
+
+var sqliteDriver = &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+	_, err := c.Exec(connectPragmas, nil)
+	return err
+}}
+
+// sqliteConnector opens connections of sqliteDriver to dsn.
+type sqliteConnector struct{ dsn string }
+
+func (c sqliteConnector) Connect(context.Context) (driver.Conn, error) {
+	return sqliteDriver.Open(c.dsn)
+}
+func (c sqliteConnector) Driver() driver.Driver { return sqliteDriver }
+
+func redact(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && u.User != nil {
+		u.User = url.User(u.User.Username())
+		return u.String()
+	}
+	return dsn
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	dialect := goose.DialectSQLite3
+	if s.driver == Postgres {
+		dialect = goose.DialectPostgres
+	}
+	dir, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(dialect, s.db.DB, dir)
+	if err != nil {
+		return fmt.Errorf("ledger: migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("ledger: migrate: %w", err)
+	}
+	return nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	return s.db.Close()
+}
+
+// DB returns the underlying handle, for tools and tests that read the books.
+func (s *Store) DB() *sqlx.DB { return s.db }
+
+// Driver returns SQLite or Postgres.
+func (s *Store) Driver() string { return s.driver }
+
+// record is the one place every audited action passes through, inside the
+// transaction that performs it.
+func (s *Store) record(ctx context.Context, tx *sqlx.Tx, e AuditEvent) error {
+	if e.Time.IsZero() {
+		e.Time = s.now()
+	}
+	return s.audit.Append(ctx, tx.Tx, e)
+}
+
+// inTx runs fn in one transaction, retrying the whole of it when the
+// database is busy (SQLite) or reports a serialization failure or deadlock
+// (PostgreSQL 40001, 40P01), with bounded exponential backoff and jitter.
+func (s *Store) inTx(ctx context.Context, opts *sql.TxOptions, fn func(tx *sqlx.Tx) error) error {
+	var err error
+	for attempt := 0; ; attempt++ {
+		err = s.once(ctx, opts, fn)
+		if err == nil || !isRetryable(err) || attempt >= s.retries {
+			break
+		}
+		backoff := time.Duration(1<<min(attempt, 6)) * 2 * time.Millisecond
+		backoff += time.Duration(rand.Int64N(int64(backoff)))
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(backoff):
+		}
+	}
+	return err
+}
+
+func (s *Store) once(ctx context.Context, opts *sql.TxOptions, fn func(tx *sqlx.Tx) error) (err error) {
+	if s.driver == SQLite {
+		opts = nil // SQLite is serializable; isolation levels other than default are refused
+	}
+	tx, err := s.db.BeginTxx(ctx, opts)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// isRetryable reports whether err is a transient conflict worth retrying.
+func isRetryable(err error) bool {
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		return se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "40001" || pe.Code == "40P01"
+	}
+	return false
+}
+
+// isConstraint reports whether err is a constraint violation.
+func isConstraint(err error) bool {
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		return se.Code == sqlite3.ErrConstraint
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return strings.HasPrefix(pe.Code, "23")
+	}
+	return false
+}
+
+// isUnique reports whether err is a unique-key violation.
+func isUnique(err error) bool {
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		return se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23505"
+	}
+	return false
+}
+
+// named binds a named-parameter statement: sqlx.Named then Rebind. The
+// compiled form (the rebound text and the order of names) is cached per
+// statement text, since catalog statements repeat all day.
+func named(tx *sqlx.Tx, query string, arg map[string]any) (string, []any, error) {
+	key := compiledKey{tx.DriverName(), query}
+	c, ok := compiled.Load(key)
+	if !ok {
+		// Bind a map whose values are the names themselves: the args sqlx
+		// returns are then the names in binding order.
+		names := map[string]any{}
+		for _, n := range namesIn(query) {
+			names[n] = n
+		}
+		q, order, err := sqlx.Named(query, names)
+		if err != nil {
+			return "", nil, err
+		}
+		c, _ = compiled.LoadOrStore(key, compiledQuery{text: tx.Rebind(q), names: order})
+	}
+	cq := c.(compiledQuery)
+	args := make([]any, len(cq.names))
+	for i, n := range cq.names {
+		v, ok := arg[n.(string)]
+		if !ok {
+			return "", nil, fmt.Errorf("ledger: no value for :%s", n)
+		}
+		args[i] = v
+	}
+	return cq.text, args, nil
+}
+
+type compiledQuery struct {
+	text  string
+	names []any
+}
+
+// compiledKey is a named query of one driver.
+type compiledKey struct{ driver, query string }
+
+var compiled sync.Map // compiledKey -> compiledQuery
+
+func (s *Store) exec(ctx context.Context, tx *sqlx.Tx, query string, arg map[string]any) (int64, error) {
+	q, args, err := named(tx, query, arg)
+	if err != nil {
+		return 0, err
+	}
+	r, err := tx.ExecContext(ctx, q, args...)
+	if err != nil {
+		return 0, err
+	}
+	return r.RowsAffected()
+}
+
+func (s *Store) query(ctx context.Context, tx *sqlx.Tx, query string, arg map[string]any) ([]map[string]any, error) {
+	q, args, err := named(tx, query, arg)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryxContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []map[string]any
+	for rows.Next() {
+		m := map[string]any{}
+		if err := rows.MapScan(m); err != nil {
+			return nil, err
+		}
+		for k, v := range m {
+			if b, ok := v.([]byte); ok {
+				m[k] = string(b)
+			}
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
