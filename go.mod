@@ -7,7 +7,6 @@ require (
 	github.com/creack/pty v1.1.24
 	github.com/emmansun/gmsm v0.44.1
 	github.com/expr-lang/expr v1.17.8
-	github.com/gballet/go-libpcsclite v0.0.0-20191108122812-4678299bea08
 	github.com/go-gl/glfw/v3.3/glfw v0.0.0-20240506104042-037f3cc74f2a
 	github.com/go-json-experiment/json v1.27.2
 	github.com/jackc/pgx/v5 v5.12.0

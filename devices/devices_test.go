@@ -129,3 +129,53 @@ func TestOpenFailureStaysClosed(t *testing.T) {
 		t.Errorf("state %v", l.State())
 	}
 }
+
+func TestSay(t *testing.T) {
+	own := &Error{Code: Timeout, Teller: Text{Zh: "卡片无响应", En: "The card does not answer"}}
+	tests := []struct {
+		err        error
+		lang, want string
+	}{
+		{nil, "zh", ""},
+		{fmt.Errorf("read: %w", own), "zh", "卡片无响应"},
+		{own, "en", "The card does not answer"},
+		{own, "en_US", "The card does not answer"},
+		{&Error{Code: Timeout}, "zh", "设备操作超时，请重试"},
+		{context.DeadlineExceeded, "en", "The device did not finish in time; try again"},
+		{&Error{Code: Busy, Teller: Text{Zh: "只有中文"}}, "en", "只有中文"},
+	}
+	for _, tt := range tests {
+		if got := Say(tt.err, tt.lang); got != tt.want {
+			t.Errorf("Say(%v, %s) = %q, want %q", tt.err, tt.lang, got, tt.want)
+		}
+	}
+	for c := Offline; c <= Failure; c++ {
+		if tx := c.Teller(); tx.Zh == "" || tx.En == "" {
+			t.Errorf("%v has no teller text", c)
+		}
+	}
+	if !errors.Is(own, ErrTimeout) || errors.Is(own, ErrBusy) {
+		t.Error("errors.Is with a teller text")
+	}
+}
+
+// A failure that says the device is fine leaves it Idle, whatever its code.
+func TestDeviceOKLeavesIdle(t *testing.T) {
+	ctx := context.Background()
+	l := NewLifecycle("dev", Hooks{})
+	for _, s := range []func(context.Context) error{l.Open, l.Claim, l.Enable} {
+		if err := s(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	done, _ := l.Use(ctx, "read-card")
+	err := done(&Error{Code: Timeout, Msg: "the card did not answer", DeviceOK: true})
+	if CodeOf(err) != Timeout || !DeviceOK(err) || l.State() != StateIdle {
+		t.Errorf("mute card: %v, state %v", err, l.State())
+	}
+	done, _ = l.Use(ctx, "read-card")
+	done(&Error{Code: Timeout, Msg: "the reader did not answer"})
+	if l.State() != StateError {
+		t.Errorf("reader timeout: state %v", l.State())
+	}
+}

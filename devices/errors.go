@@ -61,14 +61,90 @@ func (c Code) Recovery() string {
 	return "retry; if it persists, call support"
 }
 
+// Text is a message for the teller in Chinese and English.
+type Text struct{ Zh, En string }
+
+// In returns the text in lang: English for "en" (and "en-…", "en_…"),
+// Chinese otherwise; the other language when that one is empty.
+func (t Text) In(lang string) string {
+	en := lang == "en" || len(lang) > 2 && lang[:2] == "en" && (lang[2] == '-' || lang[2] == '_')
+	if en && t.En != "" || t.Zh == "" {
+		return t.En
+	}
+	return t.Zh
+}
+
+// Teller returns what to tell the teller about a failure with this code
+// when the error has nothing more specific.
+func (c Code) Teller() Text {
+	switch c {
+	case Offline:
+		return Text{"设备无响应，请检查连接和电源", "The device does not answer; check its cable and power"}
+	case NoHardware:
+		return Text{"找不到设备，请检查配置和连接", "The device was not found; check its configuration and cable"}
+	case Timeout:
+		return Text{"设备操作超时，请重试", "The device did not finish in time; try again"}
+	case Busy:
+		return Text{"设备正忙，请稍候再试", "The device is busy; try again in a moment"}
+	case Canceled:
+		return Text{"操作已取消", "The operation was cancelled"}
+	case HWError:
+		return Text{"设备故障，请排除后重试", "The device reported a fault; fix it and try again"}
+	case UserError:
+		return Text{"操作未完成，请重试", "The operation did not complete; try again"}
+	case NotClaimed:
+		return Text{"设备未就绪，请检查连接", "The device is not ready; check its cable"}
+	case Illegal:
+		return Text{"当前不能执行该操作，请联系技术支持", "This operation is not valid now; call support"}
+	}
+	return Text{"设备操作失败，请重试", "The device operation failed; try again"}
+}
+
 // Error is a device failure: what failed, its code, and what to do about it.
 type Error struct {
 	Code     Code   // the class of failure
 	Device   string // logical device name, e.g. "printer"; may be empty
 	Op       string // operation, e.g. "print", "read-card"
-	Msg      string // what happened, in words
+	Msg      string // what happened, in words (for logs and support)
 	Recovery string // suggested recovery; Code.Recovery() if empty
 	Err      error  // underlying error, if any
+	// Teller is what to tell the teller, in Chinese and English;
+	// Code.Teller() if empty.
+	Teller Text
+	// DeviceOK says the failure is not the device's but the medium's or
+	// the customer's (a mute or faulty card, say): the device is known to
+	// work, and its lifecycle stays Idle whatever the code.
+	DeviceOK bool
+}
+
+// Say returns what to tell the teller about the error in lang ("zh" or
+// "en").
+func (e *Error) Say(lang string) string {
+	if e.Teller != (Text{}) {
+		return e.Teller.In(lang)
+	}
+	return e.Code.Teller().In(lang)
+}
+
+// Say returns what to tell the teller about err in lang ("zh" or "en"):
+// the Say of the first *Error in its chain, else the text of CodeOf(err);
+// "" for nil.
+func Say(err error, lang string) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Say(lang)
+	}
+	return CodeOf(err).Teller().In(lang)
+}
+
+// DeviceOK reports whether err is an *Error saying the device itself is
+// fine (see Error.DeviceOK).
+func DeviceOK(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.DeviceOK
 }
 
 // Errorf returns an *Error with the code and a formatted message. A %w verb
@@ -105,7 +181,7 @@ func (e *Error) Unwrap() error { return e.Err }
 // field set, so that errors.Is(err, devices.ErrOffline) works.
 func (e *Error) Is(target error) bool {
 	t, ok := target.(*Error)
-	return ok && t.Code == e.Code && t.Msg == "" && t.Device == "" && t.Op == "" && t.Err == nil
+	return ok && t.Code == e.Code && t.Msg == "" && t.Device == "" && t.Op == "" && t.Err == nil && t.Teller == (Text{})
 }
 
 // Suggestion returns the recovery to show to the teller.

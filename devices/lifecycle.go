@@ -301,8 +301,9 @@ func (l *Lifecycle) is(f func() bool) bool {
 // enabled and with Busy if another operation runs, and otherwise sets the
 // state to Busy. The caller must call done with the operation's result: it
 // sets the state back to Idle, or to Error for an Offline, NoHardware,
-// Timeout or HWError failure (which is also emitted as an EventError), and
-// returns the error wrapped with the device name and op.
+// Timeout or HWError failure unless the error says the device is fine
+// ([Error].DeviceOK), emits any failure as an EventError, and returns the
+// error wrapped with the device name and op.
 func (l *Lifecycle) Use(ctx context.Context, op string) (done func(error) error, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, Wrap(err, l.name, op, Canceled)
@@ -329,6 +330,10 @@ func (l *Lifecycle) Use(ctx context.Context, op string) (done func(error) error,
 			l.mu.Unlock()
 			switch CodeOf(out) {
 			case Offline, NoHardware, Timeout, HWError:
+				if DeviceOK(out) {
+					l.setState(StateIdle, nil)
+					break
+				}
 				l.setState(StateError, out)
 			default:
 				l.setState(StateIdle, nil)

@@ -202,7 +202,9 @@ func CardMessage(err error, removed, timedOut bool, lang string) string {
 	case code == devices.HWError:
 		return t("卡片无法读取（芯片故障或插反），请重新插卡", "The chip could not be read (faulty or inserted the wrong way); insert it again")
 	}
-	return t("读卡失败：", "Card reading failed: ") + err.Error()
+	// A mute card, no usable application, ...: the device says it in the
+	// teller's language.
+	return devices.Say(err, lang)
 }
 
 // CardTarget returns the account entry a card read fills in form f, shown

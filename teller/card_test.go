@@ -125,7 +125,7 @@ func TestCardWatcherSimReader(t *testing.T) {
 			if said != tt.want {
 				t.Errorf("status %q, want %q", said, tt.want)
 			}
-			if got := len(filled) == 1 && filled[0] == "6222021234567890123"; got != tt.filled {
+			if got := len(filled) == 1 && filled[0] == emv.DemoPAN; got != tt.filled {
 				t.Errorf("filled %q", filled)
 			}
 			if tt.pull > 0 && !card.Pulled() {
@@ -229,7 +229,10 @@ func TestCardMessage(t *testing.T) {
 		{&devices.Error{Code: devices.Busy}, false, false, "en", "The card reader is busy; try again in a moment"},
 		{&devices.Error{Code: devices.Offline}, false, false, "zh", "读卡器未就绪，请检查连接"},
 		{&devices.Error{Code: devices.HWError, Msg: "bad PPSE answer"}, false, false, "zh", "卡片无法读取（芯片故障或插反），请重新插卡"},
-		{errors.New("boom"), false, false, "en", "Card reading failed: boom"},
+		// Anything else in the teller's language, never raw English.
+		{errors.New("boom"), false, false, "zh", devices.Say(errors.New("boom"), "zh")},
+		{&devices.Error{Code: devices.Timeout, Op: "transmit", Msg: "context deadline exceeded"}, false, false, "zh",
+			devices.Timeout.Teller().Zh},
 	}
 	for _, tt := range tests {
 		if got := CardMessage(tt.err, tt.removed, tt.timeout, tt.lang); got != tt.want {
@@ -283,12 +286,12 @@ func TestCardTarget(t *testing.T) {
 			if tt.focus != "" {
 				win.Canvas().Focus(f.Field(tt.focus).Focusable())
 			}
-			if !FillFromCard(f, win.Canvas(), "6222021234567890123") {
+			if !FillFromCard(f, win.Canvas(), emv.DemoPAN) {
 				t.Fatal("no account field to fill")
 			}
 			for _, id := range []string{"payer", "payee", "other"} {
 				v, _ := scope.Get(id)
-				if got := v == "6222021234567890123"; got != (id == tt.want) {
+				if got := v == emv.DemoPAN; got != (id == tt.want) {
 					t.Errorf("%s = %v", id, v)
 				}
 			}
@@ -305,7 +308,7 @@ func TestCardTarget(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if FillFromCard(f, nil, "6222021234567890123") || CardTarget(f, nil) != nil {
+	if FillFromCard(f, nil, emv.DemoPAN) || CardTarget(f, nil) != nil {
 		t.Error("filled a form with no account field")
 	}
 }
@@ -329,7 +332,7 @@ func TestInsertDemoCard(t *testing.T) {
 		t.Fatal("InsertDemoCard refused the simulated reader")
 	}
 	rec.wait(t)
-	if v, _ := scope.Get("payer"); v != "6222021234567890123" {
+	if v, _ := scope.Get("payer"); v != emv.DemoPAN {
 		t.Errorf("payer = %v", v)
 	}
 	if !RemoveDemoCard(r) || InsertDemoCard(struct{}{}) || RemoveDemoCard(nil) || !IsDemoCardReader(r) || IsDemoCardReader(nil) {

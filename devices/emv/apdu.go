@@ -2,6 +2,7 @@ package emv
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"guitai/devices"
@@ -50,14 +51,18 @@ func swText(sw uint16) string {
 func Exchange(ctx context.Context, t Transmitter, apdu []byte) (data []byte, sw uint16, err error) {
 	for range 32 { // bound the chain of 61xx/6Cxx a broken card could send
 		if err := ctx.Err(); err != nil {
-			return nil, 0, &devices.Error{Code: devices.CodeOf(err), Op: "transmit", Err: err}
+			return nil, 0, ctxError(err)
 		}
 		resp, err := t.Transmit(ctx, apdu)
 		if err != nil {
+			var de *devices.Error
+			if !errors.As(err, &de) && ctx.Err() != nil {
+				return nil, 0, ctxError(ctx.Err())
+			}
 			return nil, 0, err
 		}
 		if len(resp) < 2 {
-			return nil, 0, &devices.Error{Code: devices.HWError, Op: "transmit", Msg: fmt.Sprintf("response of %d bytes", len(resp))}
+			return nil, 0, cardFault(fmt.Sprintf("response of %d bytes", len(resp)), nil)
 		}
 		data = append(data, resp[:len(resp)-2]...)
 		sw1, sw2 := resp[len(resp)-2], resp[len(resp)-1]
@@ -79,13 +84,44 @@ func Exchange(ctx context.Context, t Transmitter, apdu []byte) (data []byte, sw 
 		}
 		return data, uint16(sw1)<<8 | uint16(sw2), nil
 	}
-	return nil, 0, &devices.Error{Code: devices.HWError, Op: "transmit", Msg: "card keeps asking for GET RESPONSE"}
+	return nil, 0, cardFault("the card keeps asking for GET RESPONSE", nil)
 }
 
-// Select builds SELECT by name (00 A4 04 00).
+// ctxError is the error of a read whose context ended between two
+// commands: the reader and the card did nothing wrong.
+func ctxError(err error) error {
+	e := &devices.Error{Code: devices.CodeOf(err), Op: "read-card", Err: err, DeviceOK: true}
+	if e.Code == devices.Timeout {
+		e.Msg = "the card was not read in time"
+		e.Teller = devices.Text{Zh: "读卡超时，请重新插卡", En: "The card was not read in time; insert it again"}
+	} else {
+		e.Msg = "the card read was cancelled"
+		e.Teller = devices.Text{Zh: "读卡已取消", En: "Card reading was cancelled"}
+	}
+	return e
+}
+
+// cardFault is the error of a card that answered against the EMV rules:
+// the card is faulty (or inserted the wrong way), the reader is fine.
+func cardFault(msg string, err error) error {
+	return &devices.Error{Code: devices.HWError, Op: "read-card", Msg: msg, Err: err, DeviceOK: true,
+		Recovery: "clean the card's chip and insert it again; if it persists, the card is faulty",
+		Teller: devices.Text{Zh: "卡片无法读取（芯片故障或插反），请重新插卡",
+			En: "The chip could not be read (faulty or inserted the wrong way); insert it again"}}
+}
+
+// Select builds SELECT by name, first or only occurrence (00 A4 04 00).
 func Select(name []byte) []byte {
 	a := []byte{0x00, 0xA4, 0x04, 0x00, byte(len(name))}
 	return append(append(a, name...), 0x00)
+}
+
+// SelectNext builds SELECT by name, next occurrence (00 A4 04 02), which
+// finds the card's next application whose AID starts with name.
+func SelectNext(name []byte) []byte {
+	a := Select(name)
+	a[3] = 0x02
+	return a
 }
 
 // ReadRecord builds READ RECORD of record rec in file sfi (Le = 00).

@@ -76,6 +76,9 @@ type Terminal struct {
 	Date    time.Time // 9A
 	Random  [4]byte   // 9F37
 	Logger  *slog.Logger
+	// Contactless says the reader is contactless: the PPSE is read before
+	// the PSE. A contact reader (false) reads the PSE first.
+	Contactless bool
 }
 
 // DefaultTerminal is a bank-counter terminal in China.
@@ -99,6 +102,8 @@ func (t Terminal) value(tag uint32, n int) []byte {
 		}
 	case 0x9F66:
 		src = t.TTQ[:]
+	case 0x9F35:
+		src = []byte{0x11} // financial institution, attended, online only
 	case 0x9A:
 		d := t.Date
 		if d.IsZero() {
@@ -127,11 +132,26 @@ func bcd(n int64, size int) []byte {
 	return b
 }
 
-// ReadCard selects the card's UnionPay application and reads its data:
-// PPSE, else PSE, else each UnionPay AID in turn; then GPO with the PDOL
-// and READ RECORD over the AFL. A card that is pulled out gives an Offline
-// or UserError device error from the Transmitter; a card without a
-// UnionPay application gives a UserError.
+// ReadCard selects the card's UnionPay application and reads its data, as
+// EMV Book 1 §12 and Book 3 §10 say:
+//
+//   - candidates: on a contact reader (term.Contactless false) the PSE
+//     1PAY.SYS.DDF01 and its directory records, else the PPSE
+//     2PAY.SYS.DDF01 (the other way round on a contactless one); when no
+//     directory lists a UnionPay application, SELECT of each UnionPay AID
+//     (and SELECT next for longer AIDs that start with it);
+//   - order: by the priority (87) of the directory entry or FCI, 1 first;
+//     no priority (87 absent or its low nibble 0) after every assigned one;
+//     equal priorities in the card's order;
+//   - final selection: SELECT of the first candidate, GET PROCESSING
+//     OPTIONS with the PDOL data; an application whose SELECT fails or is
+//     blocked (6283), or whose GPO answers 6985, is dropped and the next
+//     candidate selected; then READ RECORD over the AFL.
+//
+// A card pulled out gives a UserError from the Transmitter; a card with no
+// usable UnionPay application a UserError; a card that breaks the rules a
+// HWError. Errors caused by the card say so (devices.Error.DeviceOK): the
+// reader stays usable.
 func ReadCard(ctx context.Context, t Transmitter, term Terminal) (*Card, error) {
 	start := time.Now()
 	log := term.Logger
@@ -150,21 +170,38 @@ func ReadCard(ctx context.Context, t Transmitter, term Terminal) (*Card, error) 
 		}
 		return data, nil
 	}
-	aids, err := candidates(ctx, cmd)
+	cands, err := candidates(cmd, term.Contactless)
 	if err != nil {
 		return nil, err
 	}
-	var lastErr error
-	for _, aid := range aids {
-		fci, err := cmd("SELECT AID", Select(aid))
+	if len(cands) == 0 {
+		return nil, &devices.Error{Code: devices.UserError, Op: "read-card", Msg: "no UnionPay application on the card",
+			Recovery: "ask for a UnionPay (银联) bank card", DeviceOK: true,
+			Teller: devices.Text{Zh: "不是银联卡，请换一张银联借记卡", En: "This is not a UnionPay card; use a UnionPay debit card"}}
+	}
+	var dropped []string
+	for _, c := range cands {
+		fci, err := cmd("SELECT AID", Select(c.aid))
+		if isSW(err) {
+			dropped = append(dropped, fmt.Sprintf("%X: %v", c.aid, err))
+			continue
+		}
 		if err != nil {
-			if isSW(err) {
-				lastErr = err
-				continue
-			}
 			return nil, err
 		}
-		card, err := readApp(ctx, cmd, aid, fci, term)
+		card, err := readApp(cmd, c.aid, fci, term)
+		var swe *SWError
+		if errors.As(err, &swe) && swe.Cmd == "GPO" && swe.SW == 0x6985 {
+			// Book 3 §10.1: conditions of use not satisfied; back to
+			// application selection without this one.
+			log.Info("application refused GPO, trying the next", "aid", hex.EncodeToString(c.aid))
+			dropped = append(dropped, fmt.Sprintf("%X: %v", c.aid, err))
+			continue
+		}
+		if isSW(err) {
+			// Book 3 §10.1: any other status ends the transaction.
+			return nil, cardFault("the card refused GET PROCESSING OPTIONS", err)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -172,8 +209,11 @@ func ReadCard(ctx context.Context, t Transmitter, term Terminal) (*Card, error) 
 		log.Info("card read", "card", card)
 		return card, nil
 	}
-	return nil, &devices.Error{Code: devices.UserError, Op: "read-card", Msg: "no UnionPay application on the card",
-		Err: lastErr, Recovery: "ask for a UnionPay (银联) bank card"}
+	return nil, &devices.Error{Code: devices.UserError, Op: "read-card", DeviceOK: true,
+		Msg:      "none of the card's applications can be used: " + strings.Join(dropped, "; "),
+		Recovery: "ask for another bank card",
+		Teller: devices.Text{Zh: "卡片上的应用均不可用（已锁定或拒绝交易），请换一张卡",
+			En: "None of the card's applications can be used (blocked or refused); use another card"}}
 }
 
 func isSW(err error) bool {
@@ -181,9 +221,11 @@ func isSW(err error) bool {
 	return errors.As(err, &sw)
 }
 
-func isUnionPay(aid []byte) bool {
+// unionPay reports whether a card's AID is one of the UnionPay AIDs or
+// starts with one (partial selection, Book 1 §12.3.1).
+func unionPay(aid []byte) bool {
 	for _, u := range UnionPayAIDs {
-		if bytes.Equal(aid, u) {
+		if bytes.HasPrefix(aid, u) {
 			return true
 		}
 	}
@@ -192,78 +234,172 @@ func isUnionPay(aid []byte) bool {
 
 type cmdFunc func(name string, apdu []byte) ([]byte, error)
 
-// candidates lists the UnionPay AIDs the card offers, by priority.
-func candidates(ctx context.Context, cmd cmdFunc) ([][]byte, error) {
-	type entry struct {
-		aid  []byte
-		prio int
+// candidate is an application the card offers.
+type candidate struct {
+	aid  []byte
+	prio int // 1 (highest) to 15; 16 for no priority
+}
+
+// priority returns the rank of an entry or FCI: the low nibble of 87, or
+// 16 (after every assigned priority) without one.
+func priority(tl []TLV) int {
+	if p, ok := Find(tl, 0x87); ok && len(p) == 1 && p[0]&0x0F != 0 {
+		return int(p[0] & 0x0F)
 	}
-	var found []entry
-	add := func(dir []TLV) {
-		for _, app := range FindAll(dir, 0x61) {
-			aid, ok := Find(app.Children, 0x4F)
-			if !ok || !isUnionPay(aid) {
-				continue
+	return 16
+}
+
+// candidates lists the UnionPay applications the card offers, by
+// priority. A directory the card answers wrongly is skipped, as Book 1
+// §12.3.2 says: the terminal goes on with the next method.
+func candidates(cmd cmdFunc, contactless bool) ([]candidate, error) {
+	var found []candidate
+	seen := map[string]bool{}
+	add := func(aid []byte, prio int) {
+		if !unionPay(aid) || seen[string(aid)] {
+			return
+		}
+		seen[string(aid)] = true
+		found = append(found, candidate{append([]byte(nil), aid...), prio})
+	}
+	addEntries := func(tl []TLV) {
+		for _, e := range FindAll(tl, 0x61) {
+			if aid, ok := Find(e.Children, 0x4F); ok {
+				add(aid, priority(e.Children))
 			}
-			prio := 15
-			if p, ok := Find(app.Children, 0x87); ok && len(p) == 1 {
-				prio = int(p[0] & 0x0F)
-			}
-			found = append(found, entry{aid, prio})
 		}
 	}
-	fci, err := cmd("SELECT PPSE", Select(ppseName))
-	switch {
-	case err == nil:
-		tl, perr := ParseTLV(fci)
-		if perr != nil {
-			return nil, &devices.Error{Code: devices.HWError, Op: "read-card", Msg: "bad PPSE answer", Err: perr}
+	dirs := []func() error{
+		func() error { return pse(cmd, addEntries) },
+		func() error { return ppse(cmd, addEntries) },
+	}
+	if contactless {
+		dirs[0], dirs[1] = dirs[1], dirs[0]
+	}
+	for _, dir := range dirs {
+		if err := dir(); err != nil {
+			return nil, err
 		}
-		add(tl)
-	case !isSW(err):
-		return nil, err
+		if len(found) > 0 {
+			break
+		}
 	}
 	if len(found) == 0 {
-		fci, err := cmd("SELECT PSE", Select(pseName))
-		switch {
-		case err == nil:
-			tl, _ := ParseTLV(fci)
-			if sfi, ok := Find(tl, 0x88); ok && len(sfi) == 1 {
-				for rec := byte(1); rec < 16; rec++ {
-					r, err := cmd("READ RECORD PSE", ReadRecord(sfi[0], rec))
-					if isSW(err) {
-						break
-					}
-					if err != nil {
-						return nil, err
-					}
-					tl, _ := ParseTLV(r)
-					add(tl)
-				}
-			}
-		case !isSW(err):
+		if err := listOfAIDs(cmd, add); err != nil {
 			return nil, err
 		}
 	}
 	sort.SliceStable(found, func(i, j int) bool { return found[i].prio < found[j].prio })
-	var out [][]byte
-	for _, f := range found {
-		out = append(out, f.aid)
-	}
-	if len(out) == 0 { // no directory: try the AIDs one by one
-		out = UnionPayAIDs
-	}
-	return out, nil
+	return found, nil
 }
 
-func readApp(ctx context.Context, cmd cmdFunc, aid, fci []byte, term Terminal) (*Card, error) {
-	bad := func(msg string, err error) error {
-		return &devices.Error{Code: devices.HWError, Op: "read-card", Msg: msg, Err: err,
-			Recovery: "clean the card's chip and insert it again"}
+// pse reads the contact PSE: SELECT 1PAY.SYS.DDF01, then its directory
+// file (SFI in 88, 1 to 10) from record 1 until 6A83. Status words and
+// malformed data end the PSE method without error; only a transmission
+// failure is returned.
+func pse(cmd cmdFunc, addEntries func([]TLV)) error {
+	fci, err := cmd("SELECT PSE", Select(pseName))
+	if err != nil {
+		return swOK(err)
 	}
+	tl, perr := ParseTLV(fci)
+	sfi, ok := Find(tl, 0x88)
+	if perr != nil || !ok || len(sfi) != 1 || sfi[0] < 1 || sfi[0] > 10 {
+		return nil
+	}
+	var entries []TLV
+	for rec := byte(1); rec != 0; rec++ {
+		r, err := cmd("READ RECORD PSE", ReadRecord(sfi[0], rec))
+		if err != nil {
+			if e := swOK(err); e != nil {
+				return e
+			}
+			var swe *SWError
+			if errors.As(err, &swe) && swe.SW == 0x6A83 {
+				break // end of the directory
+			}
+			return nil
+		}
+		tl, perr := ParseTLV(r)
+		if perr != nil || len(tl) != 1 || tl[0].Tag != 0x70 {
+			return nil
+		}
+		entries = append(entries, tl...)
+	}
+	addEntries(entries)
+	return nil
+}
+
+// ppse reads the contactless PPSE: its FCI holds the directory (BF0C).
+func ppse(cmd cmdFunc, addEntries func([]TLV)) error {
+	fci, err := cmd("SELECT PPSE", Select(ppseName))
+	if err != nil {
+		return swOK(err)
+	}
+	if tl, perr := ParseTLV(fci); perr == nil {
+		if dir, ok := Find(tl, 0xBF0C); ok {
+			if entries, err := ParseTLV(dir); err == nil {
+				addEntries(entries)
+			}
+		}
+	}
+	return nil
+}
+
+// listOfAIDs selects each UnionPay AID (Book 1 §12.3.3): a card
+// application whose DF name (84) is the AID or starts with it is a
+// candidate, with the priority in its FCI; when the DF name is longer,
+// SELECT next looks for more.
+func listOfAIDs(cmd cmdFunc, add func([]byte, int)) error {
+	for _, aid := range UnionPayAIDs {
+		apdu := Select(aid)
+		for range 16 {
+			fci, err := cmd("SELECT AID", apdu)
+			if err != nil {
+				if e := swOK(err); e != nil {
+					return e
+				}
+				var swe *SWError
+				if errors.As(err, &swe) && swe.SW == 0x6283 {
+					apdu = SelectNext(aid) // blocked: not a candidate, look further
+					continue
+				}
+				break
+			}
+			tl, perr := ParseTLV(fci)
+			name, ok := Find(tl, 0x84)
+			if perr != nil || !ok || !bytes.HasPrefix(name, aid) {
+				break
+			}
+			add(name, priority(tl))
+			if len(name) == len(aid) {
+				break
+			}
+			apdu = SelectNext(aid)
+		}
+	}
+	return nil
+}
+
+// swOK returns nil for a status word error (the card answered) and err
+// itself for any other failure.
+func swOK(err error) error {
+	if isSW(err) {
+		return nil
+	}
+	return err
+}
+
+// readApp runs GET PROCESSING OPTIONS and READ RECORD over the AFL for
+// the selected application. A GPO status word is returned as the
+// *SWError; every other fault of the card as a cardFault.
+func readApp(cmd cmdFunc, aid, fci []byte, term Terminal) (*Card, error) {
 	tl, err := ParseTLV(fci)
 	if err != nil {
-		return nil, bad("bad application FCI", err)
+		return nil, cardFault("bad application FCI", err)
+	}
+	if name, ok := Find(tl, 0x84); ok && bytes.HasPrefix(name, aid) {
+		aid = name
 	}
 	card := &Card{AID: aid, PSN: -1}
 	if l, ok := Find(tl, 0x50); ok {
@@ -273,50 +409,59 @@ func readApp(ctx context.Context, cmd cmdFunc, aid, fci []byte, term Terminal) (
 	if pdol, ok := Find(tl, 0x9F38); ok {
 		entries, err := ParseDOL(pdol)
 		if err != nil {
-			return nil, bad("bad PDOL", err)
+			return nil, cardFault("bad PDOL", err)
 		}
 		for _, e := range entries {
 			pdolData = append(pdolData, term.value(e.Tag, e.Len)...)
 		}
 	}
+	if len(pdolData) > 250 {
+		return nil, cardFault(fmt.Sprintf("PDOL asks for %d bytes", len(pdolData)), nil)
+	}
 	gpo, err := cmd("GPO", GPO(pdolData))
+	if isSW(err) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, err
 	}
 	gtl, err := ParseTLV(gpo)
 	if err != nil || len(gtl) == 0 {
-		return nil, bad("bad GPO answer", err)
+		return nil, cardFault("bad GPO answer", err)
 	}
 	var afl []byte
 	var all []TLV
 	switch gtl[0].Tag {
 	case 0x80: // format 1: AIP (2) then AFL
 		if len(gtl[0].Value) < 2 {
-			return nil, bad("short GPO format 1", nil)
+			return nil, cardFault("short GPO format 1", nil)
 		}
 		afl = gtl[0].Value[2:]
 	case 0x77:
 		afl, _ = Find(gtl, 0x94)
 		all = append(all, gtl...)
 	default:
-		return nil, bad(fmt.Sprintf("GPO template %X", gtl[0].Tag), nil)
+		return nil, cardFault(fmt.Sprintf("GPO template %X", gtl[0].Tag), nil)
 	}
-	if len(afl)%4 != 0 {
-		return nil, bad("AFL length not a multiple of 4", nil)
+	if len(afl) == 0 || len(afl)%4 != 0 {
+		return nil, cardFault(fmt.Sprintf("AFL of %d bytes", len(afl)), nil)
 	}
 	for i := 0; i < len(afl); i += 4 {
 		sfi, first, last := afl[i]>>3, afl[i+1], afl[i+2]
-		if sfi == 0 || first == 0 || last < first {
-			return nil, bad("bad AFL entry", nil)
+		if sfi == 0 || sfi > 30 || first == 0 || last < first {
+			return nil, cardFault(fmt.Sprintf("bad AFL entry % X", afl[i:i+4]), nil)
 		}
-		for rec := first; rec <= last; rec++ {
-			r, err := cmd(fmt.Sprintf("READ RECORD %d/%d", sfi, rec), ReadRecord(sfi, rec))
+		for rec := int(first); rec <= int(last); rec++ {
+			r, err := cmd(fmt.Sprintf("READ RECORD %d/%d", sfi, rec), ReadRecord(sfi, byte(rec)))
+			if isSW(err) {
+				return nil, cardFault(fmt.Sprintf("record %d of SFI %d named in the AFL cannot be read", rec, sfi), err)
+			}
 			if err != nil {
 				return nil, err
 			}
 			rt, err := ParseTLV(r)
 			if err != nil {
-				return nil, bad("bad record", err)
+				return nil, cardFault(fmt.Sprintf("bad record %d of SFI %d", rec, sfi), err)
 			}
 			all = append(all, rt...)
 		}
@@ -338,10 +483,9 @@ func readApp(ctx context.Context, cmd cmdFunc, aid, fci []byte, term Terminal) (
 	if v, ok := Find(all, 0x5F34); ok && len(v) == 1 {
 		card.PSN = int(v[0]>>4)*10 + int(v[0]&0x0F)
 	}
-	if card.PAN == "" || !digitsOnly(card.PAN) {
-		return nil, bad("card has no readable PAN", nil)
+	if len(card.PAN) < 12 || len(card.PAN) > 19 || !digitsOnly(card.PAN) {
+		return nil, cardFault("card has no readable PAN", nil)
 	}
-	_ = ctx
 	return card, nil
 }
 

@@ -4,43 +4,129 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
-	"strings"
+	"fmt"
 	"sync"
 
 	"guitai/devices"
 )
 
-// VirtualCard is a PBOC 3.0 debit card in software with a real file
-// structure: the PPSE and PSE directories, one UnionPay debit application
-// (A000000333010101) with a PDOL, a format-2 GPO answer whose AFL points to
-// two files of records holding the track 2, name, PAN, expiry and PAN
-// sequence number. It answers T=0 style (61xx for case-4 commands, 6Cxx
-// for READ RECORD with Le = 00) when T0 is set.
+// DemoPAN is the PAN of the demo card (NewVirtualCard): 19 digits, Luhn
+// valid, as the account field checks it.
+const DemoPAN = "6222021234567840123"
+
+// App is one payment application on a [VirtualCard].
+type App struct {
+	AID      []byte
+	Label    string // 50
+	Priority int    // 87, written as is (0 = "no priority assigned"); -1 leaves the tag out
+	PAN      string // digits, 12 to 19
+	Expiry   string // YYMMDD
+	Name     string // cardholder name, 2 to 26 characters
+	PSN      int    // PAN sequence number, 0 to 99
+	// GPOStatus, when not zero, is the status word GET PROCESSING OPTIONS
+	// answers with, e.g. 0x6985 (conditions of use not satisfied).
+	GPOStatus uint16
+	Format1   bool // answer GPO in format 1 (80: AIP, AFL) instead of format 2 (77)
+	NoTag5A   bool // no 5A record: the PAN is only in the track 2 equivalent data (57)
+	Blocked   bool // SELECT answers 6283 (selected file invalidated)
+}
+
+// VirtualCard is a contact PBOC 3.0 / EMV card in software with a real file
+// structure, made to follow the EMV data rules: applications ([App]) with
+// an FCI and PDOL, a GPO answer whose AFL points to records holding the
+// track 2 equivalent data (at most 19 bytes), name, PAN (Luhn valid),
+// expiry, PAN sequence number, CDOLs and a CVM list, and an AIP that
+// claims no offline data authentication (the card holds no keys).
+// Directories: PSE lists the applications in the contact PSE
+// 1PAY.SYS.DDF01 (its directory file is SFI 1, one entry a record),
+// PPSE those in the contactless PPSE 2PAY.SYS.DDF01; nil means the card
+// has no such directory and answers 6A82.
+//
+// With T0 the card offers only T=0 in its ATR and answers as T=0 cards
+// do: 61xx for a command with data to return and 6Cxx for READ RECORD
+// with Le = 00. Without it, it offers only T=1 and answers at once.
+//
+// Scripted faults: PullAfter (the card leaves the reader) and MuteAfter
+// (the card stops answering).
 type VirtualCard struct {
-	PAN    string // digits
-	Expiry string // YYMMDD
-	Name   string
-	PSN    int
-	T0     bool
+	Apps []App
+	PSE  []int // indexes into Apps listed in the PSE; nil: no PSE
+	PPSE []int // indexes into Apps listed in the PPSE; nil: no PPSE
+	T0   bool
 
 	mu       sync.Mutex
-	selected string // "", "ppse", "pse", "app"
+	selected int    // the selected DF: dfNone, dfPSE, dfPPSE or dfApp + an index into Apps
 	pending  []byte // response data waiting for GET RESPONSE
 	apdus    int
-	pullAt   int // remove the card when this many APDUs were answered; 0 never
+	pullAt   int // pull the card when this many APDUs were answered; 0 never
 	pulled   bool
-	records  map[[2]byte][]byte
+	muting   bool
+	muteAt   int // with muting, stop answering when this many APDUs were answered
+	muted    chan struct{}
 }
 
-// NewVirtualCard returns a card with demo data.
+const (
+	dfNone = iota
+	dfPSE
+	dfPPSE
+	dfApp
+)
+
+// app returns the selected application, or nil.
+func (c *VirtualCard) app() *App {
+	if i := c.selected - dfApp; i >= 0 && i < len(c.Apps) {
+		return &c.Apps[i]
+	}
+	return nil
+}
+
+// NewVirtualCard returns the demo card: T=1, a PSE listing one UnionPay
+// debit application (A000000333010101, priority 1) with a PDOL and a
+// format-2 GPO answer, PAN DemoPAN.
 func NewVirtualCard() *VirtualCard {
-	return &VirtualCard{PAN: "6222021234567890123", Expiry: "311231", Name: "ZHANG/SAN", PSN: 1, T0: true}
+	return &VirtualCard{
+		Apps: []App{{AID: UnionPayAIDs[0], Label: "PBOC DEBIT", Priority: 1, PAN: DemoPAN, Expiry: "311231",
+			Name: "ZHANG/SAN", PSN: 1}},
+		PSE: []int{0},
+	}
 }
 
-// ATR returns the answer to reset, 3B 80 01 81: T=1 only, because
-// go-libpcsclite always transmits with the T=1 protocol header. The APDU
-// layer still answers with T=0 status words (61xx, 6Cxx) when T0 is set.
+// Credit, quasi-credit and debit PANs of NewMultiAppCard.
+const (
+	MultiCreditPAN = "6250946000000008"
+	MultiQuasiPAN  = "6217009876543213"
+	MultiDebitPAN  = "6222020000000015"
+)
+
+// NewMultiAppCard returns the second card layout: T=0 only, no PSE and no
+// PPSE (the terminal must select the AIDs it knows), and three UnionPay
+// applications in this order on the card:
+//
+//   - debit A000000333010101, priority 00 ("no priority assigned": last),
+//     PAN MultiDebitPAN;
+//   - credit A000000333010102, priority 1, whose GPO answers 6985, so the
+//     terminal must drop it and go on, PAN MultiCreditPAN;
+//   - quasi-credit A000000333010103, priority 2, with a format-1 GPO answer
+//     and its PAN only in tag 57, PAN MultiQuasiPAN: the one to read.
+func NewMultiAppCard() *VirtualCard {
+	return &VirtualCard{
+		Apps: []App{
+			{AID: UnionPayAIDs[0], Label: "PBOC DEBIT", Priority: 0, PAN: MultiDebitPAN, Expiry: "301130", Name: "LI/SI", PSN: 0},
+			{AID: UnionPayAIDs[1], Label: "PBOC CREDIT", Priority: 1, PAN: MultiCreditPAN, Expiry: "291031", Name: "LI/SI", PSN: 0,
+				GPOStatus: 0x6985},
+			{AID: UnionPayAIDs[2], Label: "PBOC QUASI CREDIT", Priority: 2, PAN: MultiQuasiPAN, Expiry: "280229", Name: "LI/SI", PSN: 2,
+				Format1: true, NoTag5A: true},
+		},
+		T0: true,
+	}
+}
+
+// ATR returns the answer to reset: 3B 02 14 50 (T=0 only, two historical
+// bytes) with T0 set, 3B 80 01 81 (T=1 only) otherwise.
 func (c *VirtualCard) ATR() []byte {
+	if c.T0 {
+		return []byte{0x3B, 0x02, 0x14, 0x50}
+	}
 	return []byte{0x3B, 0x80, 0x01, 0x81}
 }
 
@@ -58,19 +144,49 @@ func (c *VirtualCard) Pulled() bool {
 	return c.pulled
 }
 
+// MuteAfter makes the card stop answering after n more answered APDUs: it
+// takes the next command and never responds, as a broken chip does.
+func (c *VirtualCard) MuteAfter(n int) {
+	c.mu.Lock()
+	c.muting, c.muteAt = true, c.apdus+n
+	if c.muted == nil {
+		c.muted = make(chan struct{})
+	}
+	c.mu.Unlock()
+}
+
+// Muted is closed once the card has swallowed a command without answering.
+func (c *VirtualCard) Muted() <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.muted == nil {
+		c.muted = make(chan struct{})
+	}
+	return c.muted
+}
+
+// APDUs returns how many commands the card has answered.
+func (c *VirtualCard) APDUs() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.apdus
+}
+
 // Reset returns the card to its state after power-on (no application
-// selected). Scripted faults (PullAfter) survive it.
+// selected). Scripted faults (PullAfter, MuteAfter) survive it.
 func (c *VirtualCard) Reset() {
 	c.mu.Lock()
-	c.selected, c.pending = "", nil
+	c.selected, c.pending = dfNone, nil
 	c.mu.Unlock()
 }
 
 // ErrCardRemoved is the device error of a card pulled out mid-read.
 var ErrCardRemoved = &devices.Error{Code: devices.UserError, Op: "transmit", Msg: "the card was removed",
-	Recovery: "insert the card again and keep it in until the reader is done"}
+	Recovery: "insert the card again and keep it in until the reader is done", DeviceOK: true,
+	Teller: devices.Text{Zh: "读卡中卡片被拔出，请重新插卡", En: "The card was removed while it was being read; insert it again"}}
 
-// Transmit answers an APDU in process (no reader).
+// Transmit answers an APDU in process (no reader). A mute card holds the
+// caller until ctx ends.
 func (c *VirtualCard) Transmit(ctx context.Context, apdu []byte) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -79,10 +195,15 @@ func (c *VirtualCard) Transmit(ctx context.Context, apdu []byte) ([]byte, error)
 	if !ok {
 		return nil, ErrCardRemoved
 	}
+	if resp == nil {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
 	return resp, nil
 }
 
-// Handle answers one APDU; ok is false once the card has been pulled.
+// Handle answers one APDU; ok is false once the card has been pulled, and
+// resp is nil (with ok true) when the card is mute and does not answer.
 func (c *VirtualCard) Handle(apdu []byte) (resp []byte, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -92,6 +213,14 @@ func (c *VirtualCard) Handle(apdu []byte) (resp []byte, ok bool) {
 	if c.pullAt > 0 && c.apdus >= c.pullAt {
 		c.pulled = true
 		return nil, false
+	}
+	if c.muting && c.apdus >= c.muteAt {
+		select {
+		case <-c.muted:
+		default:
+			close(c.muted)
+		}
+		return nil, true
 	}
 	c.apdus++
 	return c.handle(apdu), true
@@ -103,44 +232,130 @@ func sw(data []byte, s uint16) []byte {
 
 func tlv(tag uint32, parts ...[]byte) []byte { return AppendTLV(nil, tag, bytes.Join(parts, nil)) }
 
-func (c *VirtualCard) fileRecords() map[[2]byte][]byte {
-	if c.records != nil {
-		return c.records
+// cn encodes digits as compressed numeric: BCD padded with F.
+func cn(digits string) []byte {
+	if len(digits)%2 == 1 {
+		digits += "F"
 	}
-	pan := c.PAN
-	if len(pan)%2 == 1 {
-		pan += "F"
+	b, err := hex.DecodeString(digits)
+	if err != nil {
+		panic(fmt.Sprintf("emv: not digits: %q", digits))
 	}
-	panB, _ := hex.DecodeString(pan)
-	t2 := c.PAN + "D" + c.Expiry[:4] + "2201000000000000"
-	if len(t2)%2 == 1 {
-		t2 += "F"
+	return b
+}
+
+// pdol is what the applications ask for: TTQ, amounts, country, TVR,
+// currency, date, type and unpredictable number (33 bytes of data).
+var pdol = []byte{0x9F, 0x66, 0x04, 0x9F, 0x02, 0x06, 0x9F, 0x03, 0x06, 0x9F, 0x1A, 0x02, 0x95, 0x05,
+	0x5F, 0x2A, 0x02, 0x9A, 0x03, 0x9C, 0x01, 0x9F, 0x37, 0x04}
+
+const pdolDataLen = 33
+
+// The AIP: cardholder verification and terminal risk management
+// supported, no SDA, DDA or CDA (no keys or certificates on the card).
+var aip = []byte{0x18, 0x00}
+
+// afl: SFI 1 records 1-2, SFI 2 records 1-2, none for offline data
+// authentication.
+var afl = []byte{1 << 3, 1, 2, 0, 2 << 3, 1, 2, 0}
+
+// track2 returns the track 2 equivalent data: PAN, D, YYMM, service code
+// 220 (international, IC, normal authorization), discretionary data, at
+// most 37 digits and so at most 19 bytes.
+func (a *App) track2() []byte {
+	t2 := a.PAN + "D" + a.Expiry[:4] + "220"
+	disc := "1000000000000"
+	if n := 37 - len(t2); n < len(disc) {
+		disc = disc[:n]
 	}
-	t2B, _ := hex.DecodeString(t2)
-	expB, _ := hex.DecodeString(c.Expiry)
-	name := c.Name
-	if len(name) < 2 {
-		name = strings.Repeat(" ", 2)
+	return cn(t2 + disc)
+}
+
+func (a *App) records() map[[2]byte][]byte {
+	name := a.Name
+	for len(name) < 2 {
+		name += " "
 	}
-	c.records = map[[2]byte][]byte{
-		{1, 1}: tlv(0x70, tlv(0x57, t2B), tlv(0x5F20, []byte(name)), tlv(0x9F1F, []byte("0000000000"))),
-		{1, 2}: tlv(0x70, tlv(0x5A, panB), tlv(0x5F24, expB), tlv(0x5F25, []byte{0x21, 0x01, 0x01}),
-			tlv(0x5F34, []byte{byte(c.PSN/10<<4 | c.PSN%10)}), tlv(0x9F07, []byte{0xFF, 0x00}), tlv(0x9F0D, make([]byte, 5))),
-		{2, 1}: tlv(0x70, tlv(0x8C, []byte{0x9F, 0x02, 0x06, 0x9F, 0x03, 0x06, 0x9F, 0x1A, 0x02, 0x95, 0x05, 0x5F, 0x2A, 0x02, 0x9A, 0x03, 0x9C, 0x01, 0x9F, 0x37, 0x04}),
-			tlv(0x8D, []byte{0x8A, 0x02, 0x9F, 0x02, 0x06}), tlv(0x9F08, []byte{0x00, 0x30})),
-		// PSE directory file (SFI 1 of the DDF).
-		{11, 1}: tlv(0x70, tlv(0x61, tlv(0x4F, UnionPayAIDs[0]), tlv(0x50, []byte("PBOC DEBIT")), tlv(0x87, []byte{1}))),
+	rec12 := tlv(0x5F24, cn(a.Expiry))
+	if !a.NoTag5A {
+		rec12 = append(tlv(0x5A, cn(a.PAN)), rec12...)
 	}
-	return c.records
+	rec12 = append(rec12, bytes.Join([][]byte{tlv(0x5F25, []byte{0x21, 0x01, 0x01}),
+		tlv(0x5F34, []byte{byte(a.PSN/10<<4 | a.PSN%10)}), tlv(0x5F28, []byte{0x01, 0x56}),
+		tlv(0x9F07, []byte{0xFF, 0x00})}, nil)...)
+	return map[[2]byte][]byte{
+		{1, 1}: tlv(0x70, tlv(0x57, a.track2()), tlv(0x5F20, []byte(name)), tlv(0x9F1F, []byte("0000000000"))),
+		{1, 2}: tlv(0x70, rec12),
+		{2, 1}: tlv(0x70,
+			tlv(0x8C, []byte{0x9F, 0x02, 0x06, 0x9F, 0x03, 0x06, 0x9F, 0x1A, 0x02, 0x95, 0x05, 0x5F, 0x2A, 0x02, 0x9A, 0x03, 0x9C, 0x01, 0x9F, 0x37, 0x04}),
+			tlv(0x8D, []byte{0x8A, 0x02, 0x9F, 0x02, 0x06}),
+			// CVM list: X = Y = 0; online PIN if the terminal supports it,
+			// else no CVM required.
+			tlv(0x8E, []byte{0, 0, 0, 0, 0, 0, 0, 0, 0x42, 0x03, 0x1F, 0x00})),
+		{2, 2}: tlv(0x70, tlv(0x9F08, []byte{0x00, 0x30}), tlv(0x9F42, []byte{0x01, 0x56}), tlv(0x9F44, []byte{0x02}),
+			tlv(0x9F0D, []byte{0xD8, 0x60, 0x04, 0xA8, 0x00}), tlv(0x9F0E, make([]byte, 5)),
+			tlv(0x9F0F, []byte{0xD8, 0x68, 0x04, 0xF8, 0x00})),
+	}
+}
+
+func (a *App) entry() []byte {
+	e := append(tlv(0x4F, a.AID), tlv(0x50, []byte(a.Label))...)
+	if a.Priority >= 0 {
+		e = append(e, tlv(0x87, []byte{byte(a.Priority)})...)
+	}
+	return tlv(0x61, e)
+}
+
+func (a *App) fci() []byte {
+	prop := tlv(0x50, []byte(a.Label))
+	if a.Priority >= 0 {
+		prop = append(prop, tlv(0x87, []byte{byte(a.Priority)})...)
+	}
+	prop = append(prop, bytes.Join([][]byte{tlv(0x9F38, pdol), tlv(0x5F2D, []byte("zhen")), tlv(0x9F11, []byte{1}),
+		tlv(0x9F12, []byte(a.Label))}, nil)...)
+	return tlv(0x6F, tlv(0x84, a.AID), tlv(0xA5, prop))
 }
 
 // case4 answers a command that returns data: directly, or 61xx in T=0.
-func (c *VirtualCard) case4(data []byte) []byte {
-	if c.T0 {
+func (c *VirtualCard) case4(data []byte, status uint16) []byte {
+	if c.T0 && status == 0x9000 {
 		c.pending = data
 		return []byte{0x61, byte(len(data))}
 	}
-	return sw(data, 0x9000)
+	return sw(data, status)
+}
+
+// selectName selects by DF name (P2 = 00 first occurrence, 02 next),
+// matching application AIDs that start with the name.
+func (c *VirtualCard) selectName(name []byte, next bool) []byte {
+	switch {
+	case bytes.Equal(name, pseName) && c.PSE != nil:
+		c.selected = dfPSE
+		return c.case4(tlv(0x6F, tlv(0x84, pseName), tlv(0xA5, tlv(0x88, []byte{1}), tlv(0x5F2D, []byte("zhen")))), 0x9000)
+	case bytes.Equal(name, ppseName) && c.PPSE != nil:
+		c.selected = dfPPSE
+		var entries []byte
+		for _, i := range c.PPSE {
+			entries = append(entries, c.Apps[i].entry()...)
+		}
+		return c.case4(tlv(0x6F, tlv(0x84, ppseName), tlv(0xA5, tlv(0xBF0C, entries))), 0x9000)
+	}
+	from := 0
+	if next && c.app() != nil {
+		from = c.selected - dfApp + 1
+	}
+	for i := from; i < len(c.Apps); i++ {
+		a := &c.Apps[i]
+		if len(name) >= 5 && bytes.HasPrefix(a.AID, name) {
+			c.selected = dfApp + i
+			if a.Blocked {
+				return sw(nil, 0x6283)
+			}
+			return c.case4(a.fci(), 0x9000)
+		}
+	}
+	c.selected = dfNone
+	return sw(nil, 0x6A82)
 }
 
 func (c *VirtualCard) handle(a []byte) []byte {
@@ -163,42 +378,33 @@ func (c *VirtualCard) handle(a []byte) []byte {
 		data := c.pending
 		c.pending = nil
 		return sw(data, 0x9000)
-	case cla == 0x00 && ins == 0xA4 && p1 == 0x04: // SELECT by name
-		switch {
-		case bytes.Equal(body, ppseName):
-			c.selected = "ppse"
-			fci := tlv(0x6F, tlv(0x84, ppseName), tlv(0xA5, tlv(0xBF0C,
-				tlv(0x61, tlv(0x4F, UnionPayAIDs[0]), tlv(0x50, []byte("PBOC DEBIT")), tlv(0x87, []byte{1})))))
-			return c.case4(fci)
-		case bytes.Equal(body, pseName):
-			c.selected = "pse"
-			return c.case4(tlv(0x6F, tlv(0x84, pseName), tlv(0xA5, tlv(0x88, []byte{11}), tlv(0x5F2D, []byte("zhen")))))
-		case bytes.Equal(body, UnionPayAIDs[0]):
-			c.selected = "app"
-			pdol := []byte{0x9F, 0x66, 0x04, 0x9F, 0x02, 0x06, 0x9F, 0x03, 0x06, 0x9F, 0x1A, 0x02, 0x95, 0x05,
-				0x5F, 0x2A, 0x02, 0x9A, 0x03, 0x9C, 0x01, 0x9F, 0x37, 0x04}
-			return c.case4(tlv(0x6F, tlv(0x84, UnionPayAIDs[0]), tlv(0xA5, tlv(0x50, []byte("PBOC DEBIT")),
-				tlv(0x87, []byte{1}), tlv(0x9F38, pdol), tlv(0x5F2D, []byte("zhen")), tlv(0x9F11, []byte{1}),
-				tlv(0x9F12, []byte("UnionPay Debit")))))
-		}
-		c.selected = ""
-		return sw(nil, 0x6A82)
+	case cla == 0x00 && ins == 0xA4 && p1 == 0x04 && (p2 == 0x00 || p2 == 0x02): // SELECT by name
+		return c.selectName(body, p2 == 0x02)
 	case cla == 0x80 && ins == 0xA8: // GET PROCESSING OPTIONS
-		if c.selected != "app" {
+		app := c.app()
+		if app == nil {
 			return sw(nil, 0x6985)
 		}
-		// 83 len: 4+6+6+2+5+2+3+1+4 = 33 bytes of PDOL data.
-		if len(body) != 2+33 || body[0] != 0x83 {
+		if len(body) != 2+pdolDataLen || body[0] != 0x83 || body[1] != pdolDataLen {
 			return sw(nil, 0x6700)
 		}
-		return c.case4(tlv(0x77, tlv(0x82, []byte{0x7C, 0x00}), tlv(0x94, []byte{0x08, 1, 2, 0, 0x10, 1, 1, 1})))
-	case cla == 0x00 && ins == 0xB2: // READ RECORD
-		sfi := p2 >> 3
-		if (c.selected != "app" && sfi != 11) || (sfi == 11 && c.selected != "pse") {
-			return sw(nil, 0x6A83)
+		if app.GPOStatus != 0 {
+			return sw(nil, app.GPOStatus)
 		}
-		rec, ok := c.fileRecords()[[2]byte{sfi, p1}]
-		if !ok {
+		if app.Format1 {
+			return c.case4(tlv(0x80, aip, afl), 0x9000)
+		}
+		return c.case4(tlv(0x77, tlv(0x82, aip), tlv(0x94, afl)), 0x9000)
+	case cla == 0x00 && ins == 0xB2 && p2&7 == 4: // READ RECORD
+		sfi := p2 >> 3
+		var rec []byte
+		switch {
+		case c.selected == dfPSE && sfi == 1 && p1 >= 1 && int(p1) <= len(c.PSE):
+			rec = tlv(0x70, c.Apps[c.PSE[p1-1]].entry())
+		case c.app() != nil:
+			rec = c.app().records()[[2]byte{sfi, p1}]
+		}
+		if rec == nil {
 			return sw(nil, 0x6A83)
 		}
 		if c.T0 && len(a) == 5 && a[4] == 0 {

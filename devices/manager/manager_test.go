@@ -123,7 +123,7 @@ func TestDemoConfig(t *testing.T) {
 	rd := m.Device("cardreader").(*emv.SimReader)
 	go func() { time.Sleep(20 * time.Millisecond); rd.Insert(emv.NewVirtualCard()) }()
 	card, err := rd.ReadCard(ctx, emv.DefaultTerminal())
-	if err != nil || card.PAN != "6222021234567890123" {
+	if err != nil || card.PAN != emv.DemoPAN {
 		t.Fatalf("card %v %v", card, err)
 	}
 	waitStatus(t, m, "cardreader", func(s Status) bool { return s.Detail == devices.StatusCardInserted && s.State == "ready" })

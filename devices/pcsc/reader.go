@@ -5,47 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	pcsclite "github.com/gballet/go-libpcsclite"
-
 	"guitai/devices"
 	"guitai/devices/emv"
+	"guitai/devices/pcsc/pcsclite"
 )
-
-// PC/SC return codes the reader acts on.
-const (
-	scardENoSmartcard  = 0x8010000C
-	scardWRemovedCard  = 0x80100069
-	scardWUnresponsive = 0x80100066
-	scardWUnpowered    = 0x80100067
-	scardEReaderUnavl  = 0x80100017
-	scardEUnknownRdr   = 0x80100009
-	scardESharing      = 0x8010000B
-	scardEProtoMismat  = 0x8010000F
-	scardENotTransact  = 0x80100016
-)
-
-// go-libpcsclite returns its errors as formatted strings
-// ("invalid return code: 8010000c (...)"); the code is taken back from them.
-var codeRE = regexp.MustCompile(`return code: ([0-9a-f]+)`)
-
-// scardCode extracts the PC/SC return code from a go-libpcsclite error, or 0.
-func scardCode(err error) uint32 {
-	if err == nil {
-		return 0
-	}
-	m := codeRE.FindStringSubmatch(err.Error())
-	if m == nil {
-		return 0
-	}
-	c, _ := strconv.ParseUint(m[1], 16, 32)
-	return uint32(c)
-}
 
 // ReaderConfig says where to find the reader.
 type ReaderConfig struct {
@@ -57,8 +24,15 @@ type ReaderConfig struct {
 // Reader is an IC-card reader behind pcscd. Open connects to pcscd, Claim
 // finds the reader. WaitCard, ReadCard and Transmit need it enabled.
 //
-// go-libpcsclite has no SCardGetStatusChange and hides the reader state
-// it receives, so card presence is polled with SCardConnect.
+// Cards are connected with T=0 or T=1, whichever the card offers (EMV
+// terminals must support both), and every exchange honours the caller's
+// context: a card that does not answer holds a read only until the
+// context ends. pcscd cannot abandon a command it passed to the reader,
+// so the connection that carried it is dropped and a new one opened; the
+// reader stays usable and reports a Timeout (or Canceled) that says the
+// card did not answer.
+//
+// Card presence is polled with SCardConnect.
 type Reader struct {
 	*devices.Lifecycle
 	cfg ReaderConfig
@@ -69,10 +43,15 @@ type Reader struct {
 	card   *pcsclite.Card
 }
 
+// recoverTimeout bounds reopening the connection to pcscd after an
+// interrupted exchange; it does not come out of the caller's time, which
+// has run out.
+const recoverTimeout = 3 * time.Second
+
 // NewReader returns a closed reader driver.
 func NewReader(name string, cfg ReaderConfig) *Reader {
 	if cfg.Socket == "" {
-		cfg.Socket = pcsclite.PCSCDSockName
+		cfg.Socket = pcsclite.SockName
 	}
 	if cfg.Poll == 0 {
 		cfg.Poll = 10 * time.Millisecond
@@ -80,14 +59,9 @@ func NewReader(name string, cfg ReaderConfig) *Reader {
 	r := &Reader{cfg: cfg}
 	r.Lifecycle = devices.NewLifecycle(name, devices.Hooks{
 		Open: func(ctx context.Context) error {
-			c, err := pcsclite.EstablishContext(cfg.Socket, pcsclite.ScopeSystem)
+			c, err := r.dial(ctx)
 			if err != nil {
-				code := devices.Offline
-				if errors.Is(err, os.ErrNotExist) {
-					code = devices.NoHardware
-				}
-				return &devices.Error{Code: code, Msg: "cannot reach pcscd at " + cfg.Socket, Err: err,
-					Recovery: "start the PC/SC daemon (pcscd) and retry"}
+				return err
 			}
 			r.mu.Lock()
 			r.client = c
@@ -108,7 +82,8 @@ func NewReader(name string, cfg ReaderConfig) *Reader {
 				}
 			}
 			return &devices.Error{Code: devices.NoHardware, Msg: fmt.Sprintf("no reader named %q among %q", cfg.Name, names),
-				Recovery: "plug the card reader in, or fix its name in the device configuration"}
+				Recovery: "plug the card reader in, or fix its name in the device configuration",
+				Teller:   devices.Text{Zh: "找不到读卡器，请检查连接和配置", En: "The card reader was not found; check its cable and configuration"}}
 		},
 		Release: func(ctx context.Context) error {
 			r.disconnect()
@@ -117,38 +92,53 @@ func NewReader(name string, cfg ReaderConfig) *Reader {
 		Close: func(ctx context.Context) error {
 			r.disconnect()
 			r.mu.Lock()
-			defer r.mu.Unlock()
-			if r.client == nil {
+			c := r.client
+			r.client = nil
+			r.mu.Unlock()
+			if c == nil || c.Broken() != nil {
 				return nil
 			}
-			err := r.client.ReleaseContext()
-			r.client = nil
-			return err
+			return c.ReleaseContext(ctx)
 		},
 	})
 	return r
 }
 
-// Readers lists the reader names pcscd knows, with their NUL padding
-// trimmed.
-func (r *Reader) Readers(ctx context.Context) ([]string, error) {
-	r.mu.Lock()
-	c := r.client
-	r.mu.Unlock()
-	if c == nil {
-		return nil, &devices.Error{Code: devices.NotClaimed, Op: "list-readers", Msg: "not connected to pcscd"}
-	}
-	names, err := c.ListReaders()
+var notReady = devices.Text{Zh: "读卡器未就绪，请检查连接", En: "The card reader is not ready; check its cable"}
+
+// dial opens a connection and context to pcscd.
+func (r *Reader) dial(ctx context.Context) (*pcsclite.Client, error) {
+	c, err := pcsclite.EstablishContext(ctx, r.cfg.Socket, pcsclite.ScopeSystem)
 	if err != nil {
-		return nil, &devices.Error{Code: devices.Offline, Op: "list-readers", Msg: "pcscd did not answer", Err: err}
-	}
-	out := names[:0]
-	for _, n := range names {
-		if n = strings.TrimRight(n, "\x00"); n != "" {
-			out = append(out, n)
+		code := devices.Offline
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			code = devices.NoHardware
+		case ctx.Err() != nil:
+			code = devices.CodeOf(ctx.Err())
 		}
+		return nil, &devices.Error{Code: code, Msg: "cannot reach pcscd at " + r.cfg.Socket, Err: err,
+			Recovery: "start the PC/SC daemon (pcscd) and retry", Teller: notReady}
 	}
-	return out, nil
+	return c, nil
+}
+
+// Readers lists the reader names pcscd knows. It asks on a connection of
+// its own, so that it answers while a card holds the reader's.
+func (r *Reader) Readers(ctx context.Context) ([]string, error) {
+	c, err := r.dial(ctx)
+	if err != nil {
+		var de *devices.Error
+		errors.As(err, &de)
+		de.Op = "list-readers"
+		return nil, de
+	}
+	defer c.ReleaseContext(context.WithoutCancel(ctx))
+	names, err := c.ListReaders(ctx)
+	if err != nil {
+		return nil, &devices.Error{Code: devices.Offline, Op: "list-readers", Msg: "pcscd did not answer", Err: err, Teller: notReady}
+	}
+	return names, nil
 }
 
 // ReaderName returns the name of the claimed reader.
@@ -158,19 +148,67 @@ func (r *Reader) ReaderName() string {
 	return r.name
 }
 
-func (r *Reader) disconnect() {
+// Protocol returns the protocol of the connected card, pcsclite.ProtocolT0
+// or pcsclite.ProtocolT1, or 0 with no card connected.
+func (r *Reader) Protocol() uint32 {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.card != nil {
-		r.card.Disconnect(pcsclite.LeaveCard)
-		r.card = nil
+	if r.card == nil {
+		return 0
 	}
+	return r.card.Protocol()
+}
+
+func (r *Reader) disconnect() {
+	r.mu.Lock()
+	card := r.card
+	r.card = nil
+	r.mu.Unlock()
+	if card != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		card.Disconnect(ctx, pcsclite.LeaveCard)
+		cancel()
+	}
+}
+
+// conn returns a usable connection to pcscd, opening a new one when the
+// last exchange broke the old one.
+func (r *Reader) conn(ctx context.Context) (*pcsclite.Client, string, error) {
+	r.mu.Lock()
+	c, name := r.client, r.name
+	r.mu.Unlock()
+	if c != nil && c.Broken() == nil {
+		return c, name, nil
+	}
+	if c == nil {
+		return nil, "", &devices.Error{Code: devices.NotClaimed, Msg: "not connected to pcscd", Teller: notReady}
+	}
+	nc, err := r.dial(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	r.mu.Lock()
+	if r.client == c {
+		r.client, r.card = nc, nil
+	} else { // closed meanwhile
+		nc.Close()
+		nc = r.client
+	}
+	r.mu.Unlock()
+	if nc == nil {
+		return nil, "", &devices.Error{Code: devices.NotClaimed, Msg: "not connected to pcscd", Teller: notReady}
+	}
+	return nc, name, nil
 }
 
 // absent reports whether a Connect error only means "no card (yet)".
 func absent(err error) bool {
-	switch scardCode(err) {
-	case scardENoSmartcard, scardWRemovedCard, scardWUnresponsive, scardWUnpowered:
+	var ec pcsclite.ErrorCode
+	if !errors.As(err, &ec) {
+		return false
+	}
+	switch ec {
+	case pcsclite.ErrNoSmartcard, pcsclite.ErrRemovedCard, pcsclite.ErrUnpowered:
 		return true
 	}
 	return false
@@ -187,12 +225,14 @@ func (r *Reader) WaitCard(ctx context.Context) error {
 
 func (r *Reader) waitCard(ctx context.Context) error {
 	r.disconnect()
-	r.mu.Lock()
-	c, name := r.client, r.name
-	r.mu.Unlock()
 	var mismatchSince time.Time
+	var last error
 	for {
-		card, err := c.Connect(name, pcsclite.ShareShared, pcsclite.ProtocolT1)
+		c, name, err := r.conn(ctx)
+		if err != nil {
+			return r.ctxError(ctx, err, "wait-card")
+		}
+		card, err := c.Connect(ctx, name, pcsclite.ShareShared, pcsclite.ProtocolT0|pcsclite.ProtocolT1)
 		if err == nil {
 			r.mu.Lock()
 			r.card = card
@@ -200,22 +240,37 @@ func (r *Reader) waitCard(ctx context.Context) error {
 			r.Emit(devices.Event{Kind: devices.EventStatus, Status: devices.StatusCardInserted})
 			return nil
 		}
-		// pcscd answers PROTO_MISMATCH for a moment while a card is being
-		// powered; for longer, the card does not speak T=1, which
-		// go-libpcsclite needs (it sends every APDU with the T=1 header).
-		if scardCode(err) == scardEProtoMismat {
+		last = err
+		var ec pcsclite.ErrorCode
+		errors.As(err, &ec)
+		switch {
+		case ctx.Err() != nil:
+			// handled below
+		case ec == pcsclite.ErrProtoMismatch:
+			// pcscd answers PROTO_MISMATCH for a moment while a card is
+			// being powered; for longer, the card offers neither T=0 nor
+			// T=1.
 			if mismatchSince.IsZero() {
 				mismatchSince = time.Now()
 			} else if time.Since(mismatchSince) > time.Second {
-				return &devices.Error{Code: devices.HWError, Op: "connect", Err: err,
-					Msg: "the card does not offer the T=1 protocol", Recovery: "use a T=1 (dual-protocol) card"}
+				return &devices.Error{Code: devices.HWError, Op: "connect", Err: err, DeviceOK: true,
+					Msg: "the card offers neither T=0 nor T=1", Recovery: "use an EMV (T=0 or T=1) card",
+					Teller: devices.Text{Zh: "卡片通信协议不受支持，请换一张卡", En: "The card's protocol is not supported; use another card"}}
 			}
-		} else if !absent(err) {
+		case ec == pcsclite.ErrUnresponsive:
+			// A card that does not answer the reset: wait, it may be
+			// being inserted, until the caller gives up.
+		case !absent(err):
 			return r.scardError("connect", err)
 		}
 		select {
 		case <-ctx.Done():
-			return &devices.Error{Code: devices.CodeOf(ctx.Err()), Op: "wait-card", Msg: "no card was inserted", Err: ctx.Err()}
+			if errors.Is(last, pcsclite.ErrUnresponsive) {
+				return r.muteError(ctx.Err(), "wait-card")
+			}
+			return &devices.Error{Code: devices.CodeOf(ctx.Err()), Op: "wait-card", Msg: "no card was inserted",
+				Err: ctx.Err(), DeviceOK: true,
+				Teller: devices.Text{Zh: "未插入IC卡，请插卡后重试", En: "No IC card was inserted; insert it and try again"}}
 		case <-time.After(r.cfg.Poll):
 		}
 	}
@@ -228,41 +283,89 @@ func (r *Reader) WaitRemoval(ctx context.Context) error {
 		return err
 	}
 	r.disconnect()
-	r.mu.Lock()
-	c, name := r.client, r.name
-	r.mu.Unlock()
 	for {
-		card, err := c.Connect(name, pcsclite.ShareShared, pcsclite.ProtocolT1)
-		if err == nil {
-			card.Disconnect(pcsclite.LeaveCard)
-		} else if scardCode(err) == scardEProtoMismat {
-			// a card is there, being powered
-		} else if absent(err) {
+		c, name, err := r.conn(ctx)
+		if err != nil {
+			return done(r.ctxError(ctx, err, "wait-removal"))
+		}
+		card, err := c.Connect(ctx, name, pcsclite.ShareShared, pcsclite.ProtocolT0|pcsclite.ProtocolT1)
+		switch {
+		case err == nil:
+			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+			card.Disconnect(dctx, pcsclite.LeaveCard)
+			cancel()
+		case ctx.Err() != nil:
+		case errors.Is(err, pcsclite.ErrProtoMismatch), errors.Is(err, pcsclite.ErrUnresponsive):
+			// a card is there, being powered or mute
+		case absent(err):
 			r.Emit(devices.Event{Kind: devices.EventStatus, Status: devices.StatusCardRemoved})
 			return done(nil)
-		} else {
+		default:
 			return done(r.scardError("connect", err))
 		}
 		select {
 		case <-ctx.Done():
-			return done(&devices.Error{Code: devices.CodeOf(ctx.Err()), Op: "wait-removal", Msg: "the card was not removed", Err: ctx.Err()})
+			return done(&devices.Error{Code: devices.CodeOf(ctx.Err()), Op: "wait-removal", Msg: "the card was not removed",
+				Err: ctx.Err(), DeviceOK: true,
+				Teller: devices.Text{Zh: "请取出IC卡", En: "Take the IC card out"}})
 		case <-time.After(r.cfg.Poll):
 		}
 	}
 }
 
+// ctxError returns err, or the caller's context error when that is why
+// it failed.
+func (r *Reader) ctxError(ctx context.Context, err error, op string) error {
+	if ctx.Err() != nil && devices.CodeOf(err) != devices.Offline {
+		return &devices.Error{Code: devices.CodeOf(ctx.Err()), Op: op, Err: err, DeviceOK: true, Msg: "gave up waiting"}
+	}
+	return err
+}
+
+// muteError is the error of a card that did not answer before ctx ended.
+// It reopens the connection to pcscd first (the old one carried the
+// unanswered command): when that works the reader is fine and the error
+// says so (DeviceOK); when it does not, pcscd is gone and the error is
+// Offline.
+func (r *Reader) muteError(cause error, op string) error {
+	r.mu.Lock()
+	r.card = nil
+	r.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), recoverTimeout)
+	defer cancel()
+	if _, _, err := r.conn(ctx); err != nil {
+		return err
+	}
+	if devices.CodeOf(cause) == devices.Canceled {
+		return &devices.Error{Code: devices.Canceled, Op: op, Err: cause, DeviceOK: true,
+			Msg:    "the read was cancelled while the card had not answered",
+			Teller: devices.Text{Zh: "读卡已取消", En: "Card reading was cancelled"}}
+	}
+	return &devices.Error{Code: devices.Timeout, Op: op, Err: cause, DeviceOK: true,
+		Msg:      "the card did not answer in time",
+		Recovery: "take the card out and insert it again; if it persists, the card is faulty",
+		Teller: devices.Text{Zh: "卡片无响应，读卡超时，请取出卡片后重新插入",
+			En: "The card does not answer and the read timed out; take it out and insert it again"}}
+}
+
+var cardRemoved = devices.Text{Zh: "读卡中卡片被拔出，请重新插卡", En: "The card was removed while it was being read; insert it again"}
+
 func (r *Reader) scardError(op string, err error) error {
-	switch scardCode(err) {
-	case scardWRemovedCard, scardENoSmartcard, scardWUnresponsive, scardWUnpowered, scardENotTransact:
+	var ec pcsclite.ErrorCode
+	if !errors.As(err, &ec) {
+		return &devices.Error{Code: devices.Offline, Op: op, Msg: "lost the connection to pcscd", Err: err, Teller: notReady}
+	}
+	switch ec {
+	case pcsclite.ErrRemovedCard, pcsclite.ErrNoSmartcard, pcsclite.ErrUnresponsive, pcsclite.ErrUnpowered,
+		pcsclite.ErrNotTransacted, pcsclite.ErrResetCard:
 		r.Emit(devices.Event{Kind: devices.EventStatus, Status: devices.StatusCardRemoved})
-		return &devices.Error{Code: devices.UserError, Op: op, Msg: "the card was removed", Err: err,
-			Recovery: "insert the card again and keep it in until the reader is done"}
-	case scardEReaderUnavl, scardEUnknownRdr:
-		return &devices.Error{Code: devices.Offline, Op: op, Msg: "the card reader went away", Err: err}
-	case scardESharing:
-		return &devices.Error{Code: devices.Busy, Op: op, Msg: "another program holds the card", Err: err}
-	case 0:
-		return &devices.Error{Code: devices.Offline, Op: op, Msg: "lost the connection to pcscd", Err: err}
+		return &devices.Error{Code: devices.UserError, Op: op, Msg: "the card was removed", Err: err, DeviceOK: true,
+			Recovery: "insert the card again and keep it in until the reader is done", Teller: cardRemoved}
+	case pcsclite.ErrReaderUnavail, pcsclite.ErrUnknownReader:
+		return &devices.Error{Code: devices.Offline, Op: op, Msg: "the card reader went away", Err: err, Teller: notReady}
+	case pcsclite.ErrSharing:
+		return &devices.Error{Code: devices.Busy, Op: op, Msg: "another program holds the card", Err: err,
+			Teller: devices.Text{Zh: "读卡器正忙，请稍候再试", En: "The card reader is busy; try again in a moment"}}
 	}
 	return &devices.Error{Code: devices.HWError, Op: op, Err: err}
 }
@@ -278,16 +381,19 @@ func (t transmitter) Transmit(ctx context.Context, apdu []byte) ([]byte, error) 
 	card := t.r.card
 	t.r.mu.Unlock()
 	if card == nil {
-		return nil, &devices.Error{Code: devices.UserError, Op: "transmit", Msg: "no card in the reader"}
+		return nil, &devices.Error{Code: devices.UserError, Op: "transmit", Msg: "no card in the reader", DeviceOK: true,
+			Teller: devices.Text{Zh: "读卡器中没有卡片，请插卡", En: "There is no card in the reader; insert it"}}
 	}
-	resp, _, err := card.Transmit(apdu)
-	if err != nil {
+	resp, err := card.Transmit(ctx, apdu)
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return nil, t.r.muteError(ctx.Err(), "transmit")
+	case err != nil:
 		return nil, t.r.scardError("transmit", err)
-	}
-	if len(resp) < 2 {
+	case len(resp) < 2:
 		// vpcd (and some readers) answer a vanished card with an empty
 		// response instead of SCARD_W_REMOVED_CARD.
-		return nil, t.r.scardError("transmit", fmt.Errorf("empty response: return code: %x", uint32(scardWRemovedCard)))
+		return nil, t.r.scardError("transmit", pcsclite.ErrRemovedCard)
 	}
 	return resp, nil
 }
@@ -303,7 +409,9 @@ func (r *Reader) Transmit(ctx context.Context, apdu []byte) ([]byte, error) {
 }
 
 // ReadCard waits for a card, reads its UnionPay application (see
-// emv.ReadCard) and emits the card as an EventData event.
+// emv.ReadCard) and emits the card as an EventData event. A failure caused
+// by the card (pulled out, mute, faulty, no usable application) leaves
+// the reader Idle.
 func (r *Reader) ReadCard(ctx context.Context, term emv.Terminal) (*emv.Card, error) {
 	done, err := r.Use(ctx, "read-card")
 	if err != nil {

@@ -1,5 +1,7 @@
-// Package pcsc reads IC cards through pcscd with the pure-Go client
-// github.com/gballet/go-libpcsclite ([Reader]), and connects virtual cards
+// Package pcsc reads IC cards through pcscd with the pure-Go client in
+// guitai/devices/pcsc/pcsclite, a patched copy of
+// github.com/gballet/go-libpcsclite that negotiates T=0 or T=1 and honours
+// contexts ([Reader]), and connects virtual cards
 // to vsmartcard's vpcd driver ([InsertVPCD]) so that the whole stack can be
 // tested with no hardware.
 package pcsc
@@ -21,7 +23,9 @@ const VPCDPort = 35963
 // VirtualCard is a card that vpcd can power and talk to.
 type VirtualCard interface {
 	ATR() []byte
-	// Handle answers an APDU; ok is false once the card has been pulled.
+	// Handle answers an APDU; ok is false once the card has been pulled,
+	// and resp is nil (with ok true) when the card stays silent (a mute
+	// card): nothing is sent back, and vpcd waits.
 	Handle(apdu []byte) (resp []byte, ok bool)
 	Reset()
 }
@@ -115,6 +119,9 @@ func (in *Insertion) serve(card VirtualCard) {
 			var ok bool
 			if resp, ok = card.Handle(msg); !ok {
 				return // pulled out: hang up, vpcd reports the removal
+			}
+			if resp == nil {
+				continue // mute
 			}
 		}
 		if err := writeFrame(in.conn, resp); err != nil {

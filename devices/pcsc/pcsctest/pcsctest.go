@@ -16,7 +16,7 @@ import (
 	"syscall"
 	"time"
 
-	pcsclite "github.com/gballet/go-libpcsclite"
+	"guitai/devices/pcsc/pcsclite"
 )
 
 // VPCDDriver is where Debian's vsmartcard-vpcd installs the driver.
@@ -57,7 +57,7 @@ func Start(ctx context.Context, dir string) (*Daemon, error) {
 	if _, err := os.Stat(VPCDDriver); err != nil {
 		return nil, fmt.Errorf("%w: no vpcd driver %s (apt-get install vsmartcard-vpcd)", ErrUnavailable, VPCDDriver)
 	}
-	sock := pcsclite.PCSCDSockName
+	sock := pcsclite.SockName
 	if c, err := net.Dial("unix", sock); err == nil {
 		c.Close()
 		return nil, fmt.Errorf("pcsctest: another pcscd already serves %s; stop it first", sock)
@@ -109,17 +109,19 @@ func Start(ctx context.Context, dir string) (*Daemon, error) {
 }
 
 func (d *Daemon) readerName() string {
-	c, err := pcsclite.EstablishContext(d.Socket, pcsclite.ScopeSystem)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	c, err := pcsclite.EstablishContext(ctx, d.Socket, pcsclite.ScopeSystem)
 	if err != nil {
 		return ""
 	}
-	defer c.ReleaseContext()
-	names, err := c.ListReaders()
+	defer c.ReleaseContext(ctx)
+	names, err := c.ListReaders(ctx)
 	if err != nil {
 		return ""
 	}
 	for _, n := range names {
-		if n = strings.TrimRight(n, "\x00"); strings.HasPrefix(n, "Virtual PCD") {
+		if strings.HasPrefix(n, "Virtual PCD") {
 			return n
 		}
 	}
