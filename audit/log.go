@@ -548,6 +548,24 @@ func (l *Log) Size(ctx context.Context, q Querier) (uint64, error) {
 	return uint64(n), err
 }
 
+// Anchored returns the size of the largest stored checkpoint: how many
+// records a signed checkpoint covers (0 before the first).
+func (l *Log) Anchored(ctx context.Context, q Querier) (uint64, error) {
+	rows, err := q.QueryContext(ctx, `SELECT COALESCE(MAX(size), 0) FROM audit_checkpoint`)
+	if err != nil {
+		return 0, errf(CodeState, "anchored", err, "")
+	}
+	defer rows.Close()
+	var n int64
+	if rows.Next() {
+		err = rows.Scan(&n)
+	}
+	if err == nil {
+		err = rows.Err()
+	}
+	return uint64(n), err
+}
+
 // rotationMessage is what the old key signs when handing over to next.
 func rotationMessage(origin string, seq uint64, prev Hash, next []byte) []byte {
 	return []byte("guitai audit key rotation\n" + origin + "\n" + strconv.FormatUint(seq, 10) + "\n" +

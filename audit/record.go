@@ -51,6 +51,17 @@ const (
 	ActionAuthorization = "authorization"
 	ActionLoginFailed   = "login_failed"
 	ActionKeyRotate     = "audit.key.rotate" // Object: new public key; Result: old key's signature
+	// Refusals: a posting the ledger refused (Result: its code), after
+	// any authorization it carried.
+	ActionRefused = "refused"
+	// User administration; Teller is who did it, Object whose user.
+	ActionUserAdd          = "user_add"
+	ActionUserPasswd       = "user_passwd"
+	ActionUserRole         = "user_role"
+	ActionUserLock         = "user_lock"
+	ActionUserUnlock       = "user_unlock"
+	ActionUserFingerAdd    = "user_finger_add"
+	ActionUserFingerRemove = "user_finger_remove"
 )
 
 // Record is one audit log entry. Seq and PrevHash are assigned by

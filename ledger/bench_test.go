@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/emmansun/gmsm/sm3"
-
 	"guitai/audit"
 	"guitai/internal/pgtest"
 	"guitai/ledger"
@@ -98,36 +96,16 @@ func BenchmarkDepositVsFsync(b *testing.B) {
 	})
 }
 
-// openAudited opens a seeded ledger whose Auditor is the audit log, as
-// cmd/teller sets it up (teller.Auditor, which this package cannot import:
-// the adapter below is the same few lines).
+// openAudited opens a seeded ledger that signs its audit log as
+// cmd/teller does (a terminal key, a checkpoint every
+// DefaultCheckpointEvery records).
 func openAudited(tb testing.TB, name, dsn string) *env {
 	tb.Helper()
 	key, err := audit.GenerateKey()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	dialect := audit.SQLite
-	if name == "postgres" {
-		dialect = audit.Postgres
-	}
-	alog, err := audit.New(audit.Config{Origin: "guitai/bench", Dialect: dialect, Signer: key, CheckpointEvery: 1000})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return openEnvWith(tb, name, dsn, true, ledger.Options{Auditor: auditLog{alog},
-		Migrate: func(ctx context.Context, db *sql.DB, _ string) error { return audit.Migrate(ctx, db, dialect) }})
-}
-
-// auditLog is teller.Auditor: one audit record per audited action, with
-// the SM3 digest of its payload.
-type auditLog struct{ log *audit.Log }
-
-func (a auditLog) Append(ctx context.Context, tx *sql.Tx, e ledger.AuditEvent) error {
-	_, err := a.log.Append(ctx, tx, audit.Record{Time: e.Time, Teller: e.Teller, Authorizer: e.Authorizer,
-		Terminal: e.Terminal, Branch: e.Branch, Action: e.Action, Object: e.Object, Result: e.Result,
-		PayloadDigest: sm3.Sum(e.Payload)})
-	return err
+	return openEnvWith(tb, name, dsn, true, ledger.Options{Signer: key, Origin: "guitai/bench"})
 }
 
 func mode(workers int) string {

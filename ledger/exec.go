@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"guitai/audit"
 	"slices"
 	"strconv"
 	"strings"
@@ -108,10 +109,10 @@ func (x *Executor) Submit(ctx context.Context, req Request) (*Result, error) {
 	var auth *User
 	if req.Authorizer != nil && (req.Authorizer.ID != "" || req.Authorizer.Finger != nil) {
 		if auth, err = s.authorize(ctx, req.Authorizer, req.Teller, req.Terminal); err != nil {
-			return nil, err
+			return nil, x.refused(ctx, req, err)
 		}
 	} else if need {
-		return nil, errf("E_AUTH_REQUIRED", "authorizer", nil)
+		return nil, x.refused(ctx, req, errf("E_AUTH_REQUIRED", "authorizer", nil))
 	}
 
 	var opts *sql.TxOptions
@@ -128,10 +129,40 @@ func (x *Executor) Submit(ctx context.Context, req Request) (*Result, error) {
 				return nil, rerr
 			}
 		}
-		return nil, wrapDB(err)
+		return nil, x.refused(ctx, req, wrapDB(err))
 	}
 	s.boxes.Store(req.Teller+"/"+res.BusinessDate, true) // committed: the box exists
 	return res, nil
+}
+
+// refused records a posting the ledger refused at its authorization or in
+// its steps (self-authorization, a wrong supervisor password, a daily
+// limit met after the supervisor approved) in the audit log, in a
+// transaction of its own since the posting's was rolled back, and returns
+// err. A database failure is not a refusal and is not recorded. Should
+// the record itself fail, the refusal still stands and err is returned.
+func (x *Executor) refused(ctx context.Context, req Request, err error) error {
+	code := CodeOf(err)
+	if code == "" || code == "E_DB" || code == "E_BUSY" {
+		return err
+	}
+	ev := AuditEvent{Teller: req.Teller, Terminal: req.Terminal, Action: audit.ActionRefused, Object: req.Txn, Result: code}
+	if req.Authorizer != nil {
+		ev.Authorizer = req.Authorizer.ID
+	}
+	ev.Payload, _ = json.Marshal(map[string]string{"txn": req.Txn, "key": req.Key, "code": code, "field": fieldOf(err)})
+	s := x.store
+	_ = s.inTx(ctx, nil, func(tx *sqlx.Tx) error { return s.record(ctx, tx, ev) })
+	return err
+}
+
+// fieldOf is the field a coded error names, or "".
+func fieldOf(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Field
+	}
+	return ""
 }
 
 // needsAuthorization evaluates the form's authorize.when (or the catalog's
@@ -337,13 +368,13 @@ func (x *Executor) run(ctx context.Context, tx *sqlx.Tx, t *catalog.Txn, req Req
 		}
 	}
 	ev := AuditEvent{Teller: teller.ID, Authorizer: authID, Terminal: req.Terminal, Branch: teller.Branch,
-		Action: "posting", Object: res.Serial, Result: "ok", Payload: body}
+		Action: audit.ActionPosting, Object: res.Serial, Result: "ok", Payload: body}
 	if t.ReversalOf != "" {
-		ev.Action = "reversal"
+		ev.Action = audit.ActionReversal
 	}
 	if auth != nil {
 		a := ev
-		a.Action, a.Payload = "authorization", nil
+		a.Action, a.Payload = audit.ActionAuthorization, nil
 		if err := s.record(ctx, tx, a); err != nil {
 			return nil, err
 		}

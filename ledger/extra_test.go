@@ -65,7 +65,7 @@ func TestAuditInSameTransaction(t *testing.T) {
 	eachDB(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		rec := &recorder{}
-		s, err := ledger.Open(ctx, e.dsn, ledger.Options{Auditor: rec, PasswordIterations: 1000})
+		s, err := ledger.Open(ctx, e.dsn, ledger.Options{Observer: rec, PasswordIterations: 1000})
 		if err != nil {
 			t.Fatal(err)
 		}

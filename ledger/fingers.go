@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"guitai/audit"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -94,7 +95,7 @@ func (s *Store) EnrollFinger(ctx context.Context, userID, module string, page in
 		if err != nil {
 			return err
 		}
-		return s.record(ctx, tx, AuditEvent{Teller: userID, Branch: branch, Action: "user_finger_add", Object: userID,
+		return s.record(ctx, tx, AuditEvent{Teller: s.who(userID), Branch: branch, Action: audit.ActionUserFingerAdd, Object: userID,
 			Result: "ok", Payload: fingerPayload(module, page, nil)})
 	}))
 }
@@ -116,7 +117,7 @@ func (s *Store) RemoveFinger(ctx context.Context, userID, module string, page in
 		if n != 1 {
 			return errf("E_FINGER_UNKNOWN", "page", nil)
 		}
-		return s.record(ctx, tx, AuditEvent{Teller: userID, Action: "user_finger_remove", Object: userID,
+		return s.record(ctx, tx, AuditEvent{Teller: s.who(userID), Action: audit.ActionUserFingerRemove, Object: userID,
 			Result: "ok", Payload: fingerPayload(module, page, nil)})
 	}))
 }
@@ -182,7 +183,7 @@ func (s *Store) AuthenticateFinger(ctx context.Context, m FingerMatch, terminal 
 		refused = ""
 		err := tx.GetContext(ctx, &out, tx.Rebind(`SELECT u.id, u.name, u.branch, u.role, u.failed, u.locked
 			FROM user_fingers f JOIN users u ON u.id = f.user_id WHERE f.module = ? AND f.page = ?`), m.Module, m.Page)
-		ev := AuditEvent{Teller: out.ID, Terminal: terminal, Branch: out.Branch, Action: "login_failed", Object: out.ID,
+		ev := AuditEvent{Teller: out.ID, Terminal: terminal, Branch: out.Branch, Action: audit.ActionLoginFailed, Object: out.ID,
 			Payload: fingerPayload(m.Module, m.Page, map[string]any{"method": "finger"})}
 		switch {
 		case errors.Is(err, sql.ErrNoRows):

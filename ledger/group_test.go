@@ -85,7 +85,7 @@ func migrateGate(ctx context.Context, db *sql.DB, driver string) error {
 // openGroupEnv is openEnv with an auditor and a group size.
 func openGroupEnv(t *testing.T, name string, aud ledger.Auditor, maxGroup int) *env {
 	t.Helper()
-	return openEnvWith(t, name, dsnFor(t, name), true, ledger.Options{Auditor: aud, Migrate: migrateGate, MaxGroup: maxGroup})
+	return openEnvWith(t, name, dsnFor(t, name), true, ledger.Options{Observer: aud, Migrate: migrateGate, MaxGroup: maxGroup})
 }
 
 type outcome struct {
@@ -308,7 +308,7 @@ func TestGroupCommitMatchesSequential(t *testing.T) {
 			e.must(t, "cashbox_allocate", T1, nil, allocate("1000.00", 10))
 		}
 
-		seqEnv := openGroupEnv(t, e0.name, ledger.NopAuditor{}, 1)
+		seqEnv := openGroupEnv(t, e0.name, nil, 1)
 		prepare(seqEnv)
 		var head outcome
 		head.res, head.err = seqEnv.exec.Submit(context.Background(), first)

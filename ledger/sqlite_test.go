@@ -76,12 +76,14 @@ func TestUnusedIndexesDropped(t *testing.T) {
 
 // TestDepositWALFrames bounds what one cash deposit writes on SQLite: the
 // pages it dirties are the WAL frames its commit writes and fsyncs, the
-// cost the posting benchmark compares with a one-row commit. 12.2 frames
-// now: 11 B-trees (journal, its primary key, idem_key and journal_date;
-// accounts; cash_boxes; postings and its key; receipts, its key and
-// receipts_pending), page splits and the header page. The serial is read
-// from the journal's key, so no counter page is written. One more index
-// or statement that dirties a page per posting fails it.
+// cost the posting benchmark compares with a one-row commit. 15.4 frames
+// now: 11 B-trees of the ledger (journal, its primary key, idem_key and
+// journal_date; accounts; cash_boxes; postings and its key; receipts, its
+// key and receipts_pending), page splits and the header page, 12.2 in
+// all, and the audit record that every ledger now writes in the same
+// transaction (audit_log and its keys), 3.2. The serial is read from the
+// journal's key, so no counter page is written. One more index or
+// statement that dirties a page per posting fails it.
 func TestDepositWALFrames(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, "sqlite")
@@ -111,8 +113,8 @@ func TestDepositWALFrames(t *testing.T) {
 	if err := db.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &done); err != nil {
 		t.Fatal(err)
 	}
-	if per := float64(frames) / n; per > 12.6 {
-		t.Errorf("a cash deposit writes %.1f WAL frames, want at most 12.6", per)
+	if per := float64(frames) / n; per > 15.8 {
+		t.Errorf("a cash deposit writes %.1f WAL frames, want at most 15.8", per)
 	} else {
 		t.Logf("%.1f WAL frames per cash deposit", per)
 	}

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"crypto"
 	"database/sql"
 	"database/sql/driver"
 	"embed"
@@ -31,9 +32,10 @@ const (
 	Postgres = "pgx"
 )
 
-// Auditor appends one audit record inside the caller's DB transaction, so
-// the record commits or rolls back with what it describes. The audit package
-// implements it; the default does nothing.
+// Auditor is told of each audited action inside the caller's DB
+// transaction, after the ledger's audit log recorded it (Options.Observer):
+// tests watch the events through it. The audit log itself is not an
+// Auditor a caller could leave out: Open installs it (see audit.go).
 type Auditor interface {
 	Append(ctx context.Context, tx *sql.Tx, e AuditEvent) error
 }
@@ -42,30 +44,41 @@ type Auditor interface {
 // object, with what result. Payload is canonical JSON of the details.
 type AuditEvent struct {
 	Time       time.Time
-	Teller     string
+	Teller     string // who acted: the teller, or the admin (Options.Actor)
 	Authorizer string
 	Terminal   string
 	Branch     string
-	Action     string // posting, reversal, sign_on, sign_off, authorization, login_failed, user_*
+	Action     string // one of the audit.Action* names
 	Object     string // journal serial, user id, ...
 	Result     string // ok, refused, locked
 	Payload    []byte
 }
 
-// NopAuditor is the default Auditor: it records nothing.
-type NopAuditor struct{}
-
-// Append does nothing.
-func (NopAuditor) Append(context.Context, *sql.Tx, AuditEvent) error { return nil }
-
-// Options tune a Store. The zero value is usable (a demo key, no audit).
+// Options tune a Store. The zero value is usable: a demo key, and an audit
+// log whose records wait for a program with a signing key to anchor them.
 type Options struct {
 	// MasterKey derives the SM4 key that encrypts ID numbers and the
 	// HMAC-SM3 key of their blind index; nil means the demo key.
 	MasterKey []byte
-	Auditor   Auditor
+	// Signer is the terminal's SM2 key: with it the audit log signs a
+	// checkpoint at every sign-on and sign-off and every CheckpointEvery
+	// records. Without it (tellerctl) records are appended and chained
+	// all the same, and the next signed checkpoint covers them.
+	Signer crypto.Signer
+	// Origin names the log in its checkpoints; "" is DefaultOrigin.
+	Origin string
+	// CheckpointEvery is how many records at most go unsigned while
+	// postings happen, with a Signer; 0 is DefaultCheckpointEvery.
+	CheckpointEvery uint64
+	// Actor is who acts through this Store when no teller signs on: the
+	// admin that tellerctl runs as. It is recorded as the one who did an
+	// admin action (a user added, a password set).
+	Actor string
+	// Observer, if set, is told of every audit event after the audit log
+	// recorded it, in the same transaction (tests).
+	Observer Auditor
 	// Migrate, if set, runs after the ledger's own migrations and before
-	// anything is posted or seeded: the auditor's tables are created here.
+	// anything is posted or seeded (tests add tables of their own).
 	// driver is "sqlite3" or "pgx".
 	Migrate func(ctx context.Context, db *sql.DB, driver string) error
 	// Now is the clock (tests pin it); nil means time.Now.
@@ -88,7 +101,8 @@ type Store struct {
 	db      *sqlx.DB
 	driver  string
 	keys    keys
-	audit   Auditor
+	audit   *auditHook
+	actor   string
 	now     func() time.Time
 	iter    int
 	retries int
@@ -126,11 +140,13 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("ledger: open %s: %w", redact(dsn), err)
 	}
-	s := &Store{db: db, driver: driver, keys: deriveKeys(opt.MasterKey), audit: opt.Auditor,
-		now: opt.Now, iter: opt.PasswordIterations, retries: opt.MaxRetries}
-	if s.audit == nil {
-		s.audit = NopAuditor{}
+	hook, err := newAuditHook(driver, opt)
+	if err != nil {
+		db.Close()
+		return nil, err
 	}
+	s := &Store{db: db, driver: driver, keys: deriveKeys(opt.MasterKey), audit: hook, actor: opt.Actor,
+		now: opt.Now, iter: opt.PasswordIterations, retries: opt.MaxRetries}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -145,6 +161,10 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		s.maxGroup = DefaultMaxGroup
 	}
 	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := hook.migrate(ctx, db.DB, driver); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -256,7 +276,7 @@ func (s *Store) record(ctx context.Context, tx *sqlx.Tx, e AuditEvent) error {
 	if e.Time.IsZero() {
 		e.Time = s.now()
 	}
-	return s.audit.Append(ctx, tx.Tx, e)
+	return s.audit.append(ctx, tx.Tx, e)
 }
 
 // inTx runs fn in one transaction, retrying the whole of it when the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"guitai/audit"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -101,7 +102,7 @@ func (s *Store) AddUser(ctx context.Context, u User, password string) error {
 		if err != nil {
 			return wrapDB(err)
 		}
-		return s.record(ctx, tx, AuditEvent{Teller: u.ID, Branch: u.Branch, Action: "user_add", Object: u.ID, Result: "ok"})
+		return s.record(ctx, tx, AuditEvent{Teller: s.who(u.ID), Branch: u.Branch, Action: audit.ActionUserAdd, Object: u.ID, Result: "ok"})
 	})
 }
 
@@ -118,7 +119,7 @@ func (s *Store) SetPassword(ctx context.Context, id, password string) error {
 	if err != nil {
 		return err
 	}
-	return s.updateUser(ctx, id, "user_passwd", `UPDATE users SET pw_hash = :hash, pw_salt = :salt, pw_iter = :iter, failed = 0 WHERE id = :id`,
+	return s.updateUser(ctx, id, audit.ActionUserPasswd, `UPDATE users SET pw_hash = :hash, pw_salt = :salt, pw_iter = :iter, failed = 0 WHERE id = :id`,
 		map[string]any{"hash": hash, "salt": salt, "iter": s.iter})
 }
 
@@ -127,17 +128,17 @@ func (s *Store) SetRole(ctx context.Context, id, role string) error {
 	if !validRole(role) {
 		return errf("E_ROLE", "role", nil)
 	}
-	return s.updateUser(ctx, id, "user_role", `UPDATE users SET role = :role WHERE id = :id`, map[string]any{"role": role})
+	return s.updateUser(ctx, id, audit.ActionUserRole, `UPDATE users SET role = :role WHERE id = :id`, map[string]any{"role": role})
 }
 
 // Lock locks a user out; Unlock lets them in again and clears the failures.
 func (s *Store) Lock(ctx context.Context, id string) error {
-	return s.updateUser(ctx, id, "user_lock", `UPDATE users SET locked = 1 WHERE id = :id`, map[string]any{})
+	return s.updateUser(ctx, id, audit.ActionUserLock, `UPDATE users SET locked = 1 WHERE id = :id`, map[string]any{})
 }
 
 // Unlock clears the lock and the failure count.
 func (s *Store) Unlock(ctx context.Context, id string) error {
-	return s.updateUser(ctx, id, "user_unlock", `UPDATE users SET locked = 0, failed = 0 WHERE id = :id`, map[string]any{})
+	return s.updateUser(ctx, id, audit.ActionUserUnlock, `UPDATE users SET locked = 0, failed = 0 WHERE id = :id`, map[string]any{})
 }
 
 func (s *Store) updateUser(ctx context.Context, id, action, query string, arg map[string]any) error {
@@ -150,7 +151,7 @@ func (s *Store) updateUser(ctx context.Context, id, action, query string, arg ma
 		if n != 1 {
 			return errf("E_USER_UNKNOWN", "id", nil)
 		}
-		return s.record(ctx, tx, AuditEvent{Teller: id, Action: action, Object: id, Result: "ok"})
+		return s.record(ctx, tx, AuditEvent{Teller: s.who(id), Action: action, Object: id, Result: "ok"})
 	})
 }
 
@@ -177,12 +178,12 @@ func (s *Store) Authenticate(ctx context.Context, id, password, terminal string)
 		if errors.Is(err, sql.ErrNoRows) {
 			// Same answer as a wrong password: do not reveal which ids exist.
 			refused = "E_BAD_CREDENTIALS"
-			return s.record(ctx, tx, AuditEvent{Teller: id, Terminal: terminal, Action: "login_failed", Object: id, Result: "unknown user"})
+			return s.record(ctx, tx, AuditEvent{Teller: id, Terminal: terminal, Action: audit.ActionLoginFailed, Object: id, Result: "unknown user"})
 		}
 		if err != nil {
 			return err
 		}
-		ev := AuditEvent{Teller: id, Terminal: terminal, Branch: u.Branch, Action: "login_failed", Object: id}
+		ev := AuditEvent{Teller: id, Terminal: terminal, Branch: u.Branch, Action: audit.ActionLoginFailed, Object: id}
 		if u.Locked {
 			refused, ev.Result = "E_USER_LOCKED", "locked"
 			return s.record(ctx, tx, ev)
@@ -244,7 +245,7 @@ func (s *Store) openSession(ctx context.Context, u User, terminal string, payloa
 		if err := s.ensureBox(ctx, tx, u, date); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, AuditEvent{Teller: id, Terminal: terminal, Branch: u.Branch, Action: "sign_on", Object: id, Result: "ok", Payload: payload})
+		return s.record(ctx, tx, AuditEvent{Teller: id, Terminal: terminal, Branch: u.Branch, Action: audit.ActionSignOn, Object: id, Result: "ok", Payload: payload})
 	})
 	return wrapDB(err)
 }
@@ -276,7 +277,7 @@ func (s *Store) SignOff(ctx context.Context, id, terminal string) error {
 		if _, err := s.exec(ctx, tx, `UPDATE sessions SET signed_off = :now WHERE teller = :id AND signed_off IS NULL`, arg); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, AuditEvent{Teller: id, Terminal: terminal, Branch: u.Branch, Action: "sign_off", Object: id, Result: "ok"})
+		return s.record(ctx, tx, AuditEvent{Teller: id, Terminal: terminal, Branch: u.Branch, Action: audit.ActionSignOff, Object: id, Result: "ok"})
 	}))
 }
 

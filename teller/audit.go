@@ -1,65 +1,20 @@
 package teller
 
 import (
-	"context"
 	"crypto"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 
-	"github.com/emmansun/gmsm/sm3"
-
 	"guitai/audit"
-	"guitai/ledger"
 )
-
-// Auditor records the ledger's audited actions in the audit log, inside the
-// ledger's own database transaction, and signs a checkpoint at sign-on and
-// sign-off. It is the ledger's Auditor.
-type Auditor struct {
-	Log *audit.Log
-}
-
-var _ ledger.Auditor = Auditor{}
-
-// Append appends one record for e in tx.
-func (a Auditor) Append(ctx context.Context, tx *sql.Tx, e ledger.AuditEvent) error {
-	_, err := a.Log.Append(ctx, tx, audit.Record{Time: e.Time, Teller: e.Teller, Authorizer: e.Authorizer,
-		Terminal: e.Terminal, Branch: e.Branch, Action: e.Action, Object: e.Object, Result: e.Result,
-		PayloadDigest: sm3.Sum(e.Payload)})
-	if err == nil && (e.Action == audit.ActionSignOn || e.Action == audit.ActionSignOff) {
-		_, err = a.Log.Checkpoint(ctx, tx, e.Action)
-	}
-	return err
-}
 
 // AuditState is how much of the audit log a signed checkpoint anchors:
 // Records appended in all, Anchored covered by the latest checkpoint.
 type AuditState struct {
 	Records, Anchored uint64
-}
-
-// State reads the log's size and its latest checkpoint's.
-func (a Auditor) State(ctx context.Context, q audit.Querier) (AuditState, error) {
-	n, err := a.Log.Size(ctx, q)
-	if err != nil {
-		return AuditState{}, err
-	}
-	rows, err := q.QueryContext(ctx, `SELECT COALESCE(MAX(size), 0) FROM audit_checkpoint`)
-	if err != nil {
-		return AuditState{}, err
-	}
-	defer rows.Close()
-	var anchored int64
-	if rows.Next() {
-		if err := rows.Scan(&anchored); err != nil {
-			return AuditState{}, err
-		}
-	}
-	return AuditState{Records: n, Anchored: uint64(anchored)}, rows.Err()
 }
 
 // Text is the status bar's word on the log, in lang: anchored in full, or
@@ -76,15 +31,6 @@ func (st AuditState) Text(lang string) string {
 	default:
 		return fmt.Sprintf("审计 %d/%d 条待锚定", pending, st.Records)
 	}
-}
-
-// MigrateAudit creates the audit tables; it is the ledger's Options.Migrate.
-func MigrateAudit(ctx context.Context, db *sql.DB, driver string) error {
-	d := audit.SQLite
-	if driver == ledger.Postgres {
-		d = audit.Postgres
-	}
-	return audit.Migrate(ctx, db, d)
 }
 
 // TerminalKey loads the terminal's SM2 signing key from an encrypted PKCS#8

@@ -47,12 +47,8 @@ func shellOnLedger(t testing.TB) (*Shell, fyne.Window, *ledger.Store) {
 		t.Fatal(err)
 	}
 	lastKey = key
-	alog, err := audit.New(audit.Config{Origin: "guitai/test", Dialect: audit.SQLite, Signer: key})
-	if err != nil {
-		t.Fatal(err)
-	}
 	store, err := ledger.OpenDemo(ctx, filepath.Join(dir, "l.db"),
-		ledger.Options{PasswordIterations: 1000, Auditor: Auditor{Log: alog}, Migrate: MigrateAudit},
+		ledger.Options{PasswordIterations: 1000, Signer: key, Origin: "guitai/test"},
 		time.Now().Format("2006-01-02"))
 	if err != nil {
 		t.Fatal(err)
@@ -79,7 +75,10 @@ func shellOnLedger(t testing.TB) (*Shell, fyne.Window, *ledger.Store) {
 			return &ledger.Credentials{ID: c.ID, Password: c.Password, Finger: c.Finger}, nil
 		})
 	lookup := x.LookupHook(func() ledger.Session { return ledger.Session{Teller: "010101", Terminal: "T01"} })
-	auditState := func() (AuditState, error) { return Auditor{Log: alog}.State(ctx, store.DB()) }
+	auditState := func() (AuditState, error) {
+		st, err := store.AuditState(ctx)
+		return AuditState{Records: st.Records, Anchored: st.Anchored}, err
+	}
 	s = New(w, Config{Forms: forms, Bus: state.NewBus(), Lang: "zh", Submit: submit, Lookup: lookup, Seal: DemoSeal, Audit: auditState})
 	return s, w, store
 }

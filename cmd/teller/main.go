@@ -14,7 +14,6 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	"guitai/assets"
-	"guitai/audit"
 	"guitai/devices/manager"
 	"guitai/dsl"
 	"guitai/ledger"
@@ -166,15 +165,9 @@ func run(o options) error {
 	if err != nil {
 		return err
 	}
-	dialect := audit.SQLite
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		dialect = audit.Postgres
-	}
-	alog, err := audit.New(audit.Config{Origin: "guitai/" + terminal, Dialect: dialect, Signer: key, CheckpointEvery: 1000})
-	if err != nil {
-		return err
-	}
-	store, err := ledger.OpenDemo(ctx, dsn, ledger.Options{Auditor: teller.Auditor{Log: alog}, Migrate: teller.MigrateAudit},
+	// Opening the ledger installs its audit log; the terminal's key
+	// signs its checkpoints.
+	store, err := ledger.OpenDemo(ctx, dsn, ledger.Options{Signer: key, Origin: "guitai/" + terminal},
 		time.Now().Format("2006-01-02"))
 	if err != nil {
 		return fmt.Errorf("ledger %s: %w", shownDSN(dsn), err)
@@ -266,7 +259,8 @@ func run(o options) error {
 			Submit: submit,
 			Lookup: exec.LookupHook(session),
 			Audit: func() (teller.AuditState, error) {
-				return teller.Auditor{Log: alog}.State(ctx, store.DB())
+				st, err := store.AuditState(ctx)
+				return teller.AuditState{Records: st.Records, Anchored: st.Anchored}, err
 			},
 			Status: status,
 			Trace:  tracer(o.trace),

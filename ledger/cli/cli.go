@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/user"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -64,16 +65,17 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return ExitUsage
 }
 
-const usage = `usage: tellerctl [--db PATH|postgres://URL] [--json] COMMAND
+const usage = `usage: tellerctl [--db PATH|postgres://URL] [--json] [--as ADMIN] COMMAND
   init [--demo] [--date YYYY-MM-DD]
   user add ID --name N --branch B --role teller|supervisor|admin   (password on stdin)
   user passwd ID (password on stdin) | user role ID ROLE | user lock ID | user unlock ID
   user enroll-finger ID --port DEV [--baud 57600] [--module M] [--page N] [--timeout 30s]
   user remove-finger ID [--module M] [--page N] [--port DEV] | user fingers ID
   finger identify --port DEV [--module M] [--timeout 30s]
-  post TXN key=value... --teller T [--authorizer S] [--key K]     (authorizer password on stdin)
+  post TXN key=value... --teller T [--authorizer S] [--key K]     (teller's password, then the authorizer's, on stdin)
   eod [--branch B]
   catalog check
+every change is written to the ledger's audit log, as done by --as ADMIN (default: os:USER@HOST)
 exit codes: 0 ok, 1 refused, 2 usage, 3 database failure, 4 check failed, 5 fingerprint device`
 
 // parse splits --flag value / --flag=value (anywhere) from positionals.
@@ -146,7 +148,9 @@ func (c *cmd) open() (*ledger.Store, int) {
 			return nil, ExitUsage
 		}
 	}
-	s, err := ledger.Open(c.ctx, dsn, ledger.Options{MasterKey: key})
+	// Opening the ledger installs its audit log: every change made here
+	// is recorded, with the admin who made it.
+	s, err := ledger.Open(c.ctx, dsn, ledger.Options{MasterKey: key, Actor: c.actor()})
 	if err != nil {
 		return nil, c.fail(err)
 	}
@@ -183,6 +187,20 @@ func (c *cmd) print(v any) {
 	enc := json.NewEncoder(c.out)
 	enc.SetIndent("", "  ")
 	enc.Encode(v)
+}
+
+// actor is who runs tellerctl, as the audit log records an admin action:
+// --as USER, else the operating system's user at this host.
+func (c *cmd) actor() string {
+	if as := c.flags["as"]; as != "" {
+		return as
+	}
+	name := "unknown"
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	host, _ := os.Hostname()
+	return "os:" + name + "@" + host
 }
 
 func (c *cmd) readPassword() (string, error) {
@@ -301,6 +319,10 @@ func (c *cmd) post(args []string) int {
 			fmt.Fprintf(c.err, "tellerctl: %q is not key=value\n", kv)
 			return ExitUsage
 		}
+		if _, twice := vals[k]; twice {
+			fmt.Fprintf(c.err, "tellerctl: %s is given twice (%q): give each param once\n", k, kv)
+			return ExitUsage
+		}
 		vals[k] = v
 	}
 	s, code := c.open()
@@ -310,6 +332,17 @@ func (c *cmd) post(args []string) int {
 	defer s.Close()
 	x, err := c.executor(s)
 	if err != nil {
+		return c.fail(err)
+	}
+	// The teller authenticates as at the window: their password is the
+	// first line of standard input (a failure is recorded and counts
+	// towards the lock).
+	pw, err := c.readPassword()
+	if err != nil {
+		fmt.Fprintln(c.err, "tellerctl: post: the teller's password:", err)
+		return ExitUsage
+	}
+	if _, err := s.Authenticate(c.ctx, c.flags["teller"], pw, "tellerctl"); err != nil {
 		return c.fail(err)
 	}
 	req := ledger.Request{Txn: args[0], Values: vals, Teller: c.flags["teller"], Terminal: "tellerctl", Key: c.flags["key"]}

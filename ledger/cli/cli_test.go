@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jmoiron/sqlx"
+	_ "github.com/mattn/go-sqlite3"
+
 	"guitai/ledger/cli"
 )
 
@@ -24,14 +27,17 @@ func TestCommands(t *testing.T) {
 		{"catalog check", "", cli.ExitOK, "catalog ok: 15 transactions"},
 		{"--json catalog check", "", cli.ExitOK, `"ok": true`},
 		{"post cash_deposit account=6201010000000011 amount=1.00", "", cli.ExitUsage, "--teller"},
-		{"post cash_deposit account=6201010000000011 amount=1.00 --teller 010101", "", cli.ExitOK, "Journal no. 202611230101000002"},
-		{"post cash_deposit account=6201010000000011 amount=1e3 --teller 010101 --json", "", cli.ExitRefused, `"code": "E_AMOUNT_SYNTAX"`},
-		{"post cash_deposit account=6201010000000011 amount=50000.01 --teller 010101 --json", "", cli.ExitRefused, `"code": "E_AUTH_REQUIRED"`},
-		{"post cash_deposit account=6201010000000011 amount=50000.01 --teller 010101 --authorizer 010199", "nope\n", cli.ExitRefused, ""},
-		{"post cash_deposit account=6201010000000011 amount=50000.01 --teller 010101 --authorizer 010199 --json", "guitai-demo\n", cli.ExitOK, `"authorizer": "010199"`},
-		{"post cash_deposit account=6201010000000011 amount=1 --teller 010101 --key k1 --json", "", cli.ExitOK, `"serial": "202611230101000004"`},
-		{"post cash_deposit account=6201010000000011 amount=1 --teller 010101 --key k1 --json", "", cli.ExitOK, `"replayed": true`},
-		{"post journal_query date_from=2026-11-23 date_to=2026-11-23 txn_code=1401 --teller 010102", "", cli.ExitOK, "journal_rows: 3 rows"},
+		{"post cash_deposit account=6201010000000011 amount=1.00 --teller 010101", "guitai-demo\n", cli.ExitOK, "Journal no. 202611230101000002"},
+		{"post cash_deposit account=6201010000000011 amount=1.00 --teller 010101 --json", "", cli.ExitUsage, "the teller's password"},
+		{"post cash_deposit account=6201010000000011 amount=1.00 --teller 010101 --json", "wrong password\n", cli.ExitRefused, `"code": "E_BAD_CREDENTIALS"`},
+		{"post cash_deposit account=6201010000000011 amount=1 amount=2 --teller 010101", "guitai-demo\n", cli.ExitUsage, "amount is given twice"},
+		{"post cash_deposit account=6201010000000011 amount=1e3 --teller 010101 --json", "guitai-demo\n", cli.ExitRefused, `"code": "E_AMOUNT_SYNTAX"`},
+		{"post cash_deposit account=6201010000000011 amount=50000.01 --teller 010101 --json", "guitai-demo\n", cli.ExitRefused, `"code": "E_AUTH_REQUIRED"`},
+		{"post cash_deposit account=6201010000000011 amount=50000.01 --teller 010101 --authorizer 010199", "guitai-demo\nnope\n", cli.ExitRefused, ""},
+		{"post cash_deposit account=6201010000000011 amount=50000.01 --teller 010101 --authorizer 010199 --json", "guitai-demo\nguitai-demo\n", cli.ExitOK, `"authorizer": "010199"`},
+		{"post cash_deposit account=6201010000000011 amount=1 --teller 010101 --key k1 --json", "guitai-demo\n", cli.ExitOK, `"serial": "202611230101000004"`},
+		{"post cash_deposit account=6201010000000011 amount=1 --teller 010101 --key k1 --json", "guitai-demo\n", cli.ExitOK, `"replayed": true`},
+		{"post journal_query date_from=2026-11-23 date_to=2026-11-23 txn_code=1401 --teller 010102", "guitai-demo\n", cli.ExitOK, "journal_rows: 3 rows"},
 		{"user add 010103 --name 新人 --branch 0101 --role teller", "short\n", cli.ExitRefused, ""},
 		{"user add 010103 --name 新人 --branch 0101 --role teller", "long enough\n", cli.ExitOK, "010103 新人 branch=0101 role=teller locked=false"},
 		{"user role 010103 supervisor", "", cli.ExitOK, "role=supervisor"},
@@ -40,7 +46,7 @@ func TestCommands(t *testing.T) {
 		{"user passwd 010103", "another password\n", cli.ExitOK, "010103"},
 		{"user lock nobody", "", cli.ExitRefused, ""},
 		{"eod", "", cli.ExitCheck, "ready to close: false"},
-		{"post day_end_balance --teller 010101", "", cli.ExitRefused, ""},
+		{"post day_end_balance --teller 010101", "guitai-demo\n", cli.ExitRefused, ""},
 		{"--json eod --branch 0102", "", cli.ExitOK, `"books_ok": true`},
 	}
 	for _, tt := range tests {
@@ -53,6 +59,50 @@ func TestCommands(t *testing.T) {
 		}
 		if code != tt.code || !strings.Contains(got, tt.want) {
 			t.Errorf("tellerctl %s: exit %d, want %d; output:\n%s%s", tt.args, code, tt.code, out.String(), errb.String())
+		}
+	}
+	checkAudited(t, db)
+}
+
+// checkAudited: what the session above changed is in the audit log, with
+// who did it: the admin (os:USER@HOST) for user changes, the teller for
+// postings, and the refusals with their codes.
+func checkAudited(t *testing.T, db string) {
+	t.Helper()
+	conn, err := sqlx.Open("sqlite3", "file:"+db+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var rows []struct {
+		Action, Teller, Authorizer, Object, Result string
+	}
+	if err := conn.Select(&rows, `SELECT action, teller, authorizer, object, result FROM audit_log ORDER BY seq`); err != nil {
+		t.Fatal(err)
+	}
+	have := map[string]int{}
+	for _, r := range rows {
+		who := r.Teller
+		if strings.HasPrefix(who, "os:") {
+			who = "os:"
+		}
+		have[strings.Join([]string{r.Action, who, r.Authorizer, r.Object, r.Result}, " ")]++
+	}
+	for _, want := range []string{
+		"posting 010101  202611230101000002 ok",
+		"login_failed 010101  010101 wrong password",
+		"refused 010101  cash_deposit E_AUTH_REQUIRED",
+		"login_failed 010199  010199 wrong password",
+		"refused 010101 010199 cash_deposit E_BAD_CREDENTIALS",
+		"authorization 010101 010199 202611230101000003 ok",
+		"user_add os:  010103 ok",
+		"user_role os:  010103 ok",
+		"user_lock os:  010103 ok",
+		"user_unlock os:  010103 ok",
+		"user_passwd os:  010103 ok",
+	} {
+		if have[want] == 0 {
+			t.Errorf("no audit record %q; have:\n%v", want, have)
 		}
 	}
 }

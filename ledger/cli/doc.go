@@ -3,7 +3,7 @@
 //
 // Usage:
 //
-//	tellerctl [--db PATH|URL] [--json] COMMAND ...
+//	tellerctl [--db PATH|URL] [--json] [--as ADMIN] COMMAND ...
 //
 //	init [--demo] [--date YYYY-MM-DD]      migrate; --demo seeds 2 branches, 4 tellers,
 //	                                       1 supervisor, 200 customers, 500 accounts
@@ -19,12 +19,20 @@
 //	finger identify --port DEV [--module M] [--timeout 30s]
 //	                                       whose finger is on the sensor
 //	post TXN key=value... --teller T [--authorizer S] [--key K]
+//	                                       the teller's password, then the authorizer's,
+//	                                       on standard input
 //	eod [--branch B]                       end-of-day report
 //	catalog check                          forms ↔ transactions, SQL ↔ live schema
 //
 // --db defaults to $GUITAI_DB, else the SQLite file guitai/ledger.db in the
-// user's data directory. Passwords are read from the first line of standard
-// input (user add, user passwd; post --authorizer), never from arguments.
+// user's data directory. Passwords are read from standard input, a line
+// each (user add, user passwd; post: the teller's, then --authorizer's),
+// never from arguments.
+//
+// Opening the ledger installs its audit log, so every change tellerctl
+// makes is recorded in the same database transaction, with the admin who
+// made it: --as ADMIN, else os:USER@HOST. Records wait for the next
+// checkpoint a terminal signs (tellerctl holds no terminal key).
 // $GUITAI_MASTER_KEY (hex) keys the ID-number encryption; without it the
 // demo key is used and a warning printed.
 //
