@@ -11,6 +11,8 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -111,6 +113,26 @@ type Store struct {
 	maxGroup int
 	group    committer
 	boxes    sync.Map // "teller/date" of cash boxes known to exist (rows are never deleted)
+}
+
+// DefaultPath is the ledger every program opens when none is named:
+// $GUITAI_DB, else the SQLite file guitai/guitai.db in the user's data
+// directory ($XDG_DATA_HOME or ~/.local/share). The teller, tellerctl and
+// auditctl share it, so a remedy typed at tellerctl reaches the ledger the
+// window uses.
+func DefaultPath() string {
+	if d := os.Getenv("GUITAI_DB"); d != "" {
+		return d
+	}
+	base := os.Getenv("XDG_DATA_HOME")
+	if base == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "guitai.db"
+		}
+		base = filepath.Join(home, ".local", "share")
+	}
+	return filepath.Join(base, "guitai", "guitai.db")
 }
 
 // Open opens (creating it if needed) the ledger at dsn — a SQLite file path

@@ -45,7 +45,7 @@ func parseArgs(args []string) (options, error) {
 	fs.StringVar(&o.lang, "lang", "", "language of the window: zh or en (default: the settings' lang, else the system locale, else zh)")
 	fs.StringVar(&o.open, "open", "", "form id to open at start")
 	fs.StringVar(&o.shots, "screenshots", "", "write a PNG of every screen, dialog and form in zh and en, and manifest.json, to this directory, then quit; it posts demo deposits, so the ledger is DIR/ledger.db unless -db is given")
-	fs.StringVar(&o.db, "db", defaultDB(), "ledger: a SQLite file (created and seeded with demo data on first run) or a postgres:// URL")
+	fs.StringVar(&o.db, "db", ledger.DefaultPath(), "ledger: a SQLite file (created and seeded with demo data on first run) or a postgres:// URL")
 	fs.StringVar(&o.user, "teller", "", "sign this demo teller on at start (password guitai-demo) instead of showing the sign-on screen; -screenshots shoots the sign-on screen, then signs on 010101")
 	fs.StringVar(&o.terminal, "terminal", "T01", "terminal id")
 	fs.StringVar(&o.devices, "devices", "", "device configuration file (JSON); default: the settings' devices, else the in-process simulators")
@@ -153,7 +153,7 @@ func run(o options) error {
 	// The audit log lives in the ledger's database and is appended in the
 	// same transaction as each posting; checkpoints are signed with the
 	// terminal's SM2 key.
-	keyPath := filepath.Join(filepath.Dir(defaultDB()), "terminal.key")
+	keyPath := filepath.Join(filepath.Dir(ledger.DefaultPath()), "terminal.key")
 	if filepath.IsAbs(dsn) || o.shots != "" {
 		keyPath = filepath.Join(filepath.Dir(dsn), "terminal.key")
 	}
@@ -441,19 +441,6 @@ func shownDSN(dsn string) string {
 		return u.Redacted()
 	}
 	return dsn
-}
-
-// defaultDB is guitai.db in the user's data directory.
-func defaultDB() string {
-	dir := os.Getenv("XDG_DATA_HOME")
-	if dir == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "guitai.db"
-		}
-		dir = filepath.Join(home, ".local", "share")
-	}
-	return filepath.Join(dir, "guitai", "guitai.db")
 }
 
 // receiptPrinter is the device manager's "printer" as the window prints

@@ -116,24 +116,10 @@ type cmd struct {
 	store *ledger.Store
 }
 
-// DefaultDB is where the teller keeps its ledger when --db and $GUITAI_DB
-// are unset: guitai/ledger.db under $XDG_DATA_HOME or ~/.local/share.
-func DefaultDB() string {
-	if d := os.Getenv("GUITAI_DB"); d != "" {
-		return d
-	}
-	base := os.Getenv("XDG_DATA_HOME")
-	if base == "" {
-		home, _ := os.UserHomeDir()
-		base = filepath.Join(home, ".local", "share")
-	}
-	return filepath.Join(base, "guitai", "ledger.db")
-}
-
 func (c *cmd) open() (*ledger.Store, int) {
 	dsn := c.flags["db"]
 	if dsn == "" {
-		dsn = DefaultDB()
+		dsn = ledger.DefaultPath()
 	}
 	if !strings.Contains(dsn, "://") {
 		if err := os.MkdirAll(filepath.Dir(dsn), 0o700); err != nil {

@@ -24,7 +24,7 @@
 //	eod [--branch B]                       end-of-day report
 //	catalog check                          forms ↔ transactions, SQL ↔ live schema
 //
-// --db defaults to $GUITAI_DB, else the SQLite file guitai/ledger.db in the
+// --db defaults to $GUITAI_DB, else the SQLite file guitai/guitai.db in the
 // user's data directory. Passwords are read from standard input, a line
 // each (user add, user passwd; post: the teller's, then --authorizer's),
 // never from arguments.
