@@ -29,6 +29,14 @@ var DemoUsers = []User{
 // DemoVault is the opening cash of each demo branch's vault.
 const DemoVault = money.Fen(1_000_000_000) // 10,000,000.00 yuan
 
+// DemoDailyLimit is a demo account's daily cash limit; every seventh
+// account (a wealthier customer, 100,000 yuan or more) has
+// DemoRichDailyLimit. Going over it takes a reason and a supervisor.
+const (
+	DemoDailyLimit     = money.Fen(5_000_000)  // 50,000.00 yuan
+	DemoRichDailyLimit = money.Fen(20_000_000) // 200,000.00 yuan
+)
+
 // Init creates the default branch "0101" when the ledger has none, so an
 // admin can be added to it.
 func (s *Store) Init(ctx context.Context, businessDate string) error {
@@ -105,12 +113,20 @@ func (s *Store) SeedDemo(ctx context.Context, businessDate string) error {
 			for n := 1; n <= 250; n++ {
 				number := AccountNumber(branch, int64(n))
 				bal := int64(rng.IntN(5_000_000)) // up to 50,000.00 yuan
-				if n%10 == 0 {
+				limit := int64(DemoDailyLimit)
+				switch {
+				case n%10 == 0:
 					bal = 0
+				case n%7 == 0:
+					// A realistic day needs customers who take out more
+					// than the authorization threshold: 100,000 to
+					// 2,000,000 yuan, with a 200,000 daily cash limit.
+					bal = 10_000_000 + bal*38
+					limit = int64(DemoRichDailyLimit)
 				}
-				if _, err := s.exec(ctx, tx, `INSERT INTO accounts (number, customer_id, branch, balance, opened_on)
-					VALUES (:number, :cust, :branch, :balance, :date)`, map[string]any{"number": number,
-					"cust": custIDs[(bi*250+n-1)%200], "branch": branch, "balance": bal, "date": businessDate}); err != nil {
+				if _, err := s.exec(ctx, tx, `INSERT INTO accounts (number, customer_id, branch, balance, daily_limit, opened_on)
+					VALUES (:number, :cust, :branch, :balance, :limit, :date)`, map[string]any{"number": number,
+					"cust": custIDs[(bi*250+n-1)%200], "branch": branch, "balance": bal, "limit": limit, "date": businessDate}); err != nil {
 					return err
 				}
 				if bal != 0 {

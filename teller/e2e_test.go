@@ -296,10 +296,10 @@ func (e *e2e) submit(cancelAuth bool) outcome {
 	if e.dialogHas(confirmZh) {
 		tap(e.t, e.w, confirmZh)
 	}
-	if e.dialogHas("授权") {
+	if e.dialogHas("授权 Enter") {
 		o.auth = true
 		if cancelAuth {
-			tap(e.t, e.w, "取消")
+			tap(e.t, e.w, "取消 Esc")
 		} else {
 			authorize(e.t, e.w)
 		}
@@ -516,6 +516,8 @@ func TestE2E(t *testing.T) {
 			f := e.openCode("1402", "cash_withdrawal")
 			e.typeIn(f, "account", acct)
 			e.typeIn(f, "amount", "60000")
+			// Over this account's 50,000 daily cash limit too: a reason.
+			e.typeIn(f, "limit_reason", "购房首付款")
 			e.typeIn(f, "idcard", "11010519491231002X")
 			f.Scope.Set("id_verified", true)
 			o := e.submit(true)

@@ -83,9 +83,11 @@ func demoUser(sel *widget.Select) string {
 // password, or their finger on the module when one is configured. then is
 // called with what was given.
 func (s *Shell) askSupervisor(then func(*Credentials)) {
-	id := widget.NewEntry()
+	var m *modal
+	cancelDialog := func() { m.answer(false) }
+	id := newDialogEntry(false, cancelDialog)
 	id.SetPlaceHolder(s.t("主管柜员号", "Supervisor id"))
-	pw := widget.NewPasswordEntry()
+	pw := newDialogEntry(true, cancelDialog)
 	msg := widget.NewLabel("")
 	msg.Importance = widget.DangerImportance
 	msg.Wrapping = fyne.TextWrapWord
@@ -94,20 +96,20 @@ func (s *Shell) askSupervisor(then func(*Credentials)) {
 		widget.NewFormItem(s.t("主管", "Supervisor"), id),
 		widget.NewFormItem(s.t("密码", "Password"), pw),
 	)
-	var d *dialog.CustomDialog
-	authorize := widget.NewButtonWithIcon(s.t("授权", "Authorize"), theme.ConfirmIcon(), func() {
+	authorized := func(c *Credentials) {
+		m.answer(true)
+		then(c)
+	}
+	submit := func() {
 		if strings.TrimSpace(id.Text) == "" {
 			s.win.Canvas().Focus(id)
 			return
 		}
-		d.Hide()
-		then(&Credentials{ID: strings.TrimSpace(id.Text), Password: pw.Text})
-	})
+		authorized(&Credentials{ID: strings.TrimSpace(id.Text), Password: pw.Text})
+	}
+	authorize := widget.NewButtonWithIcon(s.t("授权 Enter", "Authorize Enter"), theme.ConfirmIcon(), submit)
 	authorize.Importance = widget.HighImportance
-	cancel := widget.NewButtonWithIcon(s.t("取消", "Cancel"), theme.CancelIcon(), func() {
-		d.Hide()
-		s.idleDisplay() // nothing is posted: the customer display goes back to its welcome
-	})
+	cancel := widget.NewButtonWithIcon(s.t("取消 Esc", "Cancel Esc"), theme.CancelIcon(), cancelDialog)
 	buttons := []fyne.CanvasObject{layout.NewSpacer(), cancel}
 	body := []fyne.CanvasObject{form}
 	if s.cfg.Finger != nil {
@@ -123,7 +125,7 @@ func (s *Shell) askSupervisor(then func(*Credentials)) {
 			msg.Show()
 			who := demoUser(demo)
 			background(func() {
-				m, err := s.cfg.Finger(who)
+				fm, err := s.cfg.Finger(who)
 				fyne.Do(func() {
 					finger.Enable()
 					if err != nil {
@@ -132,8 +134,7 @@ func (s *Shell) askSupervisor(then func(*Credentials)) {
 						msg.Refresh()
 						return
 					}
-					d.Hide()
-					then(&Credentials{ID: strings.TrimSpace(id.Text), Finger: m})
+					authorized(&Credentials{ID: strings.TrimSpace(id.Text), Finger: fm})
 				})
 			})
 		})
@@ -141,11 +142,17 @@ func (s *Shell) askSupervisor(then func(*Credentials)) {
 	}
 	buttons = append(buttons, authorize)
 	id.OnSubmitted = func(string) { s.win.Canvas().Focus(pw) }
-	pw.OnSubmitted = func(string) { authorize.OnTapped() }
+	pw.OnSubmitted = func(string) { submit() }
 	content := container.NewVBox(append(body, msg, container.NewHBox(buttons...))...)
-	d = dialog.NewCustomWithoutButtons(s.t("主管授权", "Supervisor authorization"), content, s.win)
+	title := s.t("主管授权", "Supervisor authorization")
+	d := dialog.NewCustomWithoutButtons(title, content, s.win)
 	d.Resize(fyne.NewSize(460, 0))
-	d.Show()
+	m = s.push(title, d, func(ok bool) {
+		if !ok {
+			s.idleDisplay() // nothing is posted: the customer display goes back to its welcome
+		}
+	})
+	m.onEnter = submit
 	s.win.Canvas().Focus(id)
 }
 

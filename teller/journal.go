@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -113,7 +112,7 @@ func (s *Shell) journalCell(e ledger.JournalEntry, col int) string {
 // through the reversal form, reprint its receipt as a copy or preview it.
 func (s *Shell) ShowJournal() {
 	if s.cfg.Journal == nil {
-		dialog.ShowInformation(s.t("电子流水", "Journal"), s.t("未连接账务数据库", "No ledger is connected"), s.win)
+		s.inform(s.t("电子流水", "Journal"), s.t("未连接账务数据库", "No ledger is connected"))
 		return
 	}
 	if s.current != nil {

@@ -3,6 +3,7 @@ package teller
 import (
 	"bytes"
 	"context"
+	"image/color"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -10,10 +11,12 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"guitai/devices/escpos"
+	"guitai/devices/receipt"
 	"guitai/ledger"
 	"guitai/money"
 )
@@ -30,9 +33,9 @@ func journalRows(s *Shell) []string {
 // authorize types the demo supervisor into the authorization dialog.
 func authorize(t *testing.T, w fyne.Window) {
 	t.Helper()
-	var entries []*widget.Entry
+	var entries []*dialogEntry
 	for _, o := range test.LaidOutObjects(w.Canvas().Overlays().Top()) {
-		if e, ok := o.(*widget.Entry); ok {
+		if e, ok := o.(*dialogEntry); ok {
 			entries = append(entries, e)
 		}
 	}
@@ -41,7 +44,7 @@ func authorize(t *testing.T, w fyne.Window) {
 	}
 	test.Type(entries[0], "010199")
 	test.Type(entries[1], ledger.DemoPassword)
-	tap(t, w, "授权")
+	tap(t, w, "授权 Enter")
 }
 
 func TestJournalFilterReverseAndReprint(t *testing.T) {
@@ -167,42 +170,109 @@ func TestJournalWithoutLedger(t *testing.T) {
 	}
 }
 
-// TestScreenshots writes the journal screen, the reprint queue and a
-// receipt preview in zh and en to $GUITAI_SHOTS (skipped when unset).
+// TestScreenshots shows the journal screen, the reprint queue and a
+// receipt preview in zh and en, checks what each shows and that it lays
+// out (CheckLayout), and writes the shots to $GUITAI_SHOTS (a temporary
+// directory when unset).
 func TestScreenshots(t *testing.T) {
 	dir := os.Getenv("GUITAI_SHOTS")
 	if dir == "" {
-		t.Skip("GUITAI_SHOTS not set")
+		dir = t.TempDir()
 	}
-	for _, lang := range []string{"zh", "en"} {
+	for _, tc := range []struct{ lang, title string }{
+		{"zh", "电子流水"},
+		{"en", "Electronic journal"},
+	} {
+		lang := tc.lang
 		s, w, store, sim := shellWithPrinter(t)
-		s.setLang(lang)
 		a1, a2 := firstAccount(t, store, 0), firstAccount(t, store, 1)
-		deposit(t, s, w, store, a1, "300")
+		d1 := deposit(t, s, w, store, a1, "300")
 		sim.SetStatus(escpos.Status{PaperOut: true, PaperStop: true})
-		deposit(t, s, w, store, a2, "45.60")
+		d2 := deposit(t, s, w, store, a2, "45.60") // its receipt waits for paper
 		for w.Canvas().Overlays().Top() != nil {
 			w.Canvas().Overlays().Remove(w.Canvas().Overlays().Top())
 		}
+		s.setLang(lang)
+
 		s.ShowJournal()
-		s.rx.journal.table.Select(widget.TableCellID{Row: 1, Col: 0})
+		j := s.rx.journal
+		if s.title.Text != tc.title {
+			t.Errorf("%s: journal title %q, want %q", lang, s.title.Text, tc.title)
+		}
+		if got := journalRows(s); len(got) != 2 || got[0] != d2 || got[1] != d1 {
+			t.Fatalf("%s: journal shows %v, want [%s %s]", lang, got, d2, d1)
+		}
+		j.table.Select(widget.TableCellID{Row: 1, Col: 0})
+		if !strings.Contains(j.detail.Text, d1) || !strings.Contains(j.detail.Text, "300.00") || j.reprint.Disabled() {
+			t.Errorf("%s: selected %s, reprint disabled %v, detail:\n%s", lang, d1, j.reprint.Disabled(), j.detail.Text)
+		}
 		shot(t, w, filepath.Join(dir, "journal."+lang+".png"))
+
 		s.ShowReprintQueue()
-		s.rx.queue.list.Select(0)
+		q := s.rx.queue
+		if n := q.list.Length(); n != 1 {
+			t.Fatalf("%s: the reprint queue lists %d receipts, want 1 (%s, printed without paper)", lang, n, d2)
+		}
+		q.list.Select(0)
+		if q.retry.Disabled() || q.preview.Disabled() {
+			t.Errorf("%s: retry or preview disabled with %s selected", lang, d2)
+		}
 		shot(t, w, filepath.Join(dir, "queue."+lang+".png"))
-		s.rx.queue.dialog.Hide()
-		test.Tap(s.rx.journal.preview)
+		q.dialog.Hide()
+
+		test.Tap(j.preview)
+		if !previewShown(w, d1) {
+			t.Errorf("%s: no preview of %s's receipt", lang, d1)
+		}
 		shot(t, w, filepath.Join(dir, "preview."+lang+".png"))
 	}
 }
 
+// previewShown reports whether the top dialog previews serial's receipt:
+// its title names the serial and it holds an image of the paper's width.
+func previewShown(w fyne.Window, serial string) bool {
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		return false
+	}
+	titled, pictured := false, false
+	for _, o := range test.LaidOutObjects(top) {
+		switch o := o.(type) {
+		case *widget.Label:
+			titled = titled || strings.Contains(o.Text, serial)
+		case *canvas.Image:
+			pictured = pictured || o.Image != nil && o.Image.Bounds().Dx() == receipt.PaperDots
+		}
+	}
+	return titled && pictured
+}
+
+// shot checks that the window lays out (CheckLayout) and that its capture
+// is not blank, and writes the capture to path.
 func shot(t *testing.T, w fyne.Window, path string) {
 	t.Helper()
-	var b bytes.Buffer
-	if err := png.Encode(&b, w.Canvas().Capture()); err != nil {
+	for _, p := range CheckLayout(w.Canvas()) {
+		t.Errorf("%s: %s", filepath.Base(path), p)
+	}
+	img := w.Canvas().Capture()
+	if b := img.Bounds(); b.Dx() < int(w.Canvas().Size().Width) || b.Dy() < int(w.Canvas().Size().Height) {
+		t.Errorf("%s: capture %v is smaller than the window %v", filepath.Base(path), b, w.Canvas().Size())
+	}
+	colours := map[color.RGBA]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 5 {
+		for x := b.Min.X; x < b.Max.X; x += 5 {
+			colours[color.RGBAModel.Convert(img.At(x, y)).(color.RGBA)] = true
+		}
+	}
+	if len(colours) < 8 {
+		t.Errorf("%s: only %d colours: a blank capture", filepath.Base(path), len(colours))
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -74,7 +74,8 @@ func (s *Shell) commandsNow() []Command {
 // demo card's keys with a simulated card reader, as a grid of key and
 // action (Chinese does not line up in a monospaced text).
 func (s *Shell) showKeys() {
-	dialog.ShowCustom(s.t("功能键", "Function keys"), s.t("关闭", "Close"), s.keysGrid(), s.win)
+	title := s.t("功能键", "Function keys")
+	s.closable(title, dialog.NewCustom(title, s.t("关闭 Esc", "Close Esc"), s.keysGrid(), s.win), true)
 }
 
 // keyRows are the rows of the key help: key and action.

@@ -514,9 +514,10 @@ func (s *Shell) showPreview(serial string, doc receipt.Doc) {
 	b := img.Bounds()
 	pic.SetMinSize(fyne.NewSize(w, float32(b.Dy())*w/float32(b.Dx())))
 	scroll := container.NewVScroll(container.NewCenter(pic))
-	d := dialog.NewCustom(s.t("凭条预览 ", "Receipt preview ")+serial, s.t("关闭", "Close"), scroll, s.win)
+	title := s.t("凭条预览 ", "Receipt preview ") + serial
+	d := dialog.NewCustom(title, s.t("关闭 Esc", "Close Esc"), scroll, s.win)
 	d.Resize(fyne.NewSize(w+80, min(s.win.Canvas().Size().Height-60, 720)))
-	d.Show()
+	s.closable(title, d, true)
 }
 
 // previewSerial lays out a receipt off the UI goroutine and shows it.
@@ -542,7 +543,7 @@ func (s *Shell) previewSerial(serial string, copy bool) {
 func (s *Shell) showErr(err error) {
 	msg := ledger.MessageOf(err, s.lang)
 	s.status.SetText(msg)
-	dialog.ShowError(errors.New(msg), s.win)
+	s.showError(err)
 }
 
 // queueRow is one line of the reprint queue.
@@ -666,11 +667,12 @@ func (s *Shell) ShowReprintQueue() {
 	buttons := container.NewHBox(retry, retryAll, preview)
 	body := container.NewBorder(container.NewVBox(head, widget.NewSeparator()), container.NewVBox(note, buttons), nil, nil,
 		container.NewStack(list, container.NewCenter(empty)))
-	d := dialog.NewCustom(s.t("凭条补打队列", "Receipt reprint queue"), s.t("关闭", "Close"), body, s.win)
+	title := s.t("凭条补打队列", "Receipt reprint queue")
+	d := dialog.NewCustom(title, s.t("关闭 Esc", "Close Esc"), body, s.win)
 	d.Resize(fyne.NewSize(760, 440))
 	s.rx.queue = &reprintQueue{list: list, retry: retry, retryAll: retryAll, preview: preview, note: note, dialog: d}
 	reload(nil)
-	d.Show()
+	s.closable(title, d, false)
 }
 
 // reprintQueue is the open reprint-queue dialog, for tests and callers that

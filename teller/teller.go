@@ -14,7 +14,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -148,9 +147,11 @@ type Shell struct {
 	stopForm   func()         // unsubscribes the open form's activity and lookup watches
 	onOpen     []*lookupWatch // the open form's lookups run when it opens
 	card       *CardWatcher
-	// asking is the confirmation shown (ask), which takes Enter and Esc
-	// while it is on top; nil when none is.
-	asking *confirmation
+	// modals are the shell's dialogs on screen, the top one last: it
+	// takes Enter and Esc (dialogs.go).
+	modals []*modal
+	// statusLine holds the status, the audit log's state and the devices.
+	statusLine *fyne.Container
 
 	rx shellReceipts // receipts, the reprint queue and the journal screen
 }
@@ -198,7 +199,8 @@ func (s *Shell) refreshAudit() {
 				s.audit.SetText(st.Text(s.lang))
 				s.audit.Importance = widget.MediumImportance
 			}
-			s.audit.Refresh()
+			// Laid out again: a longer text must not be squeezed.
+			s.statusLine.Refresh()
 		})
 	})
 }
@@ -294,12 +296,12 @@ func (s *Shell) build() {
 	// The status line's left part (who, where, the last message) wraps
 	// onto a second line rather than widen the window.
 	s.status.Wrapping = fyne.TextWrapWord
-	statusLine := container.NewBorder(nil, nil, nil, container.NewHBox(s.audit, s.devices), s.status)
-	s.win.SetContent(container.NewBorder(nil, statusLine, nil, nil, split))
+	s.statusLine = container.NewBorder(nil, nil, nil, container.NewHBox(s.audit, s.devices), s.status)
+	s.win.SetContent(container.NewBorder(nil, s.statusLine, nil, nil, split))
 	s.refreshAudit()
 	s.watchDevices()
 	s.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
-		if c := s.asking; c != nil && c.key(k) {
+		if s.modalKey(k) {
 			s.touch()
 			return
 		}
@@ -322,7 +324,7 @@ func (s *Shell) signOff() {
 			fyne.Do(func() {
 				if err != nil {
 					s.status.SetText(err.Error())
-					dialog.ShowError(err, s.win)
+					s.showError(err)
 					return
 				}
 				if s.current != nil {
@@ -405,7 +407,7 @@ func (s *Shell) openFirst() {
 func (s *Shell) openCode(code string) {
 	f, ok := s.byCode[code]
 	if !ok {
-		dialog.ShowInformation(s.t("交易码", "Code"), s.t("没有交易码 ", "No transaction has code ")+code, s.win)
+		s.inform(s.t("交易码", "Code"), s.t("没有交易码 ", "No transaction has code ")+code)
 		return
 	}
 	s.code.SetText("")
@@ -455,7 +457,7 @@ func (s *Shell) open(def *dsl.Form) {
 		},
 	})
 	if err != nil {
-		dialog.ShowError(err, s.win)
+		s.showError(err)
 		return
 	}
 	s.current = live
@@ -538,7 +540,7 @@ func (s *Shell) submit() {
 	values := f.Values()
 	needAuth, err := f.NeedsAuthorization()
 	if err != nil {
-		dialog.ShowError(err, s.win)
+		s.showError(err)
 		return
 	}
 	// One key per submission attempt: a double click, or Submit pressed
@@ -569,7 +571,7 @@ func (s *Shell) submit() {
 					if errors.As(err, &le) && le.Field != "" && s.current == f && f.ShowError(le.Field, le.Msg.In(s.lang)) {
 						return // shown at the field; what was typed is kept
 					}
-					dialog.ShowError(errors.New(msg), s.win)
+					s.showError(err)
 					return // what was typed is kept
 				}
 				s.posts++
@@ -724,80 +726,6 @@ func summaryGrid(rows [][2]string) fyne.CanvasObject {
 		objs = append(objs, caption, value)
 	}
 	return container.New(layout.NewFormLayout(), objs...)
-}
-
-// ask shows a confirmation over the window: title, body, and the buttons
-// 取消 Esc and 确认 Enter in the window's language (Fyne's ShowConfirm says
-// Yes and No in the process's locale). While it is on top Enter confirms,
-// Esc cancels and the function keys wait for the answer. done gets the
-// answer once.
-func (s *Shell) ask(title string, body fyne.CanvasObject, done func(ok bool)) {
-	s.dialog(title, body, true, done)
-}
-
-// tell shows a result with one button, 确定 Enter; Enter and Esc close it
-// too, then done runs.
-func (s *Shell) tell(title string, body fyne.CanvasObject, done func()) {
-	s.dialog(title, body, false, func(bool) { done() })
-}
-
-func (s *Shell) dialog(title string, body fyne.CanvasObject, cancel bool, done func(ok bool)) {
-	c := &confirmation{}
-	var d *dialog.CustomDialog
-	c.answer = func(ok bool) {
-		if c.answered {
-			return
-		}
-		c.answered = true
-		d.Hide()
-		if s.asking == c {
-			s.asking = nil
-		}
-		done(ok)
-		s.trace("answered " + title)
-	}
-	yes := widget.NewButtonWithIcon(s.t("确认 Enter", "Confirm Enter"), theme.ConfirmIcon(), func() { c.answer(true) })
-	yes.Importance = widget.HighImportance
-	buttons := container.NewHBox(layout.NewSpacer())
-	if cancel {
-		buttons.Add(widget.NewButtonWithIcon(s.t("取消 Esc", "Cancel Esc"), theme.CancelIcon(), func() { c.answer(false) }))
-	} else {
-		yes.SetText(s.t("确定 Enter", "OK Enter"))
-		c.escapeIsYes = true
-	}
-	buttons.Add(yes)
-	content := container.NewVBox(body, widget.NewSeparator(), buttons)
-	d = dialog.NewCustomWithoutButtons(title, container.New(&minWidth{w: confirmWidth * textScale()}, content), s.win)
-	d.Show()
-	c.canvas, c.top = s.win.Canvas(), s.win.Canvas().Overlays().Top()
-	s.asking = c
-	s.trace("dialog " + title)
-}
-
-// confirmation is a confirmation dialog ask shows.
-type confirmation struct {
-	canvas      fyne.Canvas
-	top         fyne.CanvasObject // its overlay
-	answer      func(ok bool)
-	answered    bool
-	escapeIsYes bool // a message: Esc closes it as Enter does
-}
-
-// key answers with Enter and Esc and holds the function keys back, while
-// the confirmation is on top; it reports whether it took k.
-func (c *confirmation) key(k *fyne.KeyEvent) bool {
-	if c.answered || c.canvas.Overlays().Top() != c.top {
-		return false // answered, or another dialog over it
-	}
-	switch k.Name {
-	case fyne.KeyReturn, fyne.KeyEnter:
-		c.answer(true)
-	case fyne.KeyEscape:
-		c.answer(c.escapeIsYes)
-	default:
-		return widgets.IsFunctionKey(k.Name)
-	}
-	return true
 }
 
 // confirmWidth is the least width of a confirmation at text scale 1: an
@@ -986,6 +914,9 @@ func (s *Shell) watchDevices() {
 			parts = append(parts, caption+" "+mark)
 		}
 		s.devices.SetText(strings.Join(parts, "  "))
+		if s.statusLine != nil {
+			s.statusLine.Refresh()
+		}
 	}
 	show()
 	s.stopDev = scope.Subscribe(nil, func(state.Change) { show() })

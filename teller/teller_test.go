@@ -17,6 +17,7 @@ import (
 	"guitai/assets"
 	"guitai/audit"
 	"guitai/dsl"
+	"guitai/internal/eventually"
 	"guitai/ledger"
 	"guitai/money"
 	"guitai/state"
@@ -114,13 +115,8 @@ func balance(t *testing.T, store *ledger.Store, acct string) money.Fen {
 // wait lets the posting goroutine finish and its fyne.Do run.
 func wait(t *testing.T, s *Shell) {
 	t.Helper()
-	busy := func() bool { return s.posting.Load() || s.lookingUp.Load() > 0 }
-	for i := 0; i < 500 && busy(); i++ {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if busy() {
-		t.Fatal("posting or lookup never finished")
-	}
+	eventually.True(t, 10*time.Second, func() bool { return !s.posting.Load() && s.lookingUp.Load() == 0 },
+		"posting or lookup never finished")
 }
 
 func TestDepositThroughTheWindow(t *testing.T) {
@@ -213,19 +209,7 @@ func TestLargeDepositNeedsASupervisor(t *testing.T) {
 	tap(t, w, confirmZh)
 	// The authorization dialog: the teller cannot authorize their own
 	// posting, so the demo supervisor does.
-	top := w.Canvas().Overlays().Top()
-	var entries []*widget.Entry
-	for _, o := range test.LaidOutObjects(top) {
-		if e, ok := o.(*widget.Entry); ok {
-			entries = append(entries, e)
-		}
-	}
-	if len(entries) < 2 {
-		t.Fatalf("authorization dialog has %d entries", len(entries))
-	}
-	test.Type(entries[0], "010199")
-	test.Type(entries[1], ledger.DemoPassword)
-	tap(t, w, "授权")
+	authorize(t, w)
 	wait(t, s)
 	checkAuthorized60000(t, s, store, acct, before)
 }
