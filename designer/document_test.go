@@ -656,7 +656,7 @@ func TestRenameKeepsPlaceAndChildren(t *testing.T) {
 	if got := ids(d.Form().Root); !strings.HasPrefix(got, "account_box,withdrawal") {
 		t.Fatalf("root %s", got)
 	}
-	if got := ids(d.Form().Find("account_box")); got != "account,acct_name,balance" {
+	if got := ids(d.Form().Find("account_box")); got != "account,acct_name,balance,daily_left" {
 		t.Fatalf("children %s", got)
 	}
 	if d.Selected() != "account_box" {

@@ -303,7 +303,7 @@ func TestLookupReturns(t *testing.T) {
 	for _, r := range LookupReturns(cat["account_lookup"]) {
 		got = append(got, r.Name+":"+r.Type)
 	}
-	if strings.Join(got, " ") != "acct_name:string balance:money status:string" {
+	if strings.Join(got, " ") != "acct_name:string balance:money daily_left:money status:string" {
 		t.Errorf("account_lookup returns %v", got)
 	}
 	rs := LookupReturns(cat["cashbox_summary"])

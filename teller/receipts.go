@@ -339,7 +339,16 @@ func genericMarkup(d receipt.Data, q ledger.QueuedReceipt, title string) string 
 	fmt.Fprintf(&b, ".init\n.center\n.double\n%s\n.normal\n%s\n.bold\n%s\n.nobold\n.left\n.rule\n", clean(d.Bank), clean(d.Branch), clean(title))
 	fmt.Fprintf(&b, ".kv 交易流水 Serial|%s\n.kv 交易时间 Time|%s\n.kv 柜员 Teller|%s  终端 %s\n.rule\n",
 		d.Serial, d.Time.Format("2006-01-02 15:04:05"), clean(d.Teller), clean(d.Terminal))
-	if d.Account != "" {
+	// A new account's number (account_no) is what the customer came for:
+	// it is printed whole, once.
+	newAccount := ""
+	if q.Result != nil {
+		newAccount, _ = q.Result.Values["account_no"].(string)
+	}
+	switch {
+	case newAccount != "":
+		fmt.Fprintf(&b, ".kv 账号 Account|%s\n", clean(newAccount))
+	case d.Account != "":
 		fmt.Fprintf(&b, ".kv 账号 Account|%s\n", dsl.Mask(d.Account))
 	}
 	if d.Amount != 0 {
@@ -357,10 +366,10 @@ func genericMarkup(d receipt.Data, q ledger.QueuedReceipt, title string) string 
 		if !ok {
 			label = k
 		}
-		v := fmt.Sprint(q.Result.Values[k])
 		if k == "account_no" {
-			v = dsl.Mask(v)
+			continue // printed above
 		}
+		v := fmt.Sprint(q.Result.Values[k])
 		fmt.Fprintf(&b, ".kv %s|%s\n", clean(label), clean(v))
 	}
 	if d.Authorizer != "" {

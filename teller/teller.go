@@ -315,7 +315,13 @@ func (s *Shell) build() {
 // signOff asks the ledger to sign the teller off and says why when it
 // refuses.
 func (s *Shell) signOff() {
-	s.ask(s.t("签退", "Sign off"), widget.NewLabel(s.t("确认签退？", "Sign off now?")), func(ok bool) {
+	s.boxFigures(func(balance money.Fen, _ string, known bool) {
+		s.confirmSignOff(s.signOffBody(balance, known))
+	})
+}
+
+func (s *Shell) confirmSignOff(body fyne.CanvasObject) {
+	s.ask(s.t("签退", "Sign off"), body, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -365,8 +371,10 @@ func (s *Shell) showWelcome() {
 	s.setTitle(s.t("柜台 Guitai", "Guitai teller"))
 	hint := widget.NewLabel(s.t("从左侧菜单选择交易，或输入交易码（如 1401）后回车。", "Pick a transaction on the left, or type its code (e.g. 1401) and press Enter."))
 	hint.Wrapping = fyne.TextWrapWord
-	s.host.Objects = []fyne.CanvasObject{container.NewVBox(hint)}
+	welcome := container.NewVBox(hint)
+	s.host.Objects = []fyne.CanvasObject{welcome}
 	s.host.Refresh()
+	s.showBoxHint(welcome)
 }
 
 // setTitle shows the title in the header and lays the header out again:
@@ -547,6 +555,10 @@ func (s *Shell) submit() {
 	// again after a failure the teller did not change, posts once.
 	values[keyField] = fmt.Sprintf("%s#%d", f.Scope.Name(), s.posts)
 	query := isQuery(f.Def)
+	// The computed figures too (the amount in words, a day-end's counted
+	// total and difference): what the teller confirms is what the
+	// success message repeats.
+	computed := f.ComputedRows()
 	post := func(auth *Credentials) {
 		s.posting.Store(true)
 		s.authorizer = auth
@@ -592,7 +604,7 @@ func (s *Shell) submit() {
 				s.refreshAudit()
 				// The message first: a receipt preview (no printer) goes
 				// over it.
-				s.tell(s.t("交易成功", "Posted"), summaryGrid(PostedRows(f.Def, res, s.lang)), func() {
+				s.tell(s.t("交易成功", "Posted"), summaryGrid(append(PostedRows(f.Def, res, s.lang), computed...)), func() {
 					if s.current == f {
 						s.focusFirst(f)
 					}
@@ -605,7 +617,7 @@ func (s *Shell) submit() {
 			})
 		})
 	}
-	summary := SummaryRows(f.Def, values, s.lang)
+	summary := append(SummaryRows(f.Def, values, s.lang), computed...)
 	confirm := func(then func()) {
 		if f.Def.Submit != nil && f.Def.Submit.Confirm || needAuth {
 			// The customer sees what the teller confirms.
