@@ -7,8 +7,6 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
-	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -16,9 +14,9 @@ import (
 	"github.com/emmansun/gmsm/sm2"
 	"github.com/emmansun/gmsm/sm3"
 	_ "github.com/mattn/go-sqlite3"
-)
 
-var update = flag.Bool("update", false, "rewrite testdata golden files")
+	"guitai/internal/golden"
+)
 
 const testOrigin = "guitai.test/branch-0101/T07"
 
@@ -104,23 +102,6 @@ func checkpointNow(t testing.TB, db *sql.DB, l *Log, reason string) StoredCheckp
 	return c
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from golden:\ngot:\n%s\nwant:\n%s", name, got, want)
-	}
-}
-
 // TestSM3Vectors checks GB/T 32905-2016 Appendix A examples 1 and 2.
 func TestSM3Vectors(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -148,7 +129,7 @@ func TestRecordEncodingGolden(t *testing.T) {
 	if back != r {
 		t.Errorf("round trip: got %+v, want %+v", back, r)
 	}
-	golden(t, "record1.txt", []byte("encoding "+hex.EncodeToString(enc)+"\nleaf "+leaf.String()+"\n"))
+	golden.Check(t, "testdata/record1.txt", []byte("encoding "+hex.EncodeToString(enc)+"\nleaf "+leaf.String()+"\n"))
 }
 
 func TestUnmarshalBinaryRejects(t *testing.T) {

@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/emmansun/gmsm/sm3"
+
+	"guitai/internal/golden"
 )
 
 type tarFile struct {
@@ -187,7 +189,7 @@ func TestExportCancelledLeavesNoFile(t *testing.T) {
 }
 
 func TestVerifyMarkdownVectors(t *testing.T) {
-	golden(t, "VERIFY.md", verifyMarkdown())
+	golden.Check(t, "testdata/VERIFY.md", verifyMarkdown())
 }
 
 // resign rebuilds manifest.json and manifest.sig with the real key, as a

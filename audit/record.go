@@ -54,6 +54,11 @@ const (
 	// Refusals: a posting the ledger refused (Result: its code), after
 	// any authorization it carried.
 	ActionRefused = "refused"
+	// The business day: opened by a branch's first sign-on of a day
+	// (Object the branch, Result the date), closed by day-end (Object the
+	// date closed, Result the next).
+	ActionDayOpen  = "day_open"
+	ActionDayClose = "day_close"
 	// User administration; Teller is who did it, Object whose user.
 	ActionUserAdd          = "user_add"
 	ActionUserPasswd       = "user_passwd"
@@ -62,6 +67,9 @@ const (
 	ActionUserUnlock       = "user_unlock"
 	ActionUserFingerAdd    = "user_finger_add"
 	ActionUserFingerRemove = "user_finger_remove"
+	// ActionPolicySet is an authorization policy set (Object: the
+	// transaction id; the payload digest covers the new policy).
+	ActionPolicySet = "policy_set"
 )
 
 // Record is one audit log entry. Seq and PrevHash are assigned by

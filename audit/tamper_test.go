@@ -6,16 +6,36 @@ import (
 	"testing"
 )
 
-// rehead is a no-op kept for readability of the cases: the log has no
-// separate head row an attacker would have to fix up.
-func rehead(t *testing.T, db *sql.DB) {}
+// rehead finishes a tampering that changed the number of records, as an
+// attacker with write access to the database but not the signing key
+// would: the log has no head row, so the head to fix up is the signed
+// checkpoints, and those claiming more records than the log now holds are
+// deleted (they cannot be re-signed). Verification must then catch the
+// tampering from the records and the checkpoints left, not from a
+// checkpoint pointing past the end. It fails the test unless the tampered
+// log numbers its records 1..n without a gap, the clean-looking log the
+// case means to show the verifier.
+func rehead(t *testing.T, db *sql.DB) {
+	t.Helper()
+	var n, last int64
+	if err := db.QueryRow(`SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM audit_log`).Scan(&n, &last); err != nil {
+		t.Fatal(err)
+	}
+	if n != last || n == 0 {
+		t.Fatalf("rehead: %d records numbered up to %d: the tampering left a gap", n, last)
+	}
+	mustExec(t, db, `DELETE FROM audit_checkpoint WHERE size > ?`, n)
+	var beyond int
+	if err := db.QueryRow(`SELECT COUNT(*) FROM audit_checkpoint WHERE size > ?`, n).Scan(&beyond); err != nil || beyond != 0 {
+		t.Fatalf("rehead: %d checkpoints still beyond the %d records (%v)", beyond, n, err)
+	}
+}
 
 // forgeTail deletes records from seq on and appends n re-hashed records
-// through the normal code path, without the signing key.
+// through the normal code path, without the signing key, then reheads.
 func forgeTail(t *testing.T, db *sql.DB, seq uint64, n int) {
 	t.Helper()
 	mustExec(t, db, `DELETE FROM audit_log WHERE seq >= ?`, int64(seq))
-	rehead(t, db)
 	l := newLog(t, nil, 0)
 	tx, _ := db.Begin()
 	for i := 0; i < n; i++ {
@@ -28,6 +48,7 @@ func forgeTail(t *testing.T, db *sql.DB, seq uint64, n int) {
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
+	rehead(t, db) // only once the tail is back: the checkpoints over it are what catches the forgery
 }
 
 func mustExec(t *testing.T, db *sql.DB, q string, args ...any) {

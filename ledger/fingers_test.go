@@ -20,7 +20,7 @@ func TestFingerEnrolment(t *testing.T) {
 	eachDB(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		rec := &recorder{}
-		s, err := ledger.Open(ctx, e.dsn, ledger.Options{Observer: rec, PasswordIterations: 1000})
+		s, err := ledger.Open(ctx, e.dsn, ledger.Options{Observer: rec, PasswordIterations: 1000, Now: pinnedNow})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -163,7 +163,7 @@ func TestSignOnFinger(t *testing.T) {
 	eachDB(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		rec := &recorder{}
-		s, err := ledger.Open(ctx, e.dsn, ledger.Options{Observer: rec, PasswordIterations: 1000})
+		s, err := ledger.Open(ctx, e.dsn, ledger.Options{Observer: rec, PasswordIterations: 1000, Now: pinnedNow})
 		if err != nil {
 			t.Fatal(err)
 		}

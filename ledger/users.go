@@ -234,6 +234,9 @@ func (s *Store) SignOn(ctx context.Context, id, password, terminal string) (User
 func (s *Store) openSession(ctx context.Context, u User, terminal string, payload []byte) error {
 	id := u.ID
 	err := s.inTx(ctx, nil, func(tx *sqlx.Tx) error {
+		if err := s.openDay(ctx, tx, u, terminal); err != nil {
+			return err
+		}
 		date, err := s.businessDate(ctx, tx, u.Branch)
 		if err != nil {
 			return err

@@ -73,3 +73,11 @@ func (s *Shell) signOffBody(balance money.Fen, ok bool) fyne.CanvasObject {
 	body.Add(widget.NewLabel(s.t("确认签退？", "Sign off now?")))
 	return body
 }
+
+// BusinessDateCaption names the business date in the status line.
+func BusinessDateCaption(lang string) string {
+	if lang == "en" {
+		return "business date"
+	}
+	return "营业日"
+}

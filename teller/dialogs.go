@@ -63,6 +63,7 @@ func (m *modal) key(k *fyne.KeyEvent) bool {
 // modalKey gives k to the dialog on top, if any; it reports whether the
 // dialog took it.
 func (s *Shell) modalKey(k *fyne.KeyEvent) bool {
+	s.prune()
 	if len(s.modals) == 0 {
 		return false
 	}
@@ -71,10 +72,20 @@ func (s *Shell) modalKey(k *fyne.KeyEvent) bool {
 
 // Modal is the title of the dialog on top, or "": for tests and the trace.
 func (s *Shell) Modal() string {
+	s.prune()
 	if len(s.modals) == 0 {
 		return ""
 	}
 	return s.modals[len(s.modals)-1].title
+}
+
+// prune forgets the modals whose overlay went without an answer (taken
+// off the canvas by other means).
+func (s *Shell) prune() {
+	overlays := s.win.Canvas().Overlays().List()
+	s.modals = slices.DeleteFunc(s.modals, func(m *modal) bool {
+		return !m.answered && m.top != nil && !slices.Contains(overlays, m.top)
+	})
 }
 
 // push shows d as a modal titled title and returns it; closed runs once

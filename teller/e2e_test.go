@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -412,7 +411,7 @@ func kept(t *testing.T, f *widgets.Form, vals map[string]any) {
 func yuan(s string) money.Fen { return money.MustParse(s) }
 
 func TestE2E(t *testing.T) {
-	today := time.Now().Format("2006-01-02")
+	today := ledger.Today()
 	tests := []struct {
 		name string
 		run  func(t *testing.T, e *e2e)

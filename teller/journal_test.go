@@ -132,6 +132,9 @@ func TestJournalFilterReverseAndReprint(t *testing.T) {
 	}
 	f.Scope.Set("reason", "金额录入错误")
 	s.submit()
+	if m := s.Modal(); m != "请确认" {
+		t.Fatalf("%q on top, not the confirmation: status %q, problems %v", m, s.status.Text, f.Validate())
+	}
 	tap(t, w, confirmZh)
 	authorize(t, w)
 	wait(t, s)
@@ -187,7 +190,7 @@ func TestScreenshots(t *testing.T) {
 		s, w, store, sim := shellWithPrinter(t)
 		a1, a2 := firstAccount(t, store, 0), firstAccount(t, store, 1)
 		d1 := deposit(t, s, w, store, a1, "300")
-		sim.SetStatus(escpos.Status{PaperOut: true, PaperStop: true})
+		sim.SetStatus(escpos.Status{Online: true, PaperOut: true, PaperStop: true})
 		d2 := deposit(t, s, w, store, a2, "45.60") // its receipt waits for paper
 		for w.Canvas().Overlays().Top() != nil {
 			w.Canvas().Overlays().Remove(w.Canvas().Overlays().Top())

@@ -40,7 +40,7 @@ func shellWithPrinter(t *testing.T) (*Shell, fyne.Window, *ledger.Store, *escpos
 	t.Cleanup(func() { p.Close(context.Background()) })
 	s.cfg.Journal, s.cfg.Printer = store, p
 	s.cfg.Teller, s.cfg.Terminal = "010101", "T01"
-	s.cfg.BusinessDate = time.Now().Format("2006-01-02")
+	s.cfg.BusinessDate = ledger.Today()
 	return s, w, store, sim
 }
 

@@ -356,8 +356,8 @@ func (s *Shell) shootDeposit(sh *Shooter, lang string, demo ShotDemo) error {
 	}
 	fyne.DoAndWait(func() {
 		f := findForm(s.win.Canvas().Overlays().Top())
-		f.Items[0].Widget.(*widget.Entry).SetText(demo.Supervisor)
-		f.Items[1].Widget.(*widget.Entry).SetText(demo.Password)
+		f.Items[0].Widget.(*dialogEntry).SetText(demo.Supervisor)
+		f.Items[1].Widget.(*dialogEntry).SetText(demo.Password)
 	})
 	var posts int
 	fyne.DoAndWait(func() { posts = s.posts })

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"guitai/internal/eventually"
 	"guitai/ledger"
 )
 
@@ -36,9 +37,8 @@ func TestSignOnScreen(t *testing.T) {
 		return nil
 	}, func() { done <- struct{}{} })
 	waitIdle := func() {
-		for i := 0; i < 300 && s.busy.Load(); i++ {
-			time.Sleep(10 * time.Millisecond)
-		}
+		t.Helper()
+		eventually.True(t, 10*time.Second, func() bool { return !s.busy.Load() }, "the sign-on check never finished")
 	}
 	// A wrong password is refused with the ledger's reason, and the
 	// password is cleared for the next try.

@@ -162,6 +162,11 @@ func New(win fyne.Window, cfg Config) *Shell {
 	if s.lang == "" {
 		s.lang = "zh"
 	}
+	if d, err := time.Parse(time.DateOnly, cfg.BusinessDate); err == nil {
+		// Forms' today() and date fields that default to today are the
+		// branch's business date, not this machine's calendar.
+		dsl.Today = func() time.Time { return d }
+	}
 	s.forms = append(s.forms, cfg.Forms...)
 	sort.Slice(s.forms, func(i, j int) bool { return s.forms[i].Code < s.forms[j].Code })
 	for _, f := range s.forms {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto"
 	"crypto/ecdsa"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,7 +51,7 @@ func shellOnLedger(t testing.TB) (*Shell, fyne.Window, *ledger.Store) {
 	lastKey = key
 	store, err := ledger.OpenDemo(ctx, filepath.Join(dir, "l.db"),
 		ledger.Options{PasswordIterations: 1000, Signer: key, Origin: "guitai/test"},
-		time.Now().Format("2006-01-02"))
+		ledger.Today())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +81,8 @@ func shellOnLedger(t testing.TB) (*Shell, fyne.Window, *ledger.Store) {
 		st, err := store.AuditState(ctx)
 		return AuditState{Records: st.Records, Anchored: st.Anchored}, err
 	}
-	s = New(w, Config{Forms: forms, Bus: state.NewBus(), Lang: "zh", Submit: submit, Lookup: lookup, Seal: DemoSeal, Audit: auditState})
+	s = New(w, Config{Forms: forms, Bus: state.NewBus(), Lang: "zh", Submit: submit, Lookup: lookup, Seal: DemoSeal, Audit: auditState,
+		BusinessDate: ledger.Today()})
 	return s, w, store
 }
 
@@ -300,14 +302,14 @@ func TestAuditStatus(t *testing.T) {
 	s, w, store := shellOnLedger(t)
 	waitFor := func(what string, ok func(string) bool) string {
 		t.Helper()
-		for i := 0; i < 200; i++ {
-			if txt := s.audit.Text; ok(txt) {
-				return txt
+		var txt string
+		eventually.NoError(t, 10*time.Second, func() error {
+			if txt = s.audit.Text; !ok(txt) {
+				return fmt.Errorf("audit status %q: want %s", txt, what)
 			}
-			time.Sleep(10 * time.Millisecond)
-		}
-		t.Fatalf("audit status %q: want %s", s.audit.Text, what)
-		return ""
+			return nil
+		})
+		return txt
 	}
 	waitFor("anchored after sign-on", func(txt string) bool { return strings.HasPrefix(txt, "审计 ✓ 已锚定") })
 	var acct string

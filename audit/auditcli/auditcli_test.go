@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -77,13 +78,13 @@ func TestVerifyExitCodes(t *testing.T) {
 	o := VerifyOptions{DBOptions: DBOptions{DB: f.db}, PubKey: f.pub, JSON: true}
 	out := f.run(t, ExitOK, func() int { return Verify(ctx, f.env, o) })
 	var rep map[string]any
-	json.Unmarshal([]byte(out), &rep)
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("verify --json: %v\n%s", err, out)
+	}
 	if rep["ok"] != true || rep["records"] != float64(12) {
 		t.Fatalf("verify json: %s", out)
 	}
-	db, _ := sql.Open("sqlite3", f.db)
-	db.Exec(`UPDATE audit_log SET result = 'fail' WHERE seq = 5`)
-	db.Close()
+	tamper(t, f.db, `UPDATE audit_log SET result = 'fail' WHERE seq = 5`)
 	o.JSON = false
 	out = f.run(t, ExitTampered, func() int { return Verify(ctx, f.env, o) })
 	if !strings.Contains(out, "first bad seq 5: modified") {
@@ -91,6 +92,27 @@ func TestVerifyExitCodes(t *testing.T) {
 	}
 	o.PubKey = filepath.Join(f.dir, "missing.pem")
 	f.run(t, ExitError, func() int { return Verify(ctx, f.env, o) })
+	if !strings.Contains(f.errb.String(), "missing.pem") {
+		t.Errorf("a missing public key is not named: %q", f.errb)
+	}
+}
+
+// tamper changes the log behind auditctl's back; the statement must
+// change a row.
+func tamper(t *testing.T, path, stmt string) {
+	t.Helper()
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	res, err := db.Exec(stmt)
+	if err != nil {
+		t.Fatalf("%s: %v", stmt, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		t.Fatalf("%s changed nothing", stmt)
+	}
 }
 
 func TestShowAndTailFilters(t *testing.T) {
@@ -112,7 +134,7 @@ func TestShowAndTailFilters(t *testing.T) {
 		seqs = append(seqs, e.Seq)
 	}
 	// T002 is every even seq; days cycle 20,21,22 by seq-1 mod 3.
-	if want := []uint64{2, 6, 8, 12}; len(seqs) != len(want) {
+	if want := []uint64{2, 6, 8, 12}; !slices.Equal(seqs, want) {
 		t.Errorf("seqs %v, want %v", seqs, want)
 	}
 	out = f.run(t, ExitOK, func() int {
@@ -155,9 +177,40 @@ func TestExportAndVerifyBundle(t *testing.T) {
 	}
 }
 
+// TestKeygenRefusesOverwrite: keygen onto an existing key fails, says
+// why, and leaves the key, its public half and the directory as they were.
 func TestKeygenRefusesOverwrite(t *testing.T) {
 	f := setup(t, 1)
+	key, err := os.ReadFile(f.key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := os.ReadFile(f.pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := filepath.Glob(filepath.Join(f.dir, "*"))
 	f.run(t, ExitError, func() int { return Keygen(context.Background(), f.env, KeygenOptions{Out: f.key, PubOut: f.pub + "2"}) })
+	if !strings.Contains(f.errb.String(), "exists") {
+		t.Errorf("stderr does not say the key exists: %q", f.errb)
+	}
+	if b, _ := os.ReadFile(f.key); !bytes.Equal(b, key) {
+		t.Error("the existing private key was overwritten")
+	}
+	if b, _ := os.ReadFile(f.pub); !bytes.Equal(b, pub) {
+		t.Error("the existing public key was overwritten")
+	}
+	if after, _ := filepath.Glob(filepath.Join(f.dir, "*")); !slices.Equal(after, before) {
+		t.Errorf("files %v after the refused keygen, want %v (no new public key, no temporary file)", after, before)
+	}
+	// The private key still opens with its password, and is the one the
+	// public key names: the log's checkpoint still verifies.
+	if _, err := audit.ParseEncryptedKey(key, []byte("pw")); err != nil {
+		t.Errorf("the existing key no longer opens: %v", err)
+	}
+	f.run(t, ExitOK, func() int {
+		return Verify(context.Background(), f.env, VerifyOptions{DBOptions: DBOptions{DB: f.db}, PubKey: f.pub})
+	})
 }
 
 func TestArchiveAndVerifySegment(t *testing.T) {
@@ -171,9 +224,7 @@ func TestArchiveAndVerifySegment(t *testing.T) {
 	if !strings.HasPrefix(out, "OK: 30 records") {
 		t.Errorf("verify: %s", out)
 	}
-	db, _ := sql.Open("sqlite3", f.db)
-	db.Exec(`UPDATE audit_archived SET leaf_hash = (SELECT leaf_hash FROM audit_archived WHERE seq = 3) WHERE seq = 4`)
-	db.Close()
+	tamper(t, f.db, `UPDATE audit_archived SET leaf_hash = (SELECT leaf_hash FROM audit_archived WHERE seq = 3) WHERE seq = 4`)
 	out = f.run(t, ExitTampered, func() int { return Verify(ctx, f.env, v) })
 	if !strings.Contains(out, "FAIL") {
 		t.Errorf("verify after tampering: %s", out)

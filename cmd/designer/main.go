@@ -48,6 +48,7 @@ func main() {
 		doc = d
 	}
 	a := app.NewWithID("cn.guitai.designer")
+	a.SetIcon(fyne.NewStaticResource("cn.guitai.designer.png", assets.DesignerIcon))
 	a.Settings().SetTheme(widgets.Theme{})
 	w := a.NewWindow("表单设计器 Form designer")
 	w.Resize(fyne.NewSize(width, height))

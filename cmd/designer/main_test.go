@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"fmt"
+	"image"
 	"image/png"
 	"os"
 	"os/exec"
@@ -13,6 +15,7 @@ import (
 
 	"guitai/designer"
 	"guitai/dsl"
+	"guitai/internal/eventually"
 	"guitai/internal/xtest"
 )
 
@@ -105,16 +108,8 @@ func TestRealWindowScreenshots(t *testing.T) {
 		if b := img.Bounds(); b.Dx() < 1000 || b.Dy() < 700 {
 			t.Errorf("%s: %v is smaller than the window", name, b)
 		}
-		seen := map[[4]uint32]bool{}
-		b := img.Bounds()
-		for y := b.Min.Y; y < b.Max.Y; y += 7 {
-			for x := b.Min.X; x < b.Max.X; x += 7 {
-				r, g, bl, a := img.At(x, y).RGBA()
-				seen[[4]uint32{r, g, bl, a}] = true
-			}
-		}
-		if len(seen) < 8 {
-			t.Errorf("%s: only %d colours: a blank frame", name, len(seen))
+		if n := colourCount(img); n < 8 {
+			t.Errorf("%s: only %d colours: a blank frame", name, n)
 		}
 	}
 }
@@ -122,13 +117,17 @@ func TestRealWindowScreenshots(t *testing.T) {
 // TestRealMouseDragAndSave drives the real window with xdotool: drag the
 // check item from the palette onto the first group, press Ctrl+S, and
 // read the saved file. The positions are those of the default 1280×800
-// window.
+// window. It waits on what can be seen, not on time: the window, its
+// first drawn frame, the title's unsaved mark after the drop, and the
+// saved file.
 func TestRealMouseDragAndSave(t *testing.T) {
 	if os.Getenv("DISPLAY") == "" {
 		t.Skip("no DISPLAY; run under xvfb-run -s '-screen 0 1280x800x24'")
 	}
-	if _, err := exec.LookPath("xdotool"); err != nil {
-		t.Skip("xdotool is not installed")
+	for _, tool := range []string{"xdotool", "import"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed", tool)
+		}
 	}
 	// Its own screen: the real mouse must not land on the windows other
 	// packages' tests open meanwhile on the shared display.
@@ -139,56 +138,115 @@ func TestRealMouseDragAndSave(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	raw, _ := os.ReadFile(filepath.Join("..", "..", "assets", "forms", "cash_withdrawal.form.json"))
+	raw, err := os.ReadFile(filepath.Join("..", "..", "assets", "forms", "cash_withdrawal.form.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	file := filepath.Join(dir, "cash_withdrawal.form.json")
-	os.WriteFile(file, raw, 0o644)
+	if err := os.WriteFile(file, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command(bin, file)
 	cmd.Env = append(env, "LANG=en_US.UTF-8")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer cmd.Process.Kill()
-	x := func(args ...string) {
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	xdo := func(args ...string) (string, error) {
 		xd := exec.Command("xdotool", args...)
 		xd.Env = env
-		if out, err := xd.CombinedOutput(); err != nil {
+		out, err := xd.CombinedOutput()
+		return strings.TrimSpace(string(out)), err
+	}
+	x := func(args ...string) {
+		t.Helper()
+		if out, err := xdo(args...); err != nil {
 			t.Fatalf("xdotool %v: %v %s", args, err, out)
 		}
 	}
-	// Wait for the window rather than a fixed time: under the race
-	// detector on a loaded machine the first frame can take several
-	// seconds. Then let it lay out the form.
-	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(200 * time.Millisecond) {
-		find := exec.Command("xdotool", "search", "--onlyvisible", "--name", "Form designer")
-		find.Env = env
-		if out, err := find.Output(); err == nil && len(bytes.TrimSpace(out)) > 0 {
-			break
+	// The window, then its first frame drawn: under the race detector on
+	// a loaded machine either can take several seconds.
+	var win string
+	eventually.True(t, 60*time.Second, func() bool {
+		out, _ := xdo("search", "--onlyvisible", "--pid", strconv.Itoa(cmd.Process.Pid), "--name", "Form designer")
+		win, _, _ = strings.Cut(out, "\n")
+		return win != ""
+	}, "the designer window never showed: %s", &stderr)
+	eventually.NoError(t, 60*time.Second, func() error {
+		grab := exec.Command("import", "-window", win, "png:-")
+		grab.Env = env
+		out, err := grab.Output()
+		if err != nil {
+			return fmt.Errorf("import -window %s: %v", win, err)
 		}
-		if time.Now().After(deadline) {
-			t.Fatal("the designer window never showed")
+		img, err := png.Decode(bytes.NewReader(out))
+		if err != nil {
+			return err
 		}
+		if n := colourCount(img); n < 8 {
+			return fmt.Errorf("the window shows %d colours: not drawn yet", n)
+		}
+		return nil
+	})
+	title := func() string {
+		name, err := xdo("getwindowname", win)
+		if err != nil {
+			t.Fatalf("xdotool getwindowname: %v %s", err, name)
+		}
+		return name
 	}
-	time.Sleep(2 * time.Second)
+	if name := title(); !strings.Contains(name, "cash_withdrawal.form.json") || strings.HasSuffix(name, "•") {
+		t.Fatalf("title %q: want the file's name, saved", name)
+	}
+	// X delivers the pointer events in order and the window handles each
+	// as it comes: the drag needs no pauses.
 	x("mousemove", "40", "398")
 	x("mousedown", "1")
 	for _, p := range [][2]string{{"60", "390"}, {"300", "300"}, {"600", "220"}, {"780", "205"}} {
-		time.Sleep(150 * time.Millisecond)
 		x("mousemove", p[0], p[1])
 	}
-	time.Sleep(300 * time.Millisecond)
 	x("mouseup", "1")
-	time.Sleep(500 * time.Millisecond)
+	eventually.True(t, 30*time.Second, func() bool { return strings.HasSuffix(title(), "•") },
+		"the drop did not change the form (no unsaved mark in the title)")
 	x("key", "ctrl+s")
-	time.Sleep(800 * time.Millisecond)
-	saved, _ := os.ReadFile(file)
-	f, err := dsl.Decode(saved)
-	if err != nil {
-		t.Fatalf("saved file: %v", err)
-	}
-	if n := f.Find("check"); n == nil || designer.PathOf(f, "check")[1] != "acct" {
-		t.Fatalf("no check in the first group after the drag and Ctrl+S:\n%s", saved)
-	}
+	var saved []byte
+	eventually.NoError(t, 30*time.Second, func() error {
+		if name := title(); strings.HasSuffix(name, "•") {
+			return fmt.Errorf("title %q: not saved", name)
+		}
+		saved, err = os.ReadFile(file)
+		if err != nil {
+			return err
+		}
+		f, err := dsl.Decode(saved)
+		if err != nil {
+			return fmt.Errorf("saved file: %v", err)
+		}
+		if n := f.Find("check"); n == nil || designer.PathOf(f, "check")[1] != "acct" {
+			return fmt.Errorf("no check in the first group after the drag and Ctrl+S:\n%s", saved)
+		}
+		return nil
+	})
+	f, _ := dsl.Decode(saved)
 	if !bytes.Equal(saved, dsl.Encode(f)) {
 		t.Error("saved file is not canonical")
 	}
+}
+
+// colourCount counts the colours of img on a 7-pixel grid.
+func colourCount(img image.Image) int {
+	seen := map[[4]uint32]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 7 {
+		for x := b.Min.X; x < b.Max.X; x += 7 {
+			r, g, bl, a := img.At(x, y).RGBA()
+			seen[[4]uint32{r, g, bl, a}] = true
+		}
+	}
+	return len(seen)
 }

@@ -168,7 +168,7 @@ func run(o options) error {
 	// Opening the ledger installs its audit log; the terminal's key
 	// signs its checkpoints.
 	store, err := ledger.OpenDemo(ctx, dsn, ledger.Options{Signer: key, Origin: "guitai/" + terminal},
-		time.Now().Format("2006-01-02"))
+		ledger.Today())
 	if err != nil {
 		return fmt.Errorf("ledger %s: %w", shownDSN(dsn), err)
 	}
@@ -179,6 +179,7 @@ func run(o options) error {
 	}
 	exec := ledger.NewExecutor(store, cat, forms)
 	a := app.NewWithID("cn.guitai.teller")
+	a.SetIcon(fyne.NewStaticResource("cn.guitai.teller.png", assets.TellerIcon))
 	th, err := widgets.ParseTheme(o.theme, o.scale)
 	if err != nil {
 		return err
@@ -247,7 +248,14 @@ func run(o options) error {
 			return &ledger.Credentials{ID: c.ID, Password: c.Password, Finger: c.Finger}, nil
 		})
 	openShell := func() {
-		status := fmt.Sprintf("%s %s · %s %s · %s", signedOn.ID, signedOn.Name, signedOn.Branch, terminal, shownDSN(dsn))
+		// The business date is the branch's, in the ledger (opened by the
+		// branch's first sign-on of the day, closed by day-end).
+		bizDate, err := store.BusinessDate(ctx, signedOn.Branch)
+		if err != nil {
+			bizDate = ledger.Today()
+		}
+		status := fmt.Sprintf("%s %s · %s %s · %s %s · %s", signedOn.ID, signedOn.Name, signedOn.Branch, terminal,
+			teller.BusinessDateCaption(lang), bizDate, shownDSN(dsn))
 		if teller.IsDemoCardReader(cardDev) {
 			status += " · " + teller.DemoCardHint()
 		}
@@ -289,7 +297,7 @@ func run(o options) error {
 			Printer:      receiptPrinter(devs),
 			Teller:       signedOn.ID,
 			Terminal:     terminal,
-			BusinessDate: time.Now().Format("2006-01-02"),
+			BusinessDate: bizDate,
 			Bank:         bank,
 			Branch:       "网点 Branch " + signedOn.Branch,
 		})
@@ -308,7 +316,7 @@ func run(o options) error {
 		return nil
 	}
 	showSignOn = func(lang string) {
-		so := teller.ShowSignOn(w, lang, time.Now().Format("2006-01-02"),
+		so := teller.ShowSignOn(w, lang, ledger.Today(),
 			"演示 demo: 010101 / "+ledger.DemoPassword+" · 主管 supervisor 010199", signOn, openShell)
 		if scan != nil {
 			so.EnableFinger(demoFingers, func(who string) error {

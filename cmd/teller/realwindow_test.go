@@ -61,7 +61,7 @@ func startTeller(t testing.TB, display string, args ...string) *realTeller {
 		}
 	}
 	if r.win == "" {
-		t.Fatal("the teller's window did not appear")
+		t.Fatalf("the teller's window did not appear:\n%s", r.drain())
 	}
 	// No window manager on a private Xvfb: give the window the input
 	// focus, so XTEST keys reach it.
@@ -69,6 +69,21 @@ func startTeller(t testing.TB, display string, args ...string) *realTeller {
 		t.Fatalf("xdotool windowfocus: %v %s", err, out)
 	}
 	return r
+}
+
+// drain returns the stderr lines seen so far, for a failure message.
+func (r *realTeller) drain() string {
+	for {
+		select {
+		case l, ok := <-r.lines:
+			if !ok {
+				return strings.Join(r.log, "\n")
+			}
+			r.log = append(r.log, l)
+		default:
+			return strings.Join(r.log, "\n")
+		}
+	}
 }
 
 func (r *realTeller) xdo(args ...string) (string, error) {
@@ -96,6 +111,27 @@ func (r *realTeller) wait(prefix string, within time.Duration) (string, float64)
 			}
 			if ok && (strings.HasPrefix(ev, "refused ") || strings.HasPrefix(ev, "invalid ")) && !strings.HasPrefix(prefix, ev[:7]) {
 				r.t.Fatalf("waiting for %q, the window said %q:\n%s", prefix, ev, strings.Join(r.log, "\n"))
+			}
+		case <-timeout:
+			r.t.Fatalf("no %q in %v:\n%s", prefix, within, strings.Join(r.log, "\n"))
+		}
+	}
+}
+
+// waitLine returns the first stderr line, trace or not, that starts with
+// prefix (such as "teller: demo card inserted").
+func (r *realTeller) waitLine(prefix string, within time.Duration) string {
+	r.t.Helper()
+	timeout := time.After(within)
+	for {
+		select {
+		case l, ok := <-r.lines:
+			if !ok {
+				r.t.Fatalf("the teller ended while waiting for %q:\n%s", prefix, strings.Join(r.log, "\n"))
+			}
+			r.log = append(r.log, l)
+			if strings.HasPrefix(l, prefix) {
+				return l
 			}
 		case <-timeout:
 			r.t.Fatalf("no %q in %v:\n%s", prefix, within, strings.Join(r.log, "\n"))

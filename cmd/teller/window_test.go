@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"image"
@@ -306,69 +305,23 @@ func TestShownDSN(t *testing.T) {
 
 // TestRealWindowDemoCardKeys presses Ctrl+Shift+I and Ctrl+Shift+R in a
 // real window while a text field has the focus (it would swallow a canvas
-// shortcut) and waits for the simulated
-// reader to take the demo card and give it back.
+// shortcut) and waits for the simulated reader to take the demo card and
+// give it back. It waits on what the teller prints, not on time: the form
+// open (its trace), each card line, and at the end a fast-path code typed
+// into the same field opening its form, which shows the focus was there.
 func TestRealWindowDemoCardKeys(t *testing.T) {
-	needDisplay(t)
-	if _, err := exec.LookPath("xdotool"); err != nil {
-		t.Fatal("xdotool is missing: ./dev deps installs it")
-	}
-	dir := t.TempDir()
-	cmd := tellerCmd(t, "-db", filepath.Join(dir, "ledger.db"), "-teller", "010101", "-open", "cash_deposit", "-idle-lock", "0")
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	}()
-	lines := make(chan string, 16)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-	}()
-	var win string
-	for end := time.Now().Add(60 * time.Second); win == "" && time.Now().Before(end); time.Sleep(200 * time.Millisecond) {
-		out, _ := exec.Command("xdotool", "search", "--pid", fmt.Sprint(cmd.Process.Pid), "--name", "Guitai").Output()
-		win, _, _ = strings.Cut(strings.TrimSpace(string(out)), "\n")
-	}
-	if win == "" {
-		t.Fatal("the teller's window did not appear")
-	}
-	time.Sleep(2 * time.Second) // the form open
-	// F2 puts the focus in the code box, a text field.
-	if out, err := exec.Command("xdotool", "key", "--window", win, "F2").CombinedOutput(); err != nil {
-		t.Fatalf("xdotool key F2: %v %s", err, out)
-	}
-	time.Sleep(300 * time.Millisecond)
-	for _, step := range []struct{ key, want string }{
-		{"ctrl+shift+i", "teller: demo card inserted"},
-		{"ctrl+shift+r", "teller: demo card removed"},
-	} {
-		if out, err := exec.Command("xdotool", "key", "--window", win, step.key).CombinedOutput(); err != nil {
-			t.Fatalf("xdotool key %s: %v %s", step.key, err, out)
-		}
-		timeout := time.After(10 * time.Second)
-	wait:
-		for {
-			select {
-			case l, ok := <-lines:
-				if !ok {
-					t.Fatalf("%s: the teller ended", step.key)
-				}
-				if l == step.want {
-					break wait
-				}
-			case <-timeout:
-				t.Fatalf("%s: no %q", step.key, step.want)
-			}
-		}
-	}
+	display := ownDisplay(t)
+	r := startTeller(t, display, "-db", filepath.Join(t.TempDir(), "ledger.db"), "-teller", "010101", "-open", "cash_deposit", "-idle-lock", "0")
+	r.wait("open cash_deposit", 60*time.Second)
+	// F2 puts the focus in the code box, a text field. X delivers keys in
+	// order and the window handles them in order: no pause is needed
+	// between F2 and the next key.
+	r.keys("F2")
+	r.keys("ctrl+shift+i")
+	r.waitLine("teller: demo card inserted", 30*time.Second)
+	r.keys("ctrl+shift+r")
+	r.waitLine("teller: demo card removed", 30*time.Second)
+	r.typeText("1405", 20*time.Millisecond)
+	r.keys("Return")
+	r.wait("open balance_inquiry", 30*time.Second)
 }

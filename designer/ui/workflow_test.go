@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -435,7 +434,7 @@ func postWithPublished(t *testing.T, dir string) {
 	}
 	ctx := context.Background()
 	store, err := ledger.OpenDemo(ctx, filepath.Join(t.TempDir(), "l.db"), ledger.Options{PasswordIterations: 1000},
-		time.Now().Format("2006-01-02"))
+		ledger.Today())
 	if err != nil {
 		t.Fatal(err)
 	}

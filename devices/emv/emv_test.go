@@ -5,16 +5,13 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
-	"flag"
 	"log/slog"
-	"os"
 	"strings"
 	"testing"
 
 	"guitai/devices"
+	"guitai/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func unhex(s string) []byte {
 	b, err := hex.DecodeString(strings.ReplaceAll(s, " ", ""))
@@ -58,20 +55,19 @@ func TestParseTLV(t *testing.T) {
 func TestFCIGolden(t *testing.T) {
 	c := NewVirtualCard()
 	c.T0 = false
-	resp, _ := c.Handle(Select(UnionPayAIDs[0]))
+	resp, ok := c.Handle(Select(UnionPayAIDs[0]))
+	if !ok || len(resp) < 2 || !bytes.HasSuffix(resp, []byte{0x90, 0x00}) {
+		t.Fatalf("SELECT %X: % X", UnionPayAIDs[0], resp)
+	}
 	tl, err := ParseTLV(resp[:len(resp)-2])
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := String(tl)
-	if *update {
-		os.WriteFile("testdata/fci.golden", []byte(got), 0o644)
+	golden.CheckString(t, "testdata/fci.golden", String(tl))
+	pdol, ok := Find(tl, 0x9F38)
+	if !ok {
+		t.Fatal("no PDOL (9F38) in the FCI")
 	}
-	want, _ := os.ReadFile("testdata/fci.golden")
-	if got != string(want) {
-		t.Errorf("got\n%s\nwant\n%s", got, want)
-	}
-	pdol, _ := Find(tl, 0x9F38)
 	dol, err := ParseDOL(pdol)
 	if err != nil || len(dol) != 9 || dol[0] != (DOLEntry{0x9F66, 4}) {
 		t.Errorf("PDOL %v %v", dol, err)

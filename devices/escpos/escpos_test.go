@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"guitai/devices"
+	"guitai/internal/eventually"
 )
 
 func TestEncoderBytes(t *testing.T) {
@@ -213,7 +214,7 @@ func TestPrintOverTCP(t *testing.T) {
 	if err := p.Print(context.Background(), job); err != nil { // same job: not printed again
 		t.Fatal(err)
 	}
-	waitFor(t, func() bool { return sim.Count("cut") >= 1 })
+	eventually.True(t, 10*time.Second, func() bool { return sim.Count("cut") >= 1 }, "the simulator saw no cut")
 	if got, want := strings.Join(sim.Lines(), "|"), "现金存款 Cash deposit|金额 1,000.00 壹仟元整"; got != want {
 		t.Errorf("lines %q, want %q", got, want)
 	}
@@ -229,17 +230,6 @@ func TestPrintOverTCP(t *testing.T) {
 	if len(events) == 0 || events[0] != "state:busy" {
 		t.Errorf("events %v", events)
 	}
-}
-
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	for i := 0; i < 200; i++ {
-		if cond() {
-			return
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	t.Fatal("condition not met in 1s")
 }
 
 func TestPaperOutMidJob(t *testing.T) {
@@ -279,7 +269,7 @@ func TestPaperOutMidJob(t *testing.T) {
 	if err := p.Print(context.Background(), job); err != nil {
 		t.Fatalf("second resend: %v", err)
 	}
-	waitFor(t, func() bool { return sim.Count("cut") >= 1 })
+	eventually.True(t, 10*time.Second, func() bool { return sim.Count("cut") >= 1 }, "the simulator saw no cut")
 	got := strings.Join(sim.Lines(), "|")
 	if want := "第1行|第2行|第1行|第2行|第3行|第4行|合计 TOTAL"; got != want {
 		t.Errorf("printed %q, want %q", got, want)
@@ -375,7 +365,7 @@ func TestSpoolReprint(t *testing.T) {
 	if n, _ := sp.Retry(ctx, p); n != 0 || len(sp.Pending()) != 0 {
 		t.Errorf("queue not empty: %v", sp.Pending())
 	}
-	waitFor(t, func() bool { return sim.Count("cut") == 2 })
+	eventually.True(t, 10*time.Second, func() bool { return sim.Count("cut") == 2 }, "the simulator did not see two cuts")
 	if got := strings.Join(sim.Lines(), "|"); got != "凭条 R1|凭条 R2" {
 		t.Errorf("printed %q", got)
 	}

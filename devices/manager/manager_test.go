@@ -2,6 +2,7 @@ package manager
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"guitai/devices/escpos"
 	"guitai/devices/finger"
 	"guitai/devices/receipt"
+	"guitai/internal/eventually"
 	"guitai/money"
 	"guitai/state"
 )
@@ -75,15 +77,14 @@ func (r *recorder) states(name string) string {
 
 func waitStatus(t *testing.T, m *Manager, name string, cond func(Status) bool) Status {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		if s := m.Status(name); cond(s) {
-			return s
+	var s Status
+	eventually.NoError(t, 10*time.Second, func() error {
+		if s = m.Status(name); !cond(s) {
+			return fmt.Errorf("%s: status %+v", name, s)
 		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	t.Fatalf("%s: status %+v", name, m.Status(name))
-	return Status{}
+		return nil
+	})
+	return s
 }
 
 func TestDemoConfig(t *testing.T) {
@@ -117,7 +118,7 @@ func TestDemoConfig(t *testing.T) {
 	if err := p.Print(ctx, escpos.Job{ID: "S1", Data: data}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, func() bool { return p.Sim.Count("cut") == 1 })
+	eventually.True(t, 10*time.Second, func() bool { return p.Sim.Count("cut") == 1 }, "the printer simulator did not cut once")
 
 	// Read a card on the simulated reader.
 	rd := m.Device("cardreader").(*emv.SimReader)
@@ -209,15 +210,4 @@ func TestFingerSimBadPassword(t *testing.T) {
 	m.Start(context.Background())
 	waitStatus(t, m, "finger", func(s Status) bool { return s.State == "ready" })
 	var _ = finger.DefaultAddress
-}
-
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	for i := 0; i < 400; i++ {
-		if cond() {
-			return
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	t.Fatal("condition not met")
 }

@@ -2,7 +2,6 @@ package receipt
 
 import (
 	"bytes"
-	"flag"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -11,10 +10,9 @@ import (
 	"time"
 
 	"guitai/devices/escpos"
+	"guitai/internal/golden"
 	"guitai/money"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 func sample(kind string) Data {
 	d := Data{
@@ -87,17 +85,7 @@ func TestTemplatesGolden(t *testing.T) {
 			if !strings.Contains(got, "cmd cut") {
 				t.Error("no cut")
 			}
-			golden := filepath.Join("testdata", kind+".golden")
-			if *update {
-				os.WriteFile(golden, []byte(got), 0o644)
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != string(want) {
-				t.Errorf("differs from %s (run with -update to accept):\n%s", golden, got)
-			}
+			golden.CheckString(t, filepath.Join("testdata", kind+".golden"), got)
 		})
 	}
 }
