@@ -1,12 +1,14 @@
 package widgets
 
 import (
+	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/mobile"
 	"fyne.io/fyne/v2/widget"
 
+	"guitai/dsl"
 	"guitai/idnum"
 )
 
@@ -20,7 +22,10 @@ const DefaultAccountDigits = 19
 // focus it shows only the first and last four digits
 // ("6222 **** **** 8901"). A number read from an IC card by FillFromCard is
 // marked "(卡)" ("(card)" when Lang is "en") on the line under the entry
-// until the teller edits it.
+// until the teller edits it. A letter, or a digit past MaxDigits, typed or
+// pasted is refused and the line under the entry says why (账号最多 19 位)
+// until the next accepted key; dashes and spaces in a pasted number are
+// dropped.
 //
 // The widget itself is not focusable: the entry inside it is, see Entry.
 type AccountEntry struct {
@@ -32,7 +37,8 @@ type AccountEntry struct {
 	// Masked hides the middle digits while the entry has no focus; call
 	// Refresh after changing it.
 	Masked bool
-	// Lang is the language of the card mark: "en" or Chinese otherwise.
+	// Lang is the language of the card mark and of refusals: "en" or
+	// Chinese otherwise.
 	Lang string
 
 	// OnChanged is called after every change of the number, typed, pasted,
@@ -55,14 +61,15 @@ type AccountEntry struct {
 func NewAccountEntry() *AccountEntry {
 	a := &AccountEntry{MaxDigits: DefaultAccountDigits}
 	a.ExtendBaseWidget(a)
-	a.fieldCore.init(a, fieldRules{
-		mapRune:   digitRune,
-		sep:       ' ',
-		pasteSkip: "-",
-		format:    accountFormat,
-		accept:    a.accept,
-		blurred:   a.blurred,
-		keyboard:  mobile.NumberKeyboard,
+	a.fieldCore.init(a, func() string { return a.Lang }, fieldRules{
+		mapRune:    digitRune,
+		refuseRune: func(rune) dsl.Text { return whyDigitsOnly },
+		sep:        ' ',
+		pasteSkip:  "-",
+		format:     accountFormat,
+		accept:     a.accept,
+		blurred:    a.blurred,
+		keyboard:   mobile.NumberKeyboard,
 	}, fieldHooks{
 		changed:   a.changed,
 		submitted: func() { call(a.OnSubmitted) },
@@ -141,8 +148,18 @@ func (a *AccountEntry) changed() {
 	a.Refresh()
 }
 
-func (a *AccountEntry) accept(raw, prev string) bool {
-	return allDigits(raw) && (len(raw) <= a.MaxDigits || len(raw) < len(prev))
+// whyDigitsOnly is the refusal of anything but a digit.
+var whyDigitsOnly = dsl.Text{Zh: "只能输入数字", En: "Digits only"}
+
+// accept takes digits up to MaxDigits; deleting is always allowed.
+func (a *AccountEntry) accept(raw, prev string) dsl.Text {
+	switch {
+	case !allDigits(raw):
+		return whyDigitsOnly
+	case len(raw) > a.MaxDigits && len(raw) >= len(prev):
+		return dsl.Text{Zh: fmt.Sprintf("账号最多 %d 位", a.MaxDigits), En: fmt.Sprintf("At most %d digits", a.MaxDigits)}
+	}
+	return dsl.Text{}
 }
 
 // blurred masks all but the first and last four digits when Masked.

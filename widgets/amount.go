@@ -2,11 +2,13 @@ package widgets
 
 import (
 	"strings"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/mobile"
 	"fyne.io/fyne/v2/widget"
 
+	"guitai/dsl"
 	"guitai/money"
 )
 
@@ -15,10 +17,14 @@ const maxAmountIntDigits = 13
 
 // AmountEntry is the entry of an amount of yuan (CNY) in fen. The figure is
 // grouped by thousands as it is typed ("1234567.8" shows "1,234,567.8"); only
-// digits and one decimal point are taken, and a keystroke that would make a
-// third decimal place, more than 13 yuan digits or an amount above Max is
-// ignored. Under the entry a line shows the amount in uppercase Chinese
-// (大写, when ShowUpper is set) or the validation error set by the form.
+// digits and one decimal point are taken. A keystroke that would make a
+// minus sign, a letter, a second point, a third decimal place, more than 13
+// yuan digits or an amount above Max is refused, and so is a paste that
+// would (a paste is taken whole or not at all, never cleaned into another
+// amount): the text stays as it was and the line under the entry says why
+// (金额最多两位小数) until the next accepted key. Otherwise the line shows
+// the amount in uppercase Chinese (大写, when ShowUpper is set) or the
+// validation error set by the form.
 //
 // The widget itself is not focusable: the entry inside it is, see Entry.
 type AmountEntry struct {
@@ -30,6 +36,9 @@ type AmountEntry struct {
 	// ShowUpper shows the uppercase Chinese amount under the entry. It is
 	// true for a new AmountEntry; call Refresh after changing it.
 	ShowUpper bool
+	// Lang is the language refusals are said in: "en", or Chinese
+	// otherwise.
+	Lang string
 
 	// OnChanged is called after every change of the amount, by the teller or
 	// by SetValue and Clear; empty is true (and v zero) when nothing is typed.
@@ -48,14 +57,16 @@ type AmountEntry struct {
 func NewAmountEntry() *AmountEntry {
 	a := &AmountEntry{ShowUpper: true}
 	a.ExtendBaseWidget(a)
-	a.fieldCore.init(a, fieldRules{
-		mapRune:   amountRune,
-		sep:       ',',
-		pasteSkip: ",，¥￥",
-		format:    amountFormat,
-		normalize: amountNormalize,
-		accept:    a.accept,
-		keyboard:  mobile.NumberKeyboard,
+	a.fieldCore.init(a, func() string { return a.Lang }, fieldRules{
+		mapRune:    amountRune,
+		refuseRune: amountRefusal,
+		sep:        ',',
+		pasteSkip:  ",，¥￥",
+		pasteCheck: amountGrouping,
+		format:     amountFormat,
+		normalize:  amountNormalize,
+		accept:     a.accept,
+		keyboard:   mobile.NumberKeyboard,
 	}, fieldHooks{
 		changed:   a.changed,
 		submitted: func() { call(a.OnSubmitted) },
@@ -117,27 +128,84 @@ func (a *AmountEntry) changed() {
 	a.Refresh()
 }
 
-// accept reports whether raw, the digits and point left after an edit of
-// prev, is an amount the entry may hold.
-func (a *AmountEntry) accept(raw, prev string) bool {
+// Why an AmountEntry refuses a keystroke or a paste.
+var (
+	whyAmountNegative = dsl.Text{Zh: "金额不能为负数", En: "Amount cannot be negative"}
+	whyAmountChars    = dsl.Text{Zh: "只能输入数字和小数点", En: "Digits and a decimal point only"}
+	whyAmountPoints   = dsl.Text{Zh: "只能有一个小数点", En: "One decimal point only"}
+	whyAmountDecimals = dsl.Text{Zh: "金额最多两位小数", En: "At most two decimals (fen)"}
+	whyAmountYuan     = dsl.Text{Zh: "金额最多 13 位整数", En: "At most 13 digits before the point"}
+	whyAmountGrouping = dsl.Text{Zh: "千分位逗号位置不对", En: "Thousands commas out of place"}
+)
+
+// whyAmountAbove is the refusal of an amount above max.
+func whyAmountAbove(max money.Fen) dsl.Text {
+	return dsl.Text{Zh: "金额不能超过 " + max.Grouped(), En: "Amount cannot exceed " + max.Grouped()}
+}
+
+// accept returns why raw, the digits and point left after an edit of prev,
+// is not an amount the entry may hold; the zero Text when it is. Deleting
+// is allowed even when what is left is still too large (a lower Max).
+func (a *AmountEntry) accept(raw, prev string) dsl.Text {
 	intPart, frac, hasDot := strings.Cut(raw, ".")
-	if !allDigits(intPart) || !allDigits(frac) || len(frac) > 2 {
-		return false
+	switch {
+	case strings.Contains(frac, "."):
+		return whyAmountPoints
+	case !allDigits(intPart) || !allDigits(frac) || (intPart == "" && hasDot):
+		return whyAmountChars // amountNormalize writes "0." for "."
+	case len(frac) > 2:
+		return whyAmountDecimals
 	}
-	if intPart == "" && hasDot {
-		return false // amountNormalize writes "0." for "."
+	if len(raw) < len(prev) {
+		return dsl.Text{}
 	}
-	shrinking := len(raw) < len(prev)
 	if len(intPart) > maxAmountIntDigits {
-		return shrinking
+		return whyAmountYuan
 	}
 	if a.Max > 0 && raw != "" {
 		v, err := money.Parse(raw)
-		if err != nil || v > a.Max {
-			return shrinking
+		if err != nil {
+			return whyAmountYuan
+		}
+		if v > a.Max {
+			return whyAmountAbove(a.Max)
 		}
 	}
-	return true
+	return dsl.Text{}
+}
+
+// amountRefusal is why amountRune refuses r.
+func amountRefusal(r rune) dsl.Text {
+	switch r {
+	case '-', '－', '−', '–', '—':
+		return whyAmountNegative
+	}
+	return whyAmountChars
+}
+
+// amountGrouping refuses pasted text whose commas are not the thousands
+// of its yuan ("1,23" may mean 1.23: it is not taken as 123).
+func amountGrouping(text string) dsl.Text {
+	var b strings.Builder
+	for _, r := range text {
+		switch {
+		case r == ',' || r == '，':
+			b.WriteByte(',')
+		case r == '¥' || r == '￥' || unicode.IsSpace(r):
+		default:
+			if m, ok := amountRune(r); ok {
+				b.WriteRune(m)
+			}
+		}
+	}
+	intPart, frac, _ := strings.Cut(b.String(), ".")
+	if strings.Contains(frac, ",") {
+		return whyAmountGrouping
+	}
+	if strings.Contains(intPart, ",") && money.Group(strings.ReplaceAll(intPart, ",", "")) != intPart {
+		return whyAmountGrouping
+	}
+	return dsl.Text{}
 }
 
 // amountRune takes ASCII and full-width digits and points.

@@ -1,10 +1,12 @@
 package widgets
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
@@ -293,9 +295,11 @@ func TestAmountEntryDisabled(t *testing.T) {
 }
 
 // FuzzAmountTyping types random keys; the display must always be empty or
-// an amount equal to Value(), with at most two decimals.
+// an amount equal to Value(), with at most two decimals. A key that is
+// refused leaves text and value as they were and says why; a key that
+// changes the text leaves no note.
 func FuzzAmountTyping(f *testing.F) {
-	for _, s := range []string{"1234567.8", "12.345", "abc", "1234<<<\b", "^9.99$\x7f.1", "0000.", "..,,1"} {
+	for _, s := range []string{"1234567.8", "12.345", "abc", "1234<<<\b", "^9.99$\x7f.1", "0000.", "..,,1", "-1-2", "12.3a4"} {
 		f.Add(s)
 	}
 	test.NewTempApp(f)
@@ -315,9 +319,22 @@ func FuzzAmountTyping(f *testing.F) {
 			case '$':
 				r = '⇥'
 			}
+			beforeText, beforeCol := a.Text(), e.CursorColumn
+			beforeV, beforeOK := a.Value()
 			fldKeys(e, string(r))
 			text := a.Text()
 			v, ok := a.Value()
+			nav := strings.ContainsRune("←→⇤⇥⌘", r) // moves the cursor, keeps a note
+			if note := a.Refusal(); note != "" && !nav {
+				if text != beforeText || v != beforeV || ok != beforeOK || e.CursorColumn != beforeCol {
+					t.Fatalf("%q: %q refused (%s) yet %q became %q", s, r, note, beforeText, text)
+				}
+				if line, _ := fldLine(t, a); line != note {
+					t.Fatalf("%q: %q refused (%s) but the line says %q", s, r, note, line)
+				}
+			} else if _, ok := amountRune(r); !ok && !nav && r != '\b' && r != '\x7f' {
+				t.Fatalf("%q: %q taken silently", s, r)
+			}
 			if text == "" {
 				if ok {
 					t.Fatalf("%q: empty text but Value() = %d, true", s, v)
@@ -336,4 +353,76 @@ func FuzzAmountTyping(f *testing.F) {
 			}
 		}
 	})
+}
+
+// placed is an object of a widget's tree and where it is in the window.
+type placed struct {
+	obj fyne.CanvasObject
+	at  fyne.Position
+}
+
+// placedObjects lists the visible objects under o with their positions
+// relative to o's parent.
+func placedObjects(o fyne.CanvasObject, at fyne.Position) []placed {
+	if !o.Visible() {
+		return nil
+	}
+	p := at.Add(o.Position())
+	out := []placed{{o, p}}
+	var kids []fyne.CanvasObject
+	switch x := o.(type) {
+	case fyne.Widget:
+		kids = test.WidgetRenderer(x).Objects()
+	case *fyne.Container:
+		kids = x.Objects
+	}
+	for _, k := range kids {
+		out = append(out, placedObjects(k, p)...)
+	}
+	return out
+}
+
+// TestErrorIconNeverCoversText: with a validation error and a value too
+// long for the field, the area the value is drawn (and clipped) in ends
+// before the error icon, for every banking entry.
+func TestErrorIconNeverCoversText(t *testing.T) {
+	test.NewTempApp(t)
+	amount := NewAmountEntry()
+	amount.SetValue(money.MustParse("1234567890123.45"))
+	account := NewAccountEntry()
+	account.SetValue(pan19)
+	id := NewIDCardEntry()
+	id.SetValue(idX)
+	for _, w := range []interface {
+		fyne.Widget
+		SetValidationError(string)
+	}{amount, account, id} {
+		t.Run(fmt.Sprintf("%T", w), func(t *testing.T) {
+			win := fldShow(t, w)
+			win.Resize(fyne.NewSize(150, 100))
+			w.SetValidationError("超过单笔限额")
+			var icon, clip, text *placed
+			for _, p := range placedObjects(w, fyne.Position{}) {
+				switch fmt.Sprintf("%T", p.obj) {
+				case "*widget.validationStatus":
+					icon = &p
+				case "*widget.Scroll": // the entry's text area, which clips it
+					clip = &p
+				case "*canvas.Text":
+					if tx := p.obj.(*canvas.Text); text == nil && strings.ContainsAny(tx.Text, "0123456789") {
+						text = &p
+					}
+				}
+			}
+			if icon == nil || clip == nil || text == nil {
+				t.Fatalf("icon %v, text area %v, text %v", icon, clip, text)
+			}
+			if text.obj.Size().Width <= icon.at.X-clip.at.X {
+				t.Fatalf("the value (%v wide) fits before the icon: nothing is tested", text.obj.Size().Width)
+			}
+			if right := clip.at.X + clip.obj.Size().Width; right > icon.at.X {
+				t.Errorf("the text is drawn up to x=%v, under the error icon at x=%v", right, icon.at.X)
+			}
+		})
+	}
 }

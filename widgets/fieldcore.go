@@ -10,6 +10,8 @@ import (
 	"fyne.io/fyne/v2/driver/mobile"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"guitai/dsl"
 )
 
 // This file holds what is shared by AmountEntry, AccountEntry and IDCardEntry: the
@@ -21,21 +23,28 @@ import (
 // format(raw), which may only add sep runes ("1,234.5").
 type fieldRules struct {
 	// mapRune maps a typed rune to the rune kept (full-width digits to ASCII,
-	// x to X); false rejects the keystroke.
+	// x to X); false refuses the keystroke.
 	mapRune func(r rune) (rune, bool)
+	// refuseRune is why mapRune refuses r, said under the field.
+	refuseRune func(r rune) dsl.Text
 	// sep is the separator format inserts; 0 for none.
 	sep rune
 	// pasteSkip lists runes dropped from pasted text besides sep and white
-	// space; any other rune mapRune refuses rejects the whole paste.
+	// space: runes that do not change the value. Any other rune mapRune
+	// refuses refuses the whole paste, with its reason.
 	pasteSkip string
+	// pasteCheck, if not nil, is why pasted text whose dropped runes would
+	// change its value is refused ("1,23" is not 123); zero to take it.
+	pasteCheck func(text string) dsl.Text
 	// format returns the display text of raw.
 	format func(raw string) string
 	// normalize, if not nil, tidies raw after an edit and moves the cursor
 	// (a count of runes of raw) with it.
 	normalize func(raw string, cur int) (string, int)
-	// accept reports whether raw may replace prev after an edit; when it
-	// does not the edit is undone, which is how keystrokes are rejected.
-	accept func(raw, prev string) bool
+	// accept returns why raw may not replace prev after an edit, or the
+	// zero Text when it may; a refused edit is undone and the field says
+	// why, which is how keystrokes are refused.
+	accept func(raw, prev string) dsl.Text
 	// blurred, if not nil, is the display text when the entry has no focus
 	// (a masked account number).
 	blurred func(raw string) string
@@ -50,6 +59,10 @@ type fieldHooks struct {
 	focusLost func() // after the entry lost focus (and is redrawn blurred)
 	cancel    func() // Escape
 	fkey      fkey   // function keys, for the window
+	// refused is given why a keystroke or paste was refused, and the zero
+	// Text when an edit was accepted, the teller left the field or the
+	// program set the value: the note under the field follows it.
+	refused func(why dsl.Text)
 }
 
 // fieldState is a value and cursor for undo and redo.
@@ -63,7 +76,8 @@ type fieldState struct {
 // on the display text; edit then derives the new raw value from the result
 // (dropping separators), normalises it, and either shows it formatted with
 // the cursor after the same raw character, or, if the rules refuse it,
-// restores the text before the keystroke.
+// restores the text before the keystroke and says why (hooks.refused):
+// input is never silently dropped nor turned into another value.
 type fieldEntry struct {
 	widget.Entry
 
@@ -71,6 +85,8 @@ type fieldEntry struct {
 	hooks   fieldHooks
 	raw     string
 	focused bool
+	// err is the validation error shown, which the Validator returns.
+	err error
 
 	undo, redo []fieldState
 }
@@ -84,21 +100,27 @@ var (
 func newFieldEntry(rules fieldRules, hooks fieldHooks) *fieldEntry {
 	e := &fieldEntry{rules: rules, hooks: hooks}
 	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
-	// No Validator: the entry shows the error given by SetValidationError
-	// (red border and icon when not focused) until it is cleared.
+	// The entry shows the error given by SetValidationError (red border
+	// and icon when not focused) until it is cleared; the Validator only
+	// gives it back. Fyne keeps the room of the icon free of text only for
+	// an entry with a Validator: without one a long amount ran under the
+	// error icon.
 	e.AlwaysShowValidationError = true
+	e.Validator = func(string) error { return e.err }
 	e.Entry.OnSubmitted = func(string) { call(e.hooks.submitted) }
 	e.ExtendBaseWidget(e)
 	return e
 }
 
-// TypedRune inserts r if the rules map it and the result is accepted.
+// TypedRune inserts r if the rules map it and the result is accepted, and
+// says why not otherwise.
 func (e *fieldEntry) TypedRune(r rune) {
 	if e.Disabled() {
 		return
 	}
 	m, ok := e.rules.mapRune(r)
 	if !ok {
+		e.say(e.rules.refuseRune(r))
 		return
 	}
 	e.edit(func() { e.Entry.TypedRune(m) })
@@ -134,16 +156,20 @@ func (e *fieldEntry) TypedKey(key *fyne.KeyEvent) {
 	}
 }
 
-// TypedShortcut cleans pasted text, keeps its own undo history and lets the
-// Entry do the rest.
+// TypedShortcut pastes text whole or refuses it whole with the reason,
+// keeps its own undo history and lets the Entry do the rest.
 func (e *fieldEntry) TypedShortcut(s fyne.Shortcut) {
 	switch s := s.(type) {
 	case *fyne.ShortcutPaste:
 		if e.Disabled() || s.Clipboard == nil {
 			return
 		}
-		text, ok := e.cleanPaste(s.Clipboard.Content())
-		if !ok {
+		text, why := e.cleanPaste(s.Clipboard.Content())
+		if !why.IsZero() {
+			e.say(why)
+			return
+		}
+		if text == "" {
 			return
 		}
 		e.edit(func() { e.Entry.TypedShortcut(&fyne.ShortcutPaste{Clipboard: &fixedClipboard{text}}) })
@@ -198,15 +224,25 @@ func (e *fieldEntry) FocusGained() {
 	}
 }
 
-// FocusLost shows the value masked, if the rules mask it, and tells the
-// owner.
+// FocusLost shows the value masked, if the rules mask it, drops the note
+// of a refused keystroke (the field's own check replaces it) and tells
+// the owner.
 func (e *fieldEntry) FocusLost() {
 	e.focused = false
 	e.Entry.FocusLost()
 	if e.rules.blurred != nil {
 		e.show(0)
 	}
+	e.say(dsl.Text{})
 	call(e.hooks.focusLost)
+}
+
+// say tells the owner why the last keystroke or paste was refused; the
+// zero Text that nothing was.
+func (e *fieldEntry) say(why dsl.Text) {
+	if e.hooks.refused != nil {
+		e.hooks.refused(why)
+	}
 }
 
 // Keyboard returns the virtual keyboard of the field on mobile devices.
@@ -218,6 +254,7 @@ func (e *fieldEntry) Keyboard() mobile.KeyboardType {
 // Entry.SetText, and reports a change.
 func (e *fieldEntry) setRaw(raw string) {
 	e.undo, e.redo = nil, nil
+	e.say(dsl.Text{})
 	changed := raw != e.raw
 	e.raw = raw
 	e.show(len([]rune(raw)))
@@ -245,7 +282,8 @@ func (e *fieldEntry) show(cur int) {
 }
 
 // edit runs op, an editing operation of the Entry on the display text,
-// and reconciles the result with the rules.
+// and reconciles the result with the rules: it keeps the new value, or
+// restores the text before op and says why the rules refuse it.
 func (e *fieldEntry) edit(op func()) {
 	if e.Text != e.rules.format(e.raw) { // masked: edit the plain text
 		e.show(len([]rune(e.raw)))
@@ -254,17 +292,24 @@ func (e *fieldEntry) edit(op func()) {
 	before := fieldState{e.raw, e.rawCursor()}
 	op()
 	if e.Text == beforeText {
+		e.say(dsl.Text{})
 		return
 	}
 	raw, cur := e.rawAt(e.Text, e.CursorColumn)
 	if e.rules.normalize != nil {
 		raw, cur = e.rules.normalize(raw, cur)
 	}
-	if !e.valid(raw) || !e.rules.accept(raw, e.raw) {
+	why := e.invalid(raw)
+	if why.IsZero() {
+		why = e.rules.accept(raw, e.raw)
+	}
+	if !why.IsZero() {
 		e.CursorRow, e.CursorColumn = 0, beforeCol
 		e.Entry.SetText(beforeText)
+		e.say(why)
 		return
 	}
+	e.say(dsl.Text{})
 	changed := raw != e.raw
 	e.raw = raw
 	e.show(cur)
@@ -275,14 +320,15 @@ func (e *fieldEntry) edit(op func()) {
 	}
 }
 
-// valid reports whether every rune of raw is one mapRune keeps as it is.
-func (e *fieldEntry) valid(raw string) bool {
+// invalid is why the field refuses the first rune of raw that mapRune
+// does not keep as it is, or the zero Text when it keeps them all.
+func (e *fieldEntry) invalid(raw string) dsl.Text {
 	for _, r := range raw {
 		if m, ok := e.rules.mapRune(r); !ok || m != r {
-			return false
+			return e.rules.refuseRune(r)
 		}
 	}
-	return true
+	return dsl.Text{}
 }
 
 // rawAt returns the text without separators and the number of its runes
@@ -331,8 +377,10 @@ func (e *fieldEntry) displayColumn(text string, cur int) int {
 }
 
 // cleanPaste maps pasted text to runes of the field, dropping white space,
-// separators and the pasteSkip runes; false if anything else is in it.
-func (e *fieldEntry) cleanPaste(text string) (string, bool) {
+// separators and the pasteSkip runes, which do not change its value; it
+// returns why the paste is refused when anything else is in it (a minus
+// sign, a letter) or pasteCheck refuses it.
+func (e *fieldEntry) cleanPaste(text string) (string, dsl.Text) {
 	var b strings.Builder
 	for _, r := range text {
 		if unicode.IsSpace(r) || (e.rules.sep != 0 && r == e.rules.sep) || strings.ContainsRune(e.rules.pasteSkip, r) {
@@ -340,11 +388,16 @@ func (e *fieldEntry) cleanPaste(text string) (string, bool) {
 		}
 		m, ok := e.rules.mapRune(r)
 		if !ok {
-			return "", false
+			return "", e.rules.refuseRune(r)
 		}
 		b.WriteRune(m)
 	}
-	return b.String(), b.Len() > 0
+	if e.rules.pasteCheck != nil {
+		if why := e.rules.pasteCheck(text); !why.IsZero() {
+			return "", why
+		}
+	}
+	return b.String(), dsl.Text{}
 }
 
 // fixedClipboard hands cleaned text to the Entry's paste.
@@ -353,14 +406,20 @@ type fixedClipboard struct{ text string }
 func (c *fixedClipboard) Content() string     { return c.text }
 func (c *fixedClipboard) SetContent(s string) { c.text = s }
 
-// fieldCore is the state the field widgets share: their entry and the
-// validation error set by the form.
+// fieldCore is the state the field widgets share: their entry, the
+// validation error set by the form and the note of a refused keystroke.
 type fieldCore struct {
 	owner themedWidget
 	entry *fieldEntry
 	err   string
-	help  string // SetHint's line, when the widget has nothing more specific to say
-	keys  fkey
+	// note is why the last keystroke or paste was refused: shown in the
+	// error colour in place of the error and the hint until the next
+	// accepted edit, or until the teller leaves the field and its own
+	// check (the form's validation error) takes the line.
+	note dsl.Text
+	lang func() string // the language of the note
+	help string        // SetHint's line, when the widget has nothing more specific to say
+	keys fkey
 }
 
 // themedWidget is a field widget: a widget with BaseWidget's Theme.
@@ -369,10 +428,33 @@ type themedWidget interface {
 	Theme() fyne.Theme
 }
 
-func (f *fieldCore) init(owner themedWidget, rules fieldRules, hooks fieldHooks) {
+// init makes the entry of owner; lang gives the language its refusals
+// are said in ("en", or Chinese otherwise).
+func (f *fieldCore) init(owner themedWidget, lang func() string, rules fieldRules, hooks fieldHooks) {
 	f.owner = owner
+	f.lang = lang
 	hooks.fkey = func(k *fyne.KeyEvent) bool { return f.keys.take(k) }
+	hooks.refused = f.setNote
 	f.entry = newFieldEntry(rules, hooks)
+}
+
+// setNote shows why a keystroke was refused; the zero Text takes the note
+// away.
+func (f *fieldCore) setNote(why dsl.Text) {
+	if why == f.note {
+		return
+	}
+	f.note = why
+	f.owner.Refresh()
+}
+
+// Refusal returns why the last keystroke or paste was refused, in the
+// widget's language, as shown under the entry; "" when the note is gone.
+func (f *fieldCore) Refusal() string {
+	if f.note.IsZero() {
+		return ""
+	}
+	return f.note.In(f.lang())
 }
 
 // setFunctionKeys routes the function keys typed in the field to the
@@ -384,11 +466,14 @@ func (f *fieldCore) setError(msg string) {
 		return
 	}
 	f.err = msg
-	if msg == "" {
-		f.entry.Entry.SetValidationError(nil)
-	} else {
-		f.entry.Entry.SetValidationError(errors.New(msg))
+	if msg != "" { // newer than the note
+		f.note = dsl.Text{}
 	}
+	f.entry.err = nil
+	if msg != "" {
+		f.entry.err = errors.New(msg)
+	}
+	f.entry.Entry.SetValidationError(f.entry.err)
 	f.owner.Refresh()
 }
 
@@ -401,9 +486,9 @@ func (f *fieldCore) renderer(hint func() string) fyne.WidgetRenderer {
 }
 
 // fieldRenderer puts the entry on top and, under it, one line of smaller
-// text: the error in the error colour when there is one, otherwise the hint
-// in the placeholder colour. The line is always there, so a form does not
-// move when it fills.
+// text: the refusal note or else the error in the error colour when there
+// is one, otherwise the hint in the placeholder colour. The line is always
+// there, so a form does not move when it fills.
 type fieldRenderer struct {
 	core    *fieldCore
 	hint    func() string
@@ -452,7 +537,10 @@ func (r *fieldRenderer) fitLine() {
 func (r *fieldRenderer) Refresh() {
 	th := r.core.owner.Theme()
 	v := fyne.CurrentApp().Settings().ThemeVariant()
-	if r.core.err != "" {
+	if note := r.core.Refusal(); note != "" {
+		r.line.Text = note
+		r.line.Color = th.Color(theme.ColorNameError, v)
+	} else if r.core.err != "" {
 		r.line.Text = r.core.err
 		r.line.Color = th.Color(theme.ColorNameError, v)
 	} else {

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -59,11 +60,15 @@ func (h *hooks) fireLeft() {
 // errorLine is the line under a standard input: the error in the error
 // colour when there is one, otherwise the field's hint (the form's "hint"
 // prop) in small text of the placeholder colour, as under the banking
-// entries; nothing when there is neither. An error takes the hint's place.
+// entries; nothing when there is neither. An error takes the hint's place,
+// and the refusal of a keystroke (only digits in a number) the error's
+// until the next accepted key or until the teller leaves the field.
 type errorLine struct {
-	label *widget.Label // the error
-	note  *canvas.Text  // the hint
-	line  *fyne.Container
+	label   *widget.Label // the refusal or the error
+	note    *canvas.Text  // the hint
+	line    *fyne.Container
+	err     string // set by the form
+	refusal string // why the last keystroke or paste was refused
 }
 
 func newErrorLine(hint string) *errorLine {
@@ -90,7 +95,30 @@ func (e *errorLine) under(input fyne.CanvasObject) *fyne.Container {
 }
 
 // SetError shows msg under the input in place of the hint; "" clears it.
+// An error set takes the place of a refusal shown before it.
 func (e *errorLine) SetError(msg string) {
+	if msg != "" && msg != e.err {
+		e.refusal = ""
+	}
+	e.err = msg
+	e.show()
+}
+
+// setRefusal shows why a keystroke was refused in place of the error and
+// the hint; "" takes it away.
+func (e *errorLine) setRefusal(msg string) {
+	if msg != e.refusal {
+		e.refusal = msg
+		e.show()
+	}
+}
+
+// show draws the refusal, else the error, else the hint.
+func (e *errorLine) show() {
+	msg := e.refusal
+	if msg == "" {
+		msg = e.err
+	}
 	if msg == e.label.Text && (msg == "") == !e.label.Visible() {
 		return
 	}
@@ -109,12 +137,72 @@ func (e *errorLine) SetError(msg string) {
 }
 
 // keyEntry is an Entry that reports Enter, Escape and focus loss, and can
-// filter what is typed.
+// refuse what is typed or pasted, saying why.
 type keyEntry struct {
 	widget.Entry
 	h      *hooks
 	cancel func()
-	accept func(r rune) bool
+	// accept, if not nil, returns why the field refuses r (the zero Text
+	// when it takes it).
+	accept func(r rune) dsl.Text
+	// maxLen, if not 0, is the most runes the field takes.
+	maxLen int
+	// refused shows why a keystroke or paste was refused in the form's
+	// language; "" when an edit was accepted or the teller left.
+	refused func(why string)
+	lang    string
+}
+
+// Why a plain field refuses a keystroke or a paste.
+var (
+	whyPhoneChars = dsl.Text{Zh: "只能输入数字和 -", En: "Digits and - only"}
+	whyDateChars  = dsl.Text{Zh: "只能输入数字和 -（YYYY-MM-DD）", En: "Digits and - only (YYYY-MM-DD)"}
+)
+
+// whyMaxLen is the refusal of a rune past maxLength.
+func whyMaxLen(n int) dsl.Text {
+	return dsl.Text{Zh: fmt.Sprintf("最多 %d 个字符", n), En: fmt.Sprintf("At most %d characters", n)}
+}
+
+// textAccept is the accept of the plain field types that take only some
+// runes.
+var textAccept = map[string]func(r rune) dsl.Text{
+	"number": func(r rune) dsl.Text { return refuseUnless(r >= '0' && r <= '9', whyDigitsOnly) },
+	"phone":  func(r rune) dsl.Text { return refuseUnless((r >= '0' && r <= '9') || r == '-', whyPhoneChars) },
+	"date":   func(r rune) dsl.Text { return refuseUnless((r >= '0' && r <= '9') || r == '-', whyDateChars) },
+}
+
+// refuseUnless is why when ok is false, the zero Text otherwise.
+func refuseUnless(ok bool, why dsl.Text) dsl.Text {
+	if ok {
+		return dsl.Text{}
+	}
+	return why
+}
+
+// say shows why a keystroke was refused; the zero Text takes it away.
+func (e *keyEntry) say(why dsl.Text) {
+	if e.refused != nil {
+		e.refused(why.In(e.lang))
+	}
+}
+
+// refusal is why the entry refuses to take text in place of its selection.
+func (e *keyEntry) refusal(text string) dsl.Text {
+	if e.accept != nil {
+		for _, r := range text {
+			if why := e.accept(r); !why.IsZero() {
+				return why
+			}
+		}
+	}
+	if e.maxLen > 0 {
+		n := len([]rune(e.Text)) - len([]rune(e.SelectedText())) + len([]rune(text))
+		if n > e.maxLen && n > len([]rune(e.Text)) {
+			return whyMaxLen(e.maxLen)
+		}
+	}
+	return dsl.Text{}
 }
 
 func newKeyEntry(h *hooks, cancel func(), multiLine bool) *keyEntry {
@@ -129,12 +217,41 @@ func newKeyEntry(h *hooks, cancel func(), multiLine bool) *keyEntry {
 	return e
 }
 
-// TypedRune drops characters the field does not take.
+// TypedRune refuses, saying why, the characters the field does not take.
 func (e *keyEntry) TypedRune(r rune) {
-	if e.accept != nil && !e.accept(r) {
+	if e.Disabled() {
 		return
 	}
-	e.Entry.TypedRune(r)
+	why := e.refusal(string(r))
+	e.say(why)
+	if why.IsZero() {
+		e.Entry.TypedRune(r)
+	}
+}
+
+// TypedShortcut pastes text whole or refuses it whole, saying why; white
+// space is dropped from a paste into a field that takes none ("138 0000
+// 0000" into a phone number), as it does not change the value.
+func (e *keyEntry) TypedShortcut(s fyne.Shortcut) {
+	p, ok := s.(*fyne.ShortcutPaste)
+	if !ok || p.Clipboard == nil || e.Disabled() || (e.accept == nil && e.maxLen == 0) {
+		e.Entry.TypedShortcut(s)
+		return
+	}
+	text := p.Clipboard.Content()
+	if e.accept != nil {
+		text = strings.Map(func(r rune) rune {
+			if unicode.IsSpace(r) {
+				return -1
+			}
+			return r
+		}, text)
+	}
+	why := e.refusal(text)
+	e.say(why)
+	if why.IsZero() {
+		e.Entry.TypedShortcut(&fyne.ShortcutPaste{Clipboard: &fixedClipboard{text}})
+	}
 }
 
 // TypedKey turns Escape into cancel.
@@ -146,12 +263,17 @@ func (e *keyEntry) TypedKey(k *fyne.KeyEvent) {
 		e.cancel()
 		return
 	}
+	if k.Name == fyne.KeyBackspace || k.Name == fyne.KeyDelete {
+		e.say(dsl.Text{})
+	}
 	e.Entry.TypedKey(k)
 }
 
-// FocusLost reports that the teller left the field.
+// FocusLost takes a refusal away and reports that the teller left the
+// field, whose own check then has the line.
 func (e *keyEntry) FocusLost() {
 	e.Entry.FocusLost()
+	e.say(dsl.Text{})
 	e.h.fireLeft()
 }
 
@@ -174,21 +296,12 @@ func newTextField(c *Context, n *dsl.Node) *textField {
 		e.SetMinRowsVisible(n.PropInt("rows", 3))
 	}
 	e.Password = n.Type == "password"
-	switch n.Type {
-	case "number":
-		e.accept = func(r rune) bool { return r >= '0' && r <= '9' }
-	case "phone":
-		e.accept = func(r rune) bool { return (r >= '0' && r <= '9') || r == '-' }
-	case "date":
-		e.accept = func(r rune) bool { return (r >= '0' && r <= '9') || r == '-' }
+	e.accept = textAccept[n.Type]
+	if n.Type == "date" {
 		e.SetPlaceHolder("YYYY-MM-DD")
 	}
-	if max := n.PropInt("maxLength", 0); max > 0 {
-		prev := e.accept
-		e.accept = func(r rune) bool {
-			return len([]rune(e.Text)) < max && (prev == nil || prev(r))
-		}
-	}
+	e.maxLen = max(n.PropInt("maxLength", 0), 0)
+	e.lang, e.refused = c.Lang, f.setRefusal
 	if ph := c.T(n.PropText("placeholder")); ph != "" {
 		e.SetPlaceHolder(ph)
 	}
@@ -254,6 +367,7 @@ func parseDate(s string) (time.Time, error) {
 func (f *textField) SetValue(v any) {
 	f.quiet = true
 	defer func() { f.quiet = false }()
+	f.setRefusal("")
 	if v == nil {
 		f.entry.SetText("")
 		return
@@ -539,6 +653,7 @@ func orNil(s string) any {
 
 func newAmountField(c *Context, n *dsl.Node) *bankField {
 	w := NewAmountEntry()
+	w.Lang = c.Lang
 	w.SetHint(c.T(n.PropText("hint")))
 	if s := n.PropString("max"); s != "" {
 		w.Max, _ = money.Parse(s)
@@ -579,6 +694,7 @@ func newAccountField(c *Context, n *dsl.Node) *bankField {
 
 func newIDField(c *Context, n *dsl.Node) *bankField {
 	w := NewIDCardEntry()
+	w.Lang = c.Lang
 	w.SetHint(c.T(n.PropText("hint")))
 	f := &bankField{w: w,
 		get: func() any { return orNil(w.Value()) },

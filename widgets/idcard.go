@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/driver/mobile"
 	"fyne.io/fyne/v2/widget"
 
+	"guitai/dsl"
 	"guitai/idnum"
 )
 
@@ -15,8 +16,10 @@ const idCardLen = 18
 
 // IDCardEntry is the entry of an 18-character resident identity number
 // (居民身份证号码). It takes digits, and X (a typed x is upper-cased) as the
-// check character in the last place only. When the number is valid the line
-// under the entry shows the birth date it carries ("1990-03-07").
+// check character in the last place only; anything else typed or pasted is
+// refused and the line under the entry says why until the next accepted
+// key. When the number is valid the line shows the birth date it carries
+// ("1990-03-07").
 //
 // The widget itself is not focusable: the entry inside it is, see Entry.
 type IDCardEntry struct {
@@ -32,6 +35,10 @@ type IDCardEntry struct {
 	// OnCancel is called when Escape is pressed in the entry.
 	OnCancel func() `json:"-"`
 
+	// Lang is the language refusals are said in: "en", or Chinese
+	// otherwise.
+	Lang string
+
 	fieldCore
 }
 
@@ -39,11 +46,12 @@ type IDCardEntry struct {
 func NewIDCardEntry() *IDCardEntry {
 	c := &IDCardEntry{}
 	c.ExtendBaseWidget(c)
-	c.fieldCore.init(c, fieldRules{
-		mapRune:  idCardRune,
-		format:   func(raw string) string { return raw },
-		accept:   idCardAccept,
-		keyboard: mobile.SingleLineKeyboard, // letters, for the X
+	c.fieldCore.init(c, func() string { return c.Lang }, fieldRules{
+		mapRune:    idCardRune,
+		refuseRune: func(rune) dsl.Text { return whyIDCardChars },
+		format:     func(raw string) string { return raw },
+		accept:     idCardAccept,
+		keyboard:   mobile.SingleLineKeyboard, // letters, for the X
 	}, fieldHooks{
 		changed:   c.changed,
 		submitted: func() { call(c.OnSubmitted) },
@@ -107,15 +115,24 @@ func idCardRune(r rune) (rune, bool) {
 	return digitRune(r)
 }
 
+// Why an IDCardEntry refuses a keystroke or a paste.
+var (
+	whyIDCardChars = dsl.Text{Zh: "只能输入数字和 X", En: "Digits and X only"}
+	whyIDCardLen   = dsl.Text{Zh: "证件号码最多 18 位", En: "At most 18 characters"}
+	whyIDCardX     = dsl.Text{Zh: "X 只能是最后一位", En: "X only as the last character"}
+)
+
 // idCardAccept lets a keystroke make at most 18 characters with an X only
 // in the last place. Deleting is always allowed.
-func idCardAccept(raw, prev string) bool {
+func idCardAccept(raw, prev string) dsl.Text {
 	if len(raw) < len(prev) {
-		return true
+		return dsl.Text{}
 	}
 	if len(raw) > idCardLen {
-		return false
+		return whyIDCardLen
 	}
-	i := strings.IndexByte(raw, 'X')
-	return i < 0 || i == idCardLen-1
+	if i := strings.IndexByte(raw, 'X'); i >= 0 && i != idCardLen-1 {
+		return whyIDCardX
+	}
+	return dsl.Text{}
 }

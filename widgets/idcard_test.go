@@ -1,6 +1,7 @@
 package widgets
 
 import (
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -22,7 +23,7 @@ func TestIDCardEntry(t *testing.T) {
 		paste string
 		value string
 		valid bool
-		hint  string
+		hint  string // the line under the entry: the birth date, or why the last key was refused
 	}{
 		{"valid", idDigit, "", idDigit, true, "1990-03-07"},
 		{"valid with lower-case x", "11010519900307005x", "", idX, true, "1990-03-07"},
@@ -30,11 +31,11 @@ func TestIDCardEntry(t *testing.T) {
 		{"wrong check character", "110105199003070026", "", "110105199003070026", false, ""},
 		{"impossible birth date", "110105199002300021", "", "110105199002300021", false, ""},
 		{"too short", "11010519900307", "", "11010519900307", false, ""},
-		{"19th character rejected", idDigit + "1", "", idDigit, true, "1990-03-07"},
+		{"19th character refused", idDigit + "1", "", idDigit, true, "证件号码最多 18 位"},
 		{"x only in the last place", "1101x05", "", "110105", false, ""},
 		{"letters ignored", "11a01b05", "", "110105", false, ""},
 		{"paste", "", " 11010519900307005x\n", idX, true, "1990-03-07"},
-		{"paste of 19 rejected", "", idDigit + "1", "", false, ""},
+		{"paste of 19 refused", "", idDigit + "1", "", false, "证件号码最多 18 位"},
 		{"delete before the X", idX + "⇤\x7f", "", idX[1:], false, ""},
 	}
 	for _, tt := range tests {
@@ -51,8 +52,12 @@ func TestIDCardEntry(t *testing.T) {
 			if c.Valid() != tt.valid {
 				t.Errorf("Valid() = %v, want %v", c.Valid(), tt.valid)
 			}
-			if text, color := fldLine(t, c); text != tt.hint || color != theme.ColorNamePlaceHolder {
-				t.Errorf("line = %q in %q, want %q", text, color, tt.hint)
+			want := fyne.ThemeColorName(theme.ColorNamePlaceHolder)
+			if strings.HasSuffix(tt.name, " refused") { // the line says why, in the error colour
+				want = theme.ColorNameError
+			}
+			if text, color := fldLine(t, c); text != tt.hint || color != want {
+				t.Errorf("line = %q in %q, want %q in %q", text, color, tt.hint, want)
 			}
 		})
 	}

@@ -250,14 +250,28 @@ func (m *minHeight) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 // English options), it drops to as many columns as fit, down to one, so
 // the form is never wider than the window and never scrolls sideways.
 //
+// A width decides its columns once, the first time the grid is laid out
+// at it, and keeps them: values growing in the cells as the teller types
+// (a long 大写 beside an amount, an error under a field) never re-flow
+// the form while the window keeps its width.
+//
 // Its minimum width is therefore its widest cell's, and its minimum height
 // that of the rows it had at the width it was last laid out at: like a
 // wrapping label's, which the window's next frame follows (its minimum
 // changed, so its parents are laid out again).
 type fitGrid struct {
-	cols  int
-	width float32 // the width last laid out at; 0 before the first layout
+	cols    int
+	width   float32 // the width last laid out at; 0 before the first layout
+	decided map[gridWidth]int
 }
+
+// gridWidth is what a fitGrid's columns are decided for: a width at a text
+// size (a new scale decides again).
+type gridWidth struct{ width, text float32 }
+
+// maxDecided bounds the widths a fitGrid remembers (a window dragged
+// wider and narrower passes many).
+const maxDecided = 64
 
 // newFitGrid returns a container of objs in a fitGrid of cols columns.
 func newFitGrid(cols int, objs ...fyne.CanvasObject) *fyne.Container {
@@ -278,12 +292,29 @@ func (g *fitGrid) cell(objs []fyne.CanvasObject) (fyne.Size, int) {
 	return s, n
 }
 
-// columns is how many columns of cells cell wide fit in width: cols when
-// width is 0 (not laid out yet) or wide enough, fewer down to one.
-func (g *fitGrid) columns(cell fyne.Size, width float32) int {
+// columns is how many columns objs have at width: cols when width is 0
+// (not laid out yet), else what the width decided the first time, from the
+// widest cell then (see fit).
+func (g *fitGrid) columns(objs []fyne.CanvasObject, width float32) int {
 	if width <= 0 {
 		return g.cols
 	}
+	key := gridWidth{width, theme.TextSize()}
+	if c, ok := g.decided[key]; ok {
+		return c
+	}
+	cell, _ := g.cell(objs)
+	c := g.fit(cell, width)
+	if g.decided == nil || len(g.decided) >= maxDecided {
+		g.decided = map[gridWidth]int{}
+	}
+	g.decided[key] = c
+	return c
+}
+
+// fit is how many columns of cells cell wide fit in width: cols when wide
+// enough, fewer down to one.
+func (g *fitGrid) fit(cell fyne.Size, width float32) int {
 	pad := theme.Padding()
 	for c := g.cols; c > 1; c-- {
 		if float32(c)*cell.Width+float32(c-1)*pad <= width+0.5 {
@@ -301,17 +332,17 @@ func (g *fitGrid) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	if n == 0 {
 		return fyne.Size{}
 	}
-	r := rows(n, g.columns(cell, g.width))
+	r := rows(n, g.columns(objs, g.width))
 	return fyne.NewSize(cell.Width, float32(r)*cell.Height+float32(r-1)*theme.Padding())
 }
 
 func (g *fitGrid) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	g.width = size.Width
-	cell, n := g.cell(objs)
+	_, n := g.cell(objs)
 	if n == 0 {
 		return
 	}
-	cols := g.columns(cell, size.Width)
+	cols := g.columns(objs, size.Width)
 	r := rows(n, cols)
 	pad := theme.Padding()
 	// The cells share the room as Fyne's grid shares it.

@@ -2,6 +2,7 @@ package widgets
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -105,5 +106,71 @@ func TestGroupColumnsFitButNotInDesign(t *testing.T) {
 				t.Errorf("design %v: %s fits its columns %v", design, id, fits)
 			}
 		}
+	}
+}
+
+// TestGridKeepsItsColumnsWhileTyping: a 2-column group keeps its columns
+// and every cell its place at a given width while what is in the cells
+// grows as the teller types (a long amount and its 大写, a long memo, the
+// note of a refused key, a rule's message on leaving a field): the form
+// never re-flows under the teller's fingers.
+func TestGridKeepsItsColumnsWhileTyping(t *testing.T) {
+	test.NewTempApp(t)
+	src := `{"dsl": "guitai.form/1", "id": "grow", "version": "1.0.0", "title": {"zh": "增长"},
+"root": {"id": "root", "type": "form", "children": [
+  {"id": "g", "type": "group", "props": {"columns": 2}, "children": [
+    {"id": "amount", "type": "amount", "bind": "amount", "props": {"label": {"en": "Amount"}, "upper": true}},
+    {"id": "upper", "type": "label", "value": "cnUpper(amount)", "props": {"label": {"en": "In words"}}},
+    {"id": "day", "type": "date", "bind": "day", "props": {"label": {"en": "Value date"}}},
+    {"id": "memo", "type": "text", "bind": "memo", "props": {"label": {"en": "Memo"}},
+     "rules": [{"expr": "len(memo) < 10", "message": {"en": "The memo is longer than the passbook can print on one line"}}]}
+  ]}
+]}}`
+	f, _, w, _ := render(t, src, "en")
+	grid := f.NodeObject("g").(*GroupBox).Content.(*fyne.Container)
+	empty := grid.MinSize().Width
+	// Just wide enough for two columns of what the cells need empty.
+	w.Resize(fyne.NewSize(empty*2+theme.Padding()+80, 600))
+	g := grid.Layout.(*fitGrid)
+	pos := func() string {
+		var ps []fyne.Position
+		for _, o := range grid.Objects {
+			ps = append(ps, o.Position())
+		}
+		return fmt.Sprint(ps)
+	}
+	before := pos()
+	if p0, p1 := grid.Objects[0].Position(), grid.Objects[1].Position(); p1.Y != p0.Y || p1.X <= p0.X {
+		t.Fatalf("empty, the grid is not in two columns: %v", before)
+	}
+	width := grid.Size().Width
+	steady := func(what string) {
+		t.Helper()
+		grid.Refresh() // lays it out again, as the window does when a minimum changes
+		if got := g.columns(grid.Objects, width); got != 2 {
+			t.Fatalf("after %s the grid has %d columns", what, got)
+		}
+		if got := pos(); got != before {
+			t.Fatalf("after %s the cells moved from %v to %v", what, before, got)
+		}
+	}
+	amt := f.Field("amount").Focusable()
+	w.Canvas().Focus(amt)
+	for _, r := range "1234567890123.45" {
+		amt.TypedRune(r)
+		steady(fmt.Sprintf("amount key %q", r))
+	}
+	day := f.Field("day").Focusable()
+	w.Canvas().Focus(day)
+	test.Type(day, "2024/")
+	steady("a refused key in the date")
+	memo := f.Field("memo").Focusable()
+	w.Canvas().Focus(memo)
+	test.Type(memo, strings.Repeat("a long memo ", 8))
+	steady("a long memo")
+	w.Canvas().Focus(amt)
+	steady("leaving the memo with its rule broken")
+	if grid.MinSize().Width <= empty+40 {
+		t.Fatalf("the cells need %v wide, %v empty: nothing grew, nothing is tested", grid.MinSize().Width, empty)
 	}
 }

@@ -222,9 +222,28 @@ func (f *Form) build(n *dsl.Node, labelWidth float32) fyne.CanvasObject {
 // (theme.Current would be itself inside the override).
 type recolour struct{ from, to fyne.ThemeColorName }
 
-// readOnlyTheme draws disabled text in the foreground colour, so a field
-// the teller cannot edit is still plain to read.
-var readOnlyTheme = recolour{from: theme.ColorNameDisabled, to: theme.ColorNameForeground}
+// readOnlyTheme draws a field the teller cannot edit (上日库存, a
+// looked-up balance) as a figure on the form rather than an input box:
+// its disabled text in the foreground colour, so it is plain to read, and
+// no input background or border.
+var readOnlyTheme = readOnlyLook{recolour{from: theme.ColorNameDisabled, to: theme.ColorNameForeground}}
+
+// readOnlyLook is a recolour that also takes the input box away.
+type readOnlyLook struct{ recolour }
+
+func (r readOnlyLook) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	if n == theme.ColorNameInputBackground {
+		return color.Transparent
+	}
+	return r.recolour.Color(n, v)
+}
+
+func (readOnlyLook) Size(n fyne.ThemeSizeName) float32 {
+	if n == theme.SizeNameInputBorder {
+		return 0
+	}
+	return appTheme().Size(n)
+}
 
 func appTheme() fyne.Theme {
 	if a := fyne.CurrentApp(); a != nil && a.Settings().Theme() != nil {

@@ -358,6 +358,64 @@ func TestReadOnlyFieldReadsPlainly(t *testing.T) {
 	}
 }
 
+// TestReadOnlyFieldIsNoInputBox: a read-only amount or text (上日库存)
+// is drawn as a figure, without the input background and border an
+// editable field has.
+func TestReadOnlyFieldIsNoInputBox(t *testing.T) {
+	test.NewTempApp(t)
+	src := `{"dsl": "guitai.form/1", "id": "ro", "version": "1.0.0", "title": {"zh": "库存"},
+"root": {"id": "root", "type": "form", "children": [
+  {"id": "stock", "type": "amount", "bind": "stock", "props": {"label": {"zh": "上日库存"}, "readOnly": true}},
+  {"id": "teller", "type": "text", "bind": "teller", "props": {"label": {"zh": "柜员"}, "readOnly": true}},
+  {"id": "amount", "type": "amount", "bind": "amount", "props": {"label": {"zh": "金额"}}},
+  {"id": "memo", "type": "text", "bind": "memo", "props": {"label": {"zh": "附言"}}}
+]}}`
+	f, scope, w, _ := render(t, src, "zh")
+	scope.Set("stock", money.Fen(123456))
+	scope.Set("teller", "010101")
+	w.Canvas().Refresh(f.Object())
+	// boxed reports whether the entry of node id draws an input box: a
+	// rectangle with a visible fill or border.
+	boxed := func(id string) bool {
+		entry := f.Field(id).Focusable().(fyne.CanvasObject)
+		for _, o := range test.WidgetRenderer(entry.(fyne.Widget)).Objects() {
+			r, ok := o.(*canvas.Rectangle)
+			if !ok || !r.Visible() {
+				continue
+			}
+			if r.FillColor != nil {
+				if _, _, _, a := r.FillColor.RGBA(); a != 0 {
+					return true
+				}
+			}
+			if r.StrokeColor != nil && r.StrokeWidth > 0 {
+				if _, _, _, a := r.StrokeColor.RGBA(); a != 0 {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for id, want := range map[string]bool{"stock": false, "teller": false, "amount": true, "memo": true} {
+		if got := boxed(id); got != want {
+			t.Errorf("%s draws an input box: %v, want %v", id, got, want)
+		}
+	}
+	if s := labelOrText(f, "stock"); !strings.Contains(s, "1,234.56") {
+		t.Errorf("the read-only stock shows %q", s)
+	}
+}
+
+// labelOrText is the first text drawn in node id holding a digit.
+func labelOrText(f *Form, id string) string {
+	for _, o := range test.LaidOutObjects(f.NodeObject(id)) {
+		if tx, ok := o.(*canvas.Text); ok && strings.ContainsAny(tx.Text, "0123456789") {
+			return tx.Text
+		}
+	}
+	return ""
+}
+
 // TestTableColumnsFitTheirCells: a column widens to its widest cell, so a
 // 19-digit account number is not cut or drawn over the next column.
 func TestTableColumnsFitTheirCells(t *testing.T) {

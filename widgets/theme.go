@@ -118,8 +118,18 @@ func (t Theme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
 }
 
 // Font returns the default fonts; Chinese falls back to the system's CJK
-// font (Noto Sans CJK on Debian).
-func (Theme) Font(s fyne.TextStyle) fyne.Resource { return theme.DefaultTheme().Font(s) }
+// font (Noto Sans CJK on Debian), which Fyne looks up by rune in the
+// regular weight only. Bold text therefore gets Noto Sans CJK Bold, when
+// the system has it, for the runes the default bold font lacks (see
+// cjkBold): bold Chinese is bold, and bold Latin is what it was.
+func (Theme) Font(s fyne.TextStyle) fyne.Resource {
+	if s.Bold && !s.Monospace && !s.Symbol {
+		if r := cjkBold(); r != nil {
+			return r
+		}
+	}
+	return theme.DefaultTheme().Font(s)
+}
 
 // Icon returns the default icons.
 func (Theme) Icon(n fyne.ThemeIconName) fyne.Resource { return theme.DefaultTheme().Icon(n) }

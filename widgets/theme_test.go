@@ -1,6 +1,7 @@
 package widgets
 
 import (
+	"bytes"
 	"errors"
 	"image"
 	"image/color"
@@ -11,8 +12,10 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
+	"github.com/go-text/typesetting/font"
 
 	"guitai/assets"
 	"guitai/dsl"
@@ -282,4 +285,65 @@ func writePNG(t *testing.T, path string, img image.Image) {
 	if err := png.Encode(f, img); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestBoldChineseIsBold: where the system has Noto Sans CJK Bold, the
+// theme's bold font carries it for the runes Fyne's own bold font lacks
+// (Chinese), and not for Latin, which stays Fyne's; drawn, bold Chinese
+// has clearly more ink than regular Chinese (Fyne alone would draw both
+// with the regular CJK face it finds by rune).
+func TestBoldChineseIsBold(t *testing.T) {
+	if cjkBoldFile() == "" {
+		t.Skip("no Noto Sans CJK Bold on this system")
+	}
+	var th Theme
+	bold, regular := th.Font(fyne.TextStyle{Bold: true}), th.Font(fyne.TextStyle{})
+	if bold == regular || bold.Name() == theme.DefaultTextBoldFont().Name() {
+		t.Fatalf("bold font %q, regular %q: no CJK bold face", bold.Name(), regular.Name())
+	}
+	face, err := font.ParseTTF(bytes.NewReader(bold.Content()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range "中文粗体账号金额" {
+		if _, ok := face.NominalGlyph(r); !ok {
+			t.Errorf("the bold face has no %q", r)
+		}
+	}
+	for _, r := range "Aa0 ,." {
+		if _, ok := face.NominalGlyph(r); ok {
+			t.Errorf("the bold face has %q: Latin would change", r)
+		}
+	}
+	if face.Describe().Aspect.Weight < font.WeightBold {
+		t.Errorf("the face's weight is %v", face.Describe().Aspect.Weight)
+	}
+	if i := th.Font(fyne.TextStyle{Bold: true, Monospace: true}); i == bold {
+		t.Error("bold monospace took the CJK face")
+	}
+
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(th)
+	ink := func(style fyne.TextStyle) int {
+		txt := canvas.NewText("中文粗体", color.Black)
+		txt.TextSize = 24
+		txt.TextStyle = style
+		w := test.NewTempWindow(t, txt)
+		w.Resize(fyne.NewSize(200, 60))
+		img := w.Canvas().Capture()
+		n := 0
+		for y := img.Bounds().Min.Y; y < img.Bounds().Max.Y; y++ {
+			for x := img.Bounds().Min.X; x < img.Bounds().Max.X; x++ {
+				if luma(img.At(x, y)) < 128 {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	r, b := ink(fyne.TextStyle{}), ink(fyne.TextStyle{Bold: true})
+	if r == 0 || float64(b) < 1.2*float64(r) {
+		t.Errorf("bold Chinese has %d dark pixels, regular %d: not bold", b, r)
+	}
+	t.Logf("ink: regular %d, bold %d", r, b)
 }
