@@ -24,7 +24,10 @@ func Diff(a, b *dsl.Form) ([]Change, error) {
 	}
 	whole := func() []Change { return append(out[:len(out):len(out)], Change{Root: cloneNode(b.Root)}) }
 	if a.Root == nil || b.Root == nil || a.Root.ID != b.Root.ID || a.Root.Type != b.Root.Type ||
-		!reflect.DeepEqual(a.Root.Extra, b.Root.Extra) {
+		!reflect.DeepEqual(a.Root.Extra, b.Root.Extra) || !distinctIDs(a.Root) || !distinctIDs(b.Root) {
+		// Nodes are matched by id: a tree where one is empty or used twice
+		// (a JSON edit on its way to a valid form) has nothing to match by,
+		// and its parent links would go round in a circle.
 		return whole(), nil
 	}
 	work := a.Clone()
@@ -54,6 +57,27 @@ func Diff(a, b *dsl.Form) ([]Change, error) {
 		return whole(), nil
 	}
 	return append(out, dd.ops...), nil
+}
+
+// distinctIDs reports whether every node under root has an id of its own.
+func distinctIDs(root *dsl.Node) bool {
+	seen := map[string]bool{}
+	ok := true
+	var walk func(n *dsl.Node)
+	walk = func(n *dsl.Node) {
+		if n.ID == "" || seen[n.ID] {
+			ok = false
+			return
+		}
+		seen[n.ID] = true
+		for _, k := range n.Children {
+			if walk(k); !ok {
+				return
+			}
+		}
+	}
+	walk(root)
+	return ok
 }
 
 // differ builds the operations on a working copy, keeping an index of its

@@ -274,15 +274,19 @@ func WriteFile(path string, data []byte) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-// Open reads a form file into a new document.
+// Open reads a form file into a new document. A form that is well-formed
+// but invalid (an expression naming a field still to be added, a node
+// without an id) opens, its problems listed by Document.Problems, so that
+// it can be mended; one that is not JSON, or whose values have the wrong
+// shape, is refused with its located errors (a dsl.ErrorList).
 func Open(path string) (*Document, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	f, err := dsl.Decode(raw)
-	if err != nil {
-		return nil, err
+	f, errs := dsl.DecodeLenient(raw)
+	if f == nil {
+		return nil, errs
 	}
 	d := New(f)
 	d.Path = path

@@ -207,6 +207,15 @@ func FuzzDecode(f *testing.F) {
 			f.Add(b)
 		}
 	}
+	// Deep nesting: the expression parser recurses once per level (a
+	// million parentheses overflowed its stack).
+	for _, n := range []int{64, 65, 2100} {
+		f.Add(limitForm(strings.Repeat("(", n) + "amount > 0" + strings.Repeat(")", n)))
+		f.Add(limitForm("len(" + strings.Repeat("[", n) + "1" + strings.Repeat("]", n) + ") > 0"))
+		f.Add(limitForm("memo != \"" + strings.Repeat("{", n) + "\""))
+	}
+	f.Add(limitForm(strings.Repeat("(", 3000)))
+	f.Add(limitForm(strings.Repeat("!", 4000) + "true"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		form, err := Decode(data)
 		if err != nil {

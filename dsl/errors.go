@@ -22,6 +22,8 @@ const (
 	CodeBadID         Code = "bad-id"         // an id that is not an identifier
 	CodeNotContainer  Code = "not-container"  // children under a node that cannot hold them
 	CodeExpr          Code = "expr"           // an expression that does not compile
+	CodeTooLong       Code = "too-long"       // an expression longer than MaxExprBytes
+	CodeTooDeep       Code = "too-deep"       // an expression nesting brackets deeper than MaxExprDepth
 	CodeUnknownField  Code = "unknown-field"  // an expression names a field the form does not bind
 	CodeBindConflict  Code = "bind-conflict"  // one key bound by fields of different value types
 	CodeBadVersion    Code = "bad-version"    // a version or dsl string that does not parse

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -334,7 +335,81 @@ func (e *exprError) located(ptr string) *Error {
 	return &Error{Code: e.code, Pointer: ptr, Msg: e.msg, offset: -1, inner: inner}
 }
 
+// Limits on an expression, checked before expr-lang parses it: its parser
+// recurses once per nesting level, and a string of a million "(" would
+// overflow the stack. The longest expression of the shipped forms is 122
+// bytes and nests 2 deep.
+const (
+	MaxExprBytes = 4096 // bytes of UTF-8 in one expression
+	MaxExprDepth = 64   // levels of (), [] and {} nested in one expression
+)
+
+// checkSize refuses an expression longer than MaxExprBytes or nesting
+// brackets deeper than MaxExprDepth. Brackets inside string literals
+// ("...", '...', `...`) and comments (// and /* */) do not count. A
+// too-deep expression is located at the bracket that goes too deep.
+func checkSize(src string) *exprError {
+	if len(src) > MaxExprBytes {
+		return &exprError{code: CodeTooLong, column: 0,
+			msg: fmt.Sprintf("expression %s is %d bytes long; at most %d are allowed", abbrev(src), len(src), MaxExprBytes)}
+	}
+	depth, col := 0, 0 // col counts characters, as expr-lang's columns do
+	var quote rune     // the quote of the string literal being read, or 0
+	escaped := false
+	comment, from := byte(0), 0 // '/' or '*' while in a // or /* comment opened at from
+	for i, r := range src {
+		switch {
+		case comment == '/':
+			if r == '\n' {
+				comment = 0
+			}
+		case comment == '*':
+			if r == '/' && src[i-1] == '*' && i >= from+3 {
+				comment = 0
+			}
+		case quote != 0:
+			switch {
+			case escaped:
+				escaped = false
+			case r == '\\' && quote != '`':
+				escaped = true
+			case r == quote:
+				quote = 0
+			}
+		case r == '"' || r == '\'' || r == '`':
+			quote = r
+		case r == '/' && i+1 < len(src) && (src[i+1] == '/' || src[i+1] == '*'):
+			comment, from = src[i+1], i
+		case r == '(' || r == '[' || r == '{':
+			depth++
+			if depth > MaxExprDepth {
+				return &exprError{code: CodeTooDeep, column: col,
+					msg: fmt.Sprintf("expression %s nests brackets more than %d deep", abbrev(src), MaxExprDepth)}
+			}
+		case r == ')' || r == ']' || r == '}':
+			depth = max(depth-1, 0) // an unbalanced one is the parser's to report
+		}
+		col++
+	}
+	return nil
+}
+
+// abbrev quotes an expression for a message, cut after 40 characters.
+func abbrev(src string) string {
+	n := 0
+	for i := range src {
+		if n == 40 {
+			return strconv.Quote(src[:i]) + "…"
+		}
+		n++
+	}
+	return strconv.Quote(src)
+}
+
 func compileOne(cfg *conf.Config, p *Program, src string) (*Expr, *exprError) {
+	if err := checkSize(src); err != nil {
+		return nil, err
+	}
 	tree, err := checker.ParseCheck(src, cfg)
 	if err == nil {
 		var prog *vm.Program

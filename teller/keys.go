@@ -138,3 +138,30 @@ func keyOrder(k fyne.KeyName) int {
 	n, _ := strconv.Atoi(strings.TrimPrefix(string(k), "F"))
 	return n
 }
+
+// TakesFunctionKeys reports that the entry gives F1-F12 to the window.
+func (e *shellEntry) TakesFunctionKeys() bool { return true }
+
+// TakesFunctionKeys reports that the menu gives F1-F12 to the window.
+func (t *navTree) TakesFunctionKeys() bool { return true }
+
+// keyDown is the window's key-down hook: a function key pressed while a
+// widget that would drop it has the focus (a radio option, a button, a
+// list) still reaches the window's commands, or the dialog on top. Keys
+// typed in the window's own inputs go their usual way (FunctionKeyed).
+func (s *Shell) keyDown(k *fyne.KeyEvent) {
+	if !widgets.IsFunctionKey(k.Name) {
+		return
+	}
+	f := s.win.Canvas().Focused()
+	if f == nil {
+		return // the canvas's typed-key hook has it
+	}
+	if fk, ok := f.(widgets.FunctionKeyed); ok && fk.TakesFunctionKeys() {
+		return
+	}
+	if s.modalKey(k) {
+		return
+	}
+	s.functionKey(k)
+}

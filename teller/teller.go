@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"fyne.io/fyne/v2/driver/desktop"
 	"image"
 	"image/png"
 	"sort"
@@ -305,6 +306,9 @@ func (s *Shell) build() {
 	s.win.SetContent(container.NewBorder(nil, s.statusLine, nil, nil, split))
 	s.refreshAudit()
 	s.watchDevices()
+	if dc, ok := s.win.Canvas().(desktop.Canvas); ok {
+		dc.SetOnKeyDown(s.keyDown)
+	}
 	s.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
 		if s.modalKey(k) {
 			s.touch()

@@ -389,3 +389,44 @@ func TestFormsDoNotScrollSidewaysAtTextScale125(t *testing.T) {
 		}
 	}
 }
+
+// F10 pressed while a widget that drops the keys it does not know has the
+// focus (a radio option, a button) still submits the form: the window
+// takes function keys on key-down from such widgets.
+func TestFunctionKeyFromAButton(t *testing.T) {
+	s, w, _ := shellOnLedger(t)
+	if err := s.Open("open_account"); err != nil {
+		t.Fatal(err)
+	}
+	var clear *widget.Button
+	for _, o := range test.LaidOutObjects(w.Content()) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "清空 F6" {
+			clear = b
+		}
+	}
+	if clear == nil {
+		t.Fatal("no clear button")
+	}
+	w.Canvas().Focus(clear)
+	if w.Canvas().Focused() != clear {
+		t.Fatalf("focus on %T, not the button", w.Canvas().Focused())
+	}
+	clear.TypedKey(&fyne.KeyEvent{Name: fyne.KeyF10}) // a button does nothing with it
+	if s.status.Text != "" && strings.Contains(s.status.Text, "处需要修改") {
+		t.Fatal("the button submitted by itself")
+	}
+	s.keyDown(&fyne.KeyEvent{Name: fyne.KeyF10})
+	// The empty form was submitted: its problems are counted in the
+	// status line.
+	if !strings.Contains(s.status.Text, "处需要修改") {
+		t.Errorf("F10 from a button did not submit: status %q", s.status.Text)
+	}
+	// In a field of the form, the field passes it on itself: no second
+	// submission on key-down.
+	w.Canvas().Focus(s.Current().Field("cust_name").Focusable())
+	s.status.SetText("")
+	s.keyDown(&fyne.KeyEvent{Name: fyne.KeyF10})
+	if s.status.Text != "" {
+		t.Errorf("key-down submitted from a field that passes F10 on itself: %q", s.status.Text)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
@@ -124,7 +125,10 @@ func cjkOnly(data, latin []byte) ([]byte, error) {
 	var keep []pair
 	for it := cjk.Iter(); it.Next(); {
 		r, g := it.Char()
-		if _, ok := lat.Lookup(r); !ok {
+		// Spaces and punctuation stay too: the shaper runs them with the
+		// Chinese beside them, in this face, and a face without them
+		// draws a missing-glyph box ("柜台 · 柜员签到").
+		if _, ok := lat.Lookup(r); !ok || unicode.IsSpace(r) || unicode.IsPunct(r) {
 			keep = append(keep, pair{r, g})
 		}
 	}

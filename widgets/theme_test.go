@@ -310,9 +310,16 @@ func TestBoldChineseIsBold(t *testing.T) {
 			t.Errorf("the bold face has no %q", r)
 		}
 	}
-	for _, r := range "Aa0 ,." {
+	for _, r := range "Aa0Zz9" {
 		if _, ok := face.NominalGlyph(r); ok {
 			t.Errorf("the bold face has %q: Latin would change", r)
+		}
+	}
+	// Spaces and punctuation between Chinese are shaped in this face:
+	// without them it draws a missing-glyph box ("柜台 · 柜员签到").
+	for _, r := range " ·,.：（）" {
+		if _, ok := face.NominalGlyph(r); !ok {
+			t.Errorf("the bold face has no %q", r)
 		}
 	}
 	if face.Describe().Aspect.Weight < font.WeightBold {

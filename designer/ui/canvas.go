@@ -634,16 +634,25 @@ func (c *Canvas) measure() {
 	c.parent = map[string]string{}
 	c.owner = map[string]*block{}
 	root := c.def.Root
+	// An id used twice (a JSON edit on its way to a valid form) means its
+	// first node in tree order, as Find: a later one noted over it could
+	// make a node its own ancestor, and rectIn recurse for ever.
 	var note func(n *dsl.Node, b *block)
 	note = func(n *dsl.Node, b *block) {
-		c.owner[n.ID] = b
+		if _, dup := c.owner[n.ID]; !dup {
+			c.owner[n.ID] = b
+		}
 		for _, k := range n.Children {
-			c.parent[k.ID] = n.ID
+			if _, dup := c.parent[k.ID]; !dup && k.ID != root.ID {
+				c.parent[k.ID] = n.ID
+			}
 			note(k, b)
 		}
 	}
 	for _, child := range root.Children {
-		c.parent[child.ID] = root.ID
+		if _, dup := c.parent[child.ID]; !dup && child.ID != root.ID {
+			c.parent[child.ID] = root.ID
+		}
 		note(child, c.blocks[child.ID])
 	}
 	c.rects = map[string]rect{root.ID: {pos: fyne.Position{}, size: c.root.Size(), visible: true}}

@@ -14,73 +14,141 @@ import (
 
 // Outline is the tree of the form's nodes. Its selection follows the
 // document's; a right click offers insert, duplicate, delete and wrap.
+//
+// The tree names each row by a key: the node's id, for the first node in
+// tree order that has it (the one Find and the document's selection
+// mean), and a key of its own for a node whose id is empty or already
+// taken, as a JSON edit may leave one on the way to a valid form. The
+// empty key is the tree's own root: a node without an id taken for it
+// made the outline its own ancestor, and the designer overflowed its stack.
 type Outline struct {
 	ed      *Editor
 	tree    *widget.Tree
 	syncing bool
 	shape   string            // the tree's structure when last shown
-	labels  map[string]string // row texts when last shown
+	labels  map[string]string // row texts when last shown, by key
 	shown   string            // selection when last shown
 	rows    []*treeRow        // every row object the tree made, for drag hit tests
 
-	// nodes by id, as of document change number indexAt of indexDoc: the
-	// tree asks for each open node's children and kind on every refresh,
-	// and a walk of the form for each made that quadratic.
-	index    map[string]*dsl.Node
+	// the rows' keys, as of document change number indexAt of indexDoc:
+	// the tree asks for each open node's children and kind on every
+	// refresh, and a walk of the form for each made that quadratic.
+	index    outlineIndex
 	indexAt  int
 	indexDoc any
 }
 
-// node returns the form's node with id, or nil.
-func (o *Outline) node(id string) *dsl.Node {
+// outlineIndex maps the form's nodes to the outline's keys and back.
+type outlineIndex struct {
+	root   string               // the key of the form's root, "" when it has none
+	byKey  map[string]*dsl.Node // the node of each key
+	keys   map[*dsl.Node]string // the key of each node
+	parent map[string]string    // the key of each node's parent ("" for the root)
+	kids   map[string][]string  // the keys of each node's children
+}
+
+// idKeyless starts the key of a node that cannot be keyed by its id. No
+// identifier holds it; an id that does is itself keyless.
+const idKeyless = "\x00"
+
+// buildIndex keys the nodes of the form rooted at root.
+func buildIndex(root *dsl.Node) outlineIndex {
+	x := outlineIndex{byKey: map[string]*dsl.Node{}, keys: map[*dsl.Node]string{},
+		parent: map[string]string{}, kids: map[string][]string{}}
+	if root == nil {
+		return x
+	}
+	// Ids first, each for its first node in tree order, as Find.
+	var byID func(n *dsl.Node)
+	byID = func(n *dsl.Node) {
+		if _, dup := x.byKey[n.ID]; n.ID != "" && !strings.HasPrefix(n.ID, idKeyless) && !dup {
+			x.byKey[n.ID], x.keys[n] = n, n.ID
+		}
+		for _, k := range n.Children {
+			byID(k)
+		}
+	}
+	byID(root)
+	// Then the others, by where they stand.
+	var rest func(n *dsl.Node, ptr, parent string)
+	rest = func(n *dsl.Node, ptr, parent string) {
+		key, ok := x.keys[n]
+		if !ok {
+			key = idKeyless + ptr
+			for x.byKey[key] != nil {
+				key += idKeyless
+			}
+			x.byKey[key], x.keys[n] = n, key
+		}
+		x.parent[key] = parent
+		kids := make([]string, len(n.Children))
+		for i, k := range n.Children {
+			rest(k, ptr+"/children/"+strconv.Itoa(i), key)
+			kids[i] = x.keys[k]
+		}
+		x.kids[key] = kids
+	}
+	rest(root, "/root", "")
+	x.root = x.keys[root]
+	return x
+}
+
+// idx returns the outline's keys for the document as it is now.
+func (o *Outline) idx() *outlineIndex {
 	doc := o.ed.doc
-	if o.index == nil || o.indexAt != doc.Changes() || o.indexDoc != any(doc) {
-		o.index = map[string]*dsl.Node{}
-		var add func(n *dsl.Node)
-		add = func(n *dsl.Node) {
-			if _, dup := o.index[n.ID]; !dup { // the first in tree order, as Find
-				o.index[n.ID] = n
-			}
-			for _, k := range n.Children {
-				add(k)
-			}
-		}
-		if f := doc.Form(); f.Root != nil {
-			add(f.Root)
-		}
+	if o.index.byKey == nil || o.indexAt != doc.Changes() || o.indexDoc != any(doc) {
+		o.index = buildIndex(doc.Form().Root)
 		o.indexAt, o.indexDoc = doc.Changes(), doc
 	}
-	return o.index[id]
+	return &o.index
+}
+
+// node returns the form's node of a row key, or nil.
+func (o *Outline) node(key string) *dsl.Node { return o.idx().byKey[key] }
+
+// idOf returns the id by which the document knows a row's node, or ""
+// for a node without one of its own.
+func (o *Outline) idOf(key string) string {
+	if n := o.node(key); n != nil && n.ID == key {
+		return key
+	}
+	return ""
 }
 
 func newOutline(ed *Editor) *Outline {
 	o := &Outline{ed: ed}
 	o.tree = widget.NewTree(o.children, o.isBranch, o.create, o.update)
-	o.tree.OnSelected = func(id widget.TreeNodeID) {
-		if !o.syncing && id != ed.doc.Selected() {
+	o.tree.OnSelected = func(key widget.TreeNodeID) {
+		if o.syncing {
+			return
+		}
+		id := o.idOf(key)
+		if id == "" {
+			// Nothing else can show it: say why, and select nothing.
+			ed.doc.Select(fromTree, "")
+			ed.status("✗ " + keylessHint)
+			return
+		}
+		if id != ed.doc.Selected() {
 			ed.doc.Select(fromTree, id)
 		}
 	}
 	return o
 }
 
+// keylessHint is the status line for a row whose node has no id of its
+// own.
+const keylessHint = "该节点没有唯一的 id，请在 JSON 源码中补上 this node has no id of its own: give it one in the JSON pane"
+
 func (o *Outline) children(uid widget.TreeNodeID) []widget.TreeNodeID {
-	f := o.ed.doc.Form()
+	x := o.idx()
 	if uid == "" {
-		if f.Root == nil {
+		if _, ok := x.byKey[x.root]; !ok {
 			return nil
 		}
-		return []string{f.Root.ID}
+		return []string{x.root}
 	}
-	n := o.node(uid)
-	if n == nil {
-		return nil
-	}
-	ids := make([]string, len(n.Children))
-	for i, c := range n.Children {
-		ids[i] = c.ID
-	}
-	return ids
+	return x.kids[uid]
 }
 
 func (o *Outline) isBranch(uid widget.TreeNodeID) bool {
@@ -101,7 +169,7 @@ func (o *Outline) create(bool) fyne.CanvasObject {
 
 func (o *Outline) update(uid widget.TreeNodeID, _ bool, obj fyne.CanvasObject) {
 	r := obj.(*treeRow)
-	r.id = uid
+	r.id = uid // the row's key: its node's id unless that has none of its own
 	n := o.node(uid)
 	if n == nil {
 		r.label.SetText(uid)
@@ -138,23 +206,31 @@ func (o *Outline) sync() {
 	var shape strings.Builder
 	labels := make(map[string]string, len(o.labels))
 	var changed []string
-	o.ed.doc.Form().Walk(func(_ []string, n *dsl.Node) bool {
-		shape.WriteString(n.ID)
+	x := o.idx()
+	var walk func(key string)
+	walk = func(key string) {
+		n := x.byKey[key]
+		shape.WriteString(strconv.Quote(key)) // keyless keys hold "/" and "\x00"
 		shape.WriteByte('(')
 		shape.WriteString(strconv.Itoa(len(n.Children)))
 		l := nodeLabel(n, o.ed.lang)
-		labels[n.ID] = l
-		if o.labels[n.ID] != l {
-			changed = append(changed, n.ID)
+		labels[key] = l
+		if o.labels[key] != l {
+			changed = append(changed, key)
 		}
-		return true
-	})
+		for _, k := range x.kids[key] {
+			walk(k)
+		}
+	}
+	if x.byKey[x.root] != nil {
+		walk(x.root)
+	}
 	if s := shape.String(); s != o.shape {
 		o.shape = s
 		o.tree.Refresh()
 	} else {
-		for _, id := range changed {
-			o.tree.RefreshItem(id)
+		for _, key := range changed {
+			o.tree.RefreshItem(key)
 		}
 	}
 	o.labels = labels
@@ -163,14 +239,17 @@ func (o *Outline) sync() {
 		return
 	}
 	o.shown = id
-	if id == "" {
+	if id == "" || x.byKey[id] == nil {
 		o.tree.UnselectAll()
 		return
 	}
-	p := o.ed.doc.SelectedPath()
-	for _, a := range p[:len(p)-1] {
-		if !o.tree.IsBranchOpen(a) {
-			o.tree.OpenBranch(a)
+	var up []string
+	for a := x.parent[id]; a != ""; a = x.parent[a] {
+		up = append(up, a)
+	}
+	for i := len(up) - 1; i >= 0; i-- {
+		if !o.tree.IsBranchOpen(up[i]) {
+			o.tree.OpenBranch(up[i])
 		}
 	}
 	o.tree.Select(id)
@@ -245,7 +324,7 @@ func (x *treeRowRenderer) Destroy() {}
 
 // Dragged shows where the node would go among the rows under the pointer.
 func (r *treeRow) Dragged(e *fyne.DragEvent) {
-	if r.id == "" || r.id == r.ed.doc.Form().Root.ID {
+	if id := r.o.idOf(r.id); id == "" || id == r.ed.doc.Form().Root.ID {
 		return
 	}
 	d := fyne.CurrentApp().Driver()
@@ -263,7 +342,7 @@ func (r *treeRow) Dragged(e *fyne.DragEvent) {
 		r.over = nil
 	}
 	for _, row := range r.o.rows {
-		if row.id == "" || row == r || !row.Visible() || d.CanvasForObject(row) == nil {
+		if r.o.idOf(row.id) == "" || row == r || !row.Visible() || d.CanvasForObject(row) == nil {
 			continue
 		}
 		p := at.Subtract(d.AbsolutePositionForObject(row))
@@ -325,6 +404,11 @@ func (r *treeRow) DragEnd() {
 // TappedSecondary selects the row's node and opens its context menu.
 func (r *treeRow) TappedSecondary(e *fyne.PointEvent) {
 	ed := r.ed
+	if r.o.idOf(r.id) == "" {
+		ed.doc.Select(fromTree, "")
+		ed.status("✗ " + keylessHint)
+		return
+	}
 	ed.doc.Select(fromTree, r.id)
 	menu := fyne.NewMenu("",
 		fyne.NewMenuItem("插入文本框 Insert text", func() { ed.insertHere("text") }),
