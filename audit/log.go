@@ -372,6 +372,15 @@ func (l *Log) append(ctx context.Context, tx *sql.Tx, recs []Record) (out []Entr
 	if len(recs) == 0 {
 		return nil, nil
 	}
+	// The database lock comes first, tipMu second: a transaction that
+	// appended once holds the advisory lock until it ends and may append
+	// again (a group commit's next member), so waiting for the lock while
+	// holding tipMu would deadlock with it.
+	if l.cfg.Dialect == Postgres {
+		if _, err := l.exec(ctx, tx, stmtLock); err != nil {
+			return nil, errf(CodeState, op, err, "lock")
+		}
+	}
 	l.tipMu.Lock()
 	defer l.tipMu.Unlock()
 	defer func() {
@@ -379,11 +388,6 @@ func (l *Log) append(ctx context.Context, tx *sql.Tx, recs []Record) (out []Entr
 			l.tip = tip{} // the transaction may roll back; re-read next time
 		}
 	}()
-	if l.cfg.Dialect == Postgres {
-		if _, err := l.exec(ctx, tx, stmtLock); err != nil {
-			return nil, errf(CodeState, op, err, "lock")
-		}
-	}
 	t := l.tip
 	if !t.valid {
 		if t, err = l.loadTip(ctx, tx); err != nil {

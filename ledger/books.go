@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/jmoiron/sqlx"
+
 	"guitai/money"
 )
 
@@ -17,7 +19,7 @@ type Books struct {
 	Suspense   money.Fen `json:"suspense"`   // Σ suspense (asset)
 	Equity     money.Fen `json:"equity"`     // Σ equity (liability)
 	Unbalanced []string  `json:"unbalanced"` // serials whose postings do not sum to zero
-	Mismatched []string  `json:"mismatched"` // books whose balance is not the sum of their postings
+	Mismatched []string  `json:"mismatched"` // books (accounts, GL books, cash boxes by day) whose balance is not what their postings give
 }
 
 // Net is assets − liabilities; double entry keeps it at zero.
@@ -102,8 +104,65 @@ func (s *Store) CheckBooks(ctx context.Context) (Books, error) {
 	for _, x := range boxes {
 		b.Mismatched = append(b.Mismatched, "box "+x+": balance is not opening + in − out + over/short")
 	}
+	// Re-derive every cash box from the postings: its opening is what
+	// its book's postings of earlier business days sum to, its balance
+	// that plus the day's postings.
+	faults, err := s.boxesFromPostings(ctx, tx)
+	if err != nil {
+		return b, wrapDB(err)
+	}
+	b.Mismatched = append(b.Mismatched, faults...)
 	sort.Strings(b.Mismatched)
 	return b, nil
+}
+
+// boxesFromPostings re-derives each cash box's opening and balance from
+// the postings on its book by business date, and lists the boxes that
+// differ.
+func (s *Store) boxesFromPostings(ctx context.Context, tx *sqlx.Tx) ([]string, error) {
+	type day struct {
+		Book string `db:"book"`
+		Date string `db:"business_date"`
+		Sum  int64  `db:"total"`
+	}
+	var days []day
+	if err := tx.SelectContext(ctx, &days, `SELECT p.book, j.business_date, SUM(p.amount) AS total
+		FROM postings p JOIN journal j ON j.serial = p.serial
+		WHERE p.book LIKE 'BOX-%' GROUP BY p.book, j.business_date ORDER BY p.book, j.business_date`); err != nil {
+		return nil, err
+	}
+	byBook := map[string][]day{}
+	for _, d := range days {
+		byBook[d.Book] = append(byBook[d.Book], d)
+	}
+	type box struct {
+		Teller  string `db:"teller"`
+		Date    string `db:"business_date"`
+		Book    string `db:"book"`
+		Opening int64  `db:"opening"`
+		Balance int64  `db:"balance"`
+	}
+	var boxes []box
+	if err := tx.SelectContext(ctx, &boxes, `SELECT teller, business_date, book, opening, balance FROM cash_boxes ORDER BY book, business_date`); err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, c := range boxes {
+		var before, on int64
+		for _, d := range byBook[c.Book] {
+			switch {
+			case d.Date < c.Date:
+				before += d.Sum
+			case d.Date == c.Date:
+				on = d.Sum
+			}
+		}
+		if c.Opening != before || c.Balance != before+on {
+			out = append(out, fmt.Sprintf("box %s/%s: opening %d, balance %d; postings give %d, %d",
+				c.Teller, c.Date, c.Opening, c.Balance, before, before+on))
+		}
+	}
+	return out, nil
 }
 
 // BoxReport is one cash box at day end.

@@ -23,14 +23,38 @@
 // A catalog transaction (assets/txns/*.txn.json, see [Txn]) declares typed
 // parameters and steps of named-parameter SQL written once for both
 // databases. [Executor.Submit] coerces the form's values to the parameter
-// types, checks the supervisor's authorization outside the posting
+// types, digests the request (transaction, canonical params, teller,
+// idempotency key), checks the authorizers' credentials outside the posting
 // transaction (so a failed attempt is counted even though the posting rolls
-// back), then in one DB transaction writes the journal entry, runs the steps
-// (each may guard its row count with an error code), checks the postings
-// balance, queues the receipt and appends the audit record through the
-// [Auditor] — all or nothing. SQLite busy and PostgreSQL 40001/40P01 are
-// retried with bounded backoff; an idempotency key makes a replayed
-// submission return the first result instead of posting twice.
+// back), then in one DB transaction writes the journal entry, enforces the
+// authorization policy, runs the steps (each may guard its row count with
+// an error code), checks the postings balance, queues the receipt and
+// appends the audit records — all or nothing. SQLite busy and PostgreSQL
+// 40001/40P01 are retried with bounded backoff; an idempotency key makes a
+// replayed submission of the same request return the first result
+// (Replayed) instead of posting twice, and the same key with another
+// request is refused (E_IDEMPOTENCY_CONFLICT).
+//
+// # Four eyes
+//
+// Whether a posting needs authorizers is the ledger's [Policy] (table
+// auth_policy: threshold on the transaction's Amount param, role, one or
+// two authorizers; catalog "authorize": always/never wins over the
+// threshold), never the form's authorize.when, which only makes the window
+// ask earlier. [Store.SetPolicy] (tellerctl policy set) is audited.
+// [Credentials] approve one request: offered for another they are refused
+// (E_AUTH_REUSED), and each authorization record's payload carries the
+// request digest.
+//
+// # The log binds the ledger
+//
+// A posting's audit record has as payload digest the SM3 of a canonical
+// JSON of its journal row (with the request digest and the SM3 of the
+// stored result) and its postings by line. [Store.VerifyPostings] and
+// [VerifyLedger] (auditctl verify --db) recompute it from the tables and
+// name every serial that differs, however consistently the tables were
+// edited; [Store.CheckBooks] re-derives the balances (accounts, books, each
+// day's cash box) from the postings.
 //
 // # Fingerprints
 //

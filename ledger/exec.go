@@ -29,8 +29,10 @@ type Executor struct {
 }
 
 // NewExecutor returns an executor of cat's transactions on s. forms are the
-// forms that post them: their authorize.when is enforced here too (never
-// trust the window alone), and their id and version go into the journal.
+// forms that post them: their id and version go into the journal. Whether
+// a posting needs an authorization is the ledger's own policy (table
+// auth_policy, see Policy), never the form's authorize.when, which only
+// makes the window ask earlier.
 func NewExecutor(s *Store, cat catalog.Catalog, forms []*dsl.Form) *Executor {
 	x := &Executor{store: s, cat: cat, forms: map[string]*dsl.Form{}}
 	for _, f := range forms {
@@ -51,11 +53,36 @@ func (x *Executor) Store() *Store { return x.store }
 // Password, or by a fingerprint match (Finger, produced from the module's
 // identify result by the caller). With Finger set the password is not
 // used, and ID, when given, must be the user the finger matched.
+//
+// Credentials approve one request: the first submission that carries them
+// binds them to the digest of its request (transaction, canonical params,
+// teller, idempotency key), and any other request they are offered with is
+// refused (E_AUTH_REUSED). The same request submitted again (a replay)
+// passes.
 type Credentials struct {
 	ID       string
 	Password string
 	Finger   *FingerMatch
+
+	bound string // the request digest these credentials approved; under credMu
 }
+
+// credMu guards Credentials.bound.
+var credMu sync.Mutex
+
+// bind binds c to the request digest d, or reports whether it approved
+// another request already.
+func (c *Credentials) bind(d string) bool {
+	credMu.Lock()
+	defer credMu.Unlock()
+	if c.bound == "" {
+		c.bound = d
+	}
+	return c.bound == d
+}
+
+// given reports whether c names an authorizer.
+func (c *Credentials) given() bool { return c != nil && (c.ID != "" || c.Finger != nil) }
 
 // Request is one submission.
 type Request struct {
@@ -64,6 +91,9 @@ type Request struct {
 	Teller     string         // the signed-on user posting it
 	Terminal   string
 	Authorizer *Credentials // the supervisor, when one authorized
+	// Second is the second authorizer, for a transaction whose policy
+	// asks for two; another user than Authorizer.
+	Second *Credentials
 	// Key is the idempotency key: the same key posts at most once, and a
 	// repeated submission gets the first result back with Replayed set.
 	Key string
@@ -102,34 +132,49 @@ func (x *Executor) Submit(ctx context.Context, req Request) (*Result, error) {
 	if t.Journal && req.Key == "" {
 		return nil, errf("E_NO_IDEMPOTENCY_KEY", "", nil)
 	}
-	need, err := x.needsAuthorization(t, params)
-	if err != nil {
-		return nil, err
-	}
-	var auth *User
-	if req.Authorizer != nil && (req.Authorizer.ID != "" || req.Authorizer.Finger != nil) {
-		if auth, err = s.authorize(ctx, req.Authorizer, req.Teller, req.Terminal); err != nil {
-			return nil, x.refused(ctx, req, err)
+	digest := requestDigest(t, params, req.Teller, req.Key)
+	// Every authorizer given is checked here, outside the posting
+	// transaction, so a wrong password counts even though the posting
+	// rolls back; whether the posting needed them, and of which role, is
+	// decided in the posting transaction from the policy table (run).
+	var auth []*User
+	for i, c := range []*Credentials{req.Authorizer, req.Second} {
+		if !c.given() {
+			continue
 		}
-	} else if need {
-		return nil, x.refused(ctx, req, errf("E_AUTH_REQUIRED", "authorizer", nil))
+		field := "authorizer"
+		if i == 1 {
+			field = "authorizer2"
+		}
+		if !c.bind(digest) {
+			return nil, x.refused(ctx, req, digest, errf("E_AUTH_REUSED", field, nil))
+		}
+		u, err := s.authorize(ctx, c, req.Teller, req.Terminal)
+		if err != nil {
+			return nil, x.refused(ctx, req, digest, err)
+		}
+		if len(auth) == 1 && auth[0].ID == u.ID {
+			return nil, x.refused(ctx, req, digest, errf("E_AUTH_DUPLICATE", field, nil))
+		}
+		auth = append(auth, u)
 	}
 
 	var opts *sql.TxOptions
 	if t.Isolation == "serializable" {
 		opts = &sql.TxOptions{Isolation: sql.LevelSerializable}
 	}
-	res, err := s.post(&member{ctx: ctx, x: x, t: t, req: req, auth: auth, params: params, opts: opts})
+	res, err := s.post(&member{ctx: ctx, x: x, t: t, req: req, auth: auth, digest: digest, params: params, opts: opts})
 	if err != nil {
 		if t.Journal && isUnique(err) {
-			// A concurrent submission with the same key won the race.
-			if r, rerr := x.replay(ctx, t, req.Key); r != nil {
+			// The key was used before, or a concurrent submission with
+			// the same key won the race.
+			if r, rerr := x.replay(ctx, t, req.Key, digest); r != nil {
 				return r, nil
 			} else if rerr != nil {
-				return nil, rerr
+				return nil, x.refused(ctx, req, digest, rerr)
 			}
 		}
-		return nil, x.refused(ctx, req, wrapDB(err))
+		return nil, x.refused(ctx, req, digest, wrapDB(err))
 	}
 	s.boxes.Store(req.Teller+"/"+res.BusinessDate, true) // committed: the box exists
 	return res, nil
@@ -141,7 +186,7 @@ func (x *Executor) Submit(ctx context.Context, req Request) (*Result, error) {
 // transaction of its own since the posting's was rolled back, and returns
 // err. A database failure is not a refusal and is not recorded. Should
 // the record itself fail, the refusal still stands and err is returned.
-func (x *Executor) refused(ctx context.Context, req Request, err error) error {
+func (x *Executor) refused(ctx context.Context, req Request, digest string, err error) error {
 	code := CodeOf(err)
 	if code == "" || code == "E_DB" || code == "E_BUSY" {
 		return err
@@ -150,7 +195,7 @@ func (x *Executor) refused(ctx context.Context, req Request, err error) error {
 	if req.Authorizer != nil {
 		ev.Authorizer = req.Authorizer.ID
 	}
-	ev.Payload, _ = json.Marshal(map[string]string{"txn": req.Txn, "key": req.Key, "code": code, "field": fieldOf(err)})
+	ev.Payload, _ = json.Marshal(map[string]string{"txn": req.Txn, "key": req.Key, "code": code, "field": fieldOf(err), "request": digest})
 	s := x.store
 	_ = s.inTx(ctx, nil, func(tx *sqlx.Tx) error { return s.record(ctx, tx, ev) })
 	return err
@@ -165,42 +210,22 @@ func fieldOf(err error) string {
 	return ""
 }
 
-// needsAuthorization evaluates the form's authorize.when (or the catalog's
-// "always"/"never") on the coerced values.
-func (x *Executor) needsAuthorization(t *catalog.Txn, params map[string]any) (bool, error) {
-	switch t.Authorize {
-	case "always":
-		return true, nil
-	case "never":
-		return false, nil
-	}
-	f := x.forms[t.ID]
-	if f == nil {
-		return false, nil
-	}
-	p, err := f.Program()
-	if err != nil {
-		return false, err
-	}
-	e := p.Authorize()
-	if e == nil {
-		return false, nil
-	}
-	return e.EvalBool(p.Env(params))
-}
-
-// replay returns the stored result of a journal entry made with key.
-func (x *Executor) replay(ctx context.Context, t *catalog.Txn, key string) (*Result, error) {
+// replay returns the stored result of a journal entry made with key, when
+// it was made by the same request (digest); the key used by another
+// transaction is E_IDEMPOTENCY_MISMATCH, by the same transaction with
+// other params or another teller E_IDEMPOTENCY_CONFLICT.
+func (x *Executor) replay(ctx context.Context, t *catalog.Txn, key, digest string) (*Result, error) {
 	if !t.Journal || key == "" {
 		return nil, nil
 	}
 	var row struct {
-		FormID string `db:"form_id"`
-		Code   string `db:"txn_code"`
-		Result string `db:"result"`
+		FormID  string `db:"form_id"`
+		Code    string `db:"txn_code"`
+		Result  string `db:"result"`
+		Request string `db:"request_digest"`
 	}
 	db := x.store.db
-	err := db.GetContext(ctx, &row, db.Rebind(`SELECT form_id, txn_code, result FROM journal WHERE idem_key = ?`), key)
+	err := db.GetContext(ctx, &row, db.Rebind(`SELECT form_id, txn_code, result, request_digest FROM journal WHERE idem_key = ?`), key)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -209,6 +234,10 @@ func (x *Executor) replay(ctx context.Context, t *catalog.Txn, key string) (*Res
 	}
 	if row.Code != t.Code {
 		return nil, errf("E_IDEMPOTENCY_MISMATCH", "", nil)
+	}
+	// An entry made before requests were digested ('') replays as before.
+	if row.Request != "" && row.Request != digest {
+		return nil, errf("E_IDEMPOTENCY_CONFLICT", "", fmt.Errorf("key %q", key))
 	}
 	r := &Result{}
 	dec := json.NewDecoder(strings.NewReader(row.Result))
@@ -228,7 +257,9 @@ func (x *Executor) replay(ctx context.Context, t *catalog.Txn, key string) (*Res
 	return r, nil
 }
 
-func (x *Executor) run(ctx context.Context, tx *sqlx.Tx, t *catalog.Txn, req Request, auth *User, p map[string]any) (*Result, error) {
+// run posts one submission in tx. auth are the authorizers Submit
+// authenticated and digest the request's digest (requestDigest).
+func (x *Executor) run(ctx context.Context, tx *sqlx.Tx, t *catalog.Txn, req Request, auth []*User, digest string, p map[string]any) (*Result, error) {
 	s := x.store
 	var teller struct {
 		User
@@ -263,8 +294,8 @@ func (x *Executor) run(ctx context.Context, tx *sqlx.Tx, t *catalog.Txn, req Req
 	}
 	res := &Result{BusinessDate: date, Txn: t.ID, Values: map[string]any{}}
 	authID := ""
-	if auth != nil {
-		authID, res.Authorizer = auth.ID, auth.ID
+	if len(auth) > 0 {
+		authID, res.Authorizer = auth[0].ID, auth[0].ID
 	}
 	p["teller"], p["branch"], p["terminal"], p["business_date"] = teller.ID, teller.Branch, req.Terminal, date
 	p["now"], p["role"], p["authorizer"], p["serial"] = s.stamp(), teller.Role, authID, ""
@@ -305,11 +336,21 @@ func (x *Executor) run(ctx context.Context, tx *sqlx.Tx, t *catalog.Txn, req Req
 			rev = 1
 		}
 		if _, err := s.exec(ctx, tx, `INSERT INTO journal (serial, business_date, branch, teller, authorizer, terminal,
-			txn_code, form_id, form_version, reversible, idem_key, created_at)
-			VALUES (:serial, :date, :branch, :teller, :auth, :terminal, :code, :form, :version, :rev, :key, :now)`,
+			txn_code, form_id, form_version, reversible, idem_key, request_digest, created_at)
+			VALUES (:serial, :date, :branch, :teller, :auth, :terminal, :code, :form, :version, :rev, :key, :digest, :now)`,
 			map[string]any{"serial": serial, "date": date, "branch": teller.Branch, "teller": teller.ID, "auth": authArg,
 				"terminal": req.Terminal, "code": t.Code, "form": formID, "version": formVersion, "rev": rev,
-				"key": req.Key, "now": p["now"]}); err != nil {
+				"key": req.Key, "digest": digest, "now": p["now"]}); err != nil {
+			return nil, err
+		}
+		// The four-eyes rule, after the journal insert so that a replayed
+		// key is answered as a replay (or a conflict) first. The policy is
+		// read in the posting's own transaction.
+		pol, had, err := rule(ctx, tx, t.ID)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkAuthorizers(requires(t, pol, had, p), auth); err != nil {
 			return nil, err
 		}
 	}
@@ -321,7 +362,7 @@ func (x *Executor) run(ctx context.Context, tx *sqlx.Tx, t *catalog.Txn, req Req
 			}
 			return nil, err
 		}
-		if st.AuthorizeIf != "" && asInt(p[st.AuthorizeIf]) != 0 && auth == nil {
+		if st.AuthorizeIf != "" && asInt(p[st.AuthorizeIf]) != 0 && len(auth) == 0 {
 			return nil, errf("E_AUTH_REQUIRED", "authorizer", nil)
 		}
 	}
@@ -343,23 +384,33 @@ func (x *Executor) run(ctx context.Context, tx *sqlx.Tx, t *catalog.Txn, req Req
 		upd["account"], _ = p[t.Account].(string)
 	}
 	// Double entry: whatever the catalog says, an entry whose postings do
-	// not sum to zero is never committed. The guard rides on the journal
-	// update, so it costs no extra statement. reversal_of is set only by a
-	// reversal: the row was inserted with NULL, and assigning the column,
-	// a foreign key, costs SQLite a check even when the value is NULL.
-	update := `UPDATE journal SET amount = :amount, account = :account, result = :result
-		WHERE serial = :serial AND (SELECT COALESCE(SUM(amount), 0) FROM postings WHERE serial = :serial) = 0`
+	// not sum to zero is never committed. The postings are read once, for
+	// this check and for the audit record's digest (so the lines checked
+	// are the lines logged). reversal_of is set only by a reversal: the
+	// row was inserted with NULL, and assigning the column, a foreign key,
+	// costs SQLite a check even when the value is NULL.
+	lines, err := postingLines(ctx, tx, res.Serial)
+	if err != nil {
+		return nil, err
+	}
+	var sum int64
+	for _, l := range lines {
+		sum += l.Amount
+	}
+	if sum != 0 {
+		return nil, errf("E_UNBALANCED", "", fmt.Errorf("%s: postings do not sum to zero", res.Serial))
+	}
+	update := `UPDATE journal SET amount = :amount, account = :account, result = :result WHERE serial = :serial`
 	if t.ReversalOf != "" {
 		upd["rev"] = p[t.ReversalOf]
-		update = `UPDATE journal SET amount = :amount, account = :account, reversal_of = :rev, result = :result
-		WHERE serial = :serial AND (SELECT COALESCE(SUM(amount), 0) FROM postings WHERE serial = :serial) = 0`
+		update = `UPDATE journal SET amount = :amount, account = :account, reversal_of = :rev, result = :result WHERE serial = :serial`
 	}
 	n, err := s.exec(ctx, tx, update, upd)
 	if err != nil {
 		return nil, err
 	}
 	if n != 1 {
-		return nil, errf("E_UNBALANCED", "", fmt.Errorf("%s: postings do not sum to zero", res.Serial))
+		return nil, fmt.Errorf("ledger: journal %s: %d rows updated", res.Serial, n)
 	}
 	if t.Receipt != "" {
 		if _, err := s.exec(ctx, tx, `INSERT INTO receipts (serial, teller, template, payload, created_at) VALUES (:serial, :teller, :template, :payload, :now)`,
@@ -367,14 +418,32 @@ func (x *Executor) run(ctx context.Context, tx *sqlx.Tx, t *catalog.Txn, req Req
 			return nil, err
 		}
 	}
+	// The posting's record carries the digest of its journal row, its
+	// postings and its result (postingPayload), which auditctl verify
+	// --db recomputes from the tables; each authorization's carries the
+	// digest of the request it approved.
+	doc := postingDoc{V: payloadVersion, Serial: res.Serial, Date: date, Branch: teller.Branch, Teller: teller.ID,
+		Authorizer: authID, Terminal: req.Terminal, Txn: t.Code, Form: formID, FormVersion: formVersion,
+		Account: upd["account"].(string), Amount: upd["amount"].(int64), Request: digest, Result: sm3Hex(body)}
+	if t.ReversalOf != "" {
+		doc.ReversalOf, _ = p[t.ReversalOf].(string)
+	}
+	doc.Postings = lines
+	payload, err := json.Marshal(&doc)
+	if err != nil {
+		return nil, err
+	}
 	ev := AuditEvent{Teller: teller.ID, Authorizer: authID, Terminal: req.Terminal, Branch: teller.Branch,
-		Action: audit.ActionPosting, Object: res.Serial, Result: "ok", Payload: body}
+		Action: audit.ActionPosting, Object: res.Serial, Result: "ok", Payload: payload}
 	if t.ReversalOf != "" {
 		ev.Action = audit.ActionReversal
 	}
-	if auth != nil {
+	for _, u := range auth {
 		a := ev
-		a.Action, a.Payload = audit.ActionAuthorization, nil
+		a.Action, a.Authorizer = audit.ActionAuthorization, u.ID
+		if a.Payload, err = authorizationPayload(res.Serial, digest, u.ID); err != nil {
+			return nil, err
+		}
 		if err := s.record(ctx, tx, a); err != nil {
 			return nil, err
 		}

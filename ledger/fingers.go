@@ -221,7 +221,9 @@ func (s *Store) SignOnFinger(ctx context.Context, m FingerMatch, terminal string
 // authorize checks a supervisor's credentials for a posting by teller: by
 // fingerprint when c.Finger is set (and then c.ID, if given, must be the
 // matched user), else by password. The supervisor must be another user than
-// the teller, have the supervisor role and not be locked.
+// the teller, have a role that may authorize (supervisor or admin: which
+// one a posting needs is its policy's, checked in the posting transaction)
+// and not be locked.
 func (s *Store) authorize(ctx context.Context, c *Credentials, teller, terminal string) (*User, error) {
 	if c.Finger == nil {
 		if c.ID == teller {
@@ -231,7 +233,7 @@ func (s *Store) authorize(ctx context.Context, c *Credentials, teller, terminal 
 		if err != nil {
 			return nil, err
 		}
-		if u.Role != RoleSupervisor {
+		if !canAuthorize(u.Role) {
 			return nil, errf("E_AUTH_ROLE", "authorizer", nil)
 		}
 		return &u, nil
@@ -245,8 +247,12 @@ func (s *Store) authorize(ctx context.Context, c *Credentials, teller, terminal 
 		return nil, errf("E_FINGER_MISMATCH", "authorizer", nil)
 	case u.ID == teller:
 		return nil, errf("E_AUTH_SELF", "authorizer", nil)
-	case u.Role != RoleSupervisor:
+	case !canAuthorize(u.Role):
 		return nil, errf("E_AUTH_ROLE", "authorizer", nil)
 	}
 	return &u, nil
 }
+
+// canAuthorize reports whether a user of role may authorize postings at
+// all (a teller never does).
+func canAuthorize(role string) bool { return role == RoleSupervisor || role == RoleAdmin }

@@ -28,9 +28,12 @@ type Session struct {
 }
 
 // AuthorizeFunc asks for a supervisor's credentials for form f (the window
-// shows a dialog); it is called when the form's authorize.when holds, or
-// when a step of the transaction may ask for authorization (authorizeIf),
-// and may then return nil credentials.
+// shows a dialog); it is called when the ledger's policy requires an
+// authorization (a second time when it requires two authorizers), when the
+// form's authorize.when asks earlier, or when a step of the transaction
+// may ask for authorization (authorizeIf), and may then return nil
+// credentials. Each call should return new credentials: credentials that
+// approved one request are refused for any other (E_AUTH_REUSED).
 type AuthorizeFunc func(f *dsl.Form, values map[string]any) (*Credentials, error)
 
 // SubmitHook adapts the executor to the teller window's Config.Submit:
@@ -76,29 +79,63 @@ func (x *Executor) SubmitHook(session func() Session, authorize AuthorizeFunc) f
 		req := Request{Txn: f.Submit.Txn, Values: vals, Teller: sess.Teller, Terminal: sess.Terminal, Key: key}
 		t := x.cat[f.Submit.Txn]
 		if t != nil && authorize != nil {
-			need := false
+			need := 0
 			if t.Authorize != "never" {
 				params, err := coerce(t, vals, x.store.keys)
 				if err != nil {
 					return nil, err
 				}
-				if need, err = x.needsAuthorization(t, params); err != nil {
+				// The ledger's policy says what is needed; the form's
+				// authorize.when may only make the window ask earlier.
+				pol, had, err := x.store.Policy(context.Background(), t.ID)
+				if err != nil {
 					return nil, err
+				}
+				need = requires(t, pol, had, params).n
+				if need == 0 {
+					asks, err := formAsks(f, params)
+					if err != nil {
+						return nil, err
+					}
+					if asks {
+						need = 1
+					}
 				}
 			}
 			// A step's authorizeIf is known only while posting (the
 			// day-end difference), so the window's credentials, when it
 			// asked for any, go along; nil ones are refused by the step.
-			if need || authorizesInSteps(t) {
+			if need > 0 || authorizesInSteps(t) {
 				c, err := authorize(f, values)
 				if err != nil {
 					return nil, err
 				}
 				req.Authorizer = c
 			}
+			if need > 1 && req.Authorizer.given() {
+				c, err := authorize(f, values)
+				if err != nil {
+					return nil, err
+				}
+				req.Second = c
+			}
 		}
 		return x.Submit(context.Background(), req)
 	}
+}
+
+// formAsks evaluates the form's authorize.when on the coerced values: the
+// window's early prompt, never what the ledger requires.
+func formAsks(f *dsl.Form, params map[string]any) (bool, error) {
+	p, err := f.Program()
+	if err != nil {
+		return false, err
+	}
+	e := p.Authorize()
+	if e == nil {
+		return false, nil
+	}
+	return e.EvalBool(p.Env(params))
 }
 
 // authorizesInSteps reports whether a step of t asks for authorization

@@ -67,9 +67,7 @@ func ShowSignOn(win fyne.Window, lang, date, hint string, check func(id, passwor
 		widget.NewFormItem(t("密码", "Password"), s.Password),
 	)
 	dateLine := widget.NewLabelWithStyle(t("营业日期 ", "Business date ")+date, fyne.TextAlignCenter, fyne.TextStyle{})
-	hintLine := widget.NewLabelWithStyle(hint, fyne.TextAlignCenter, fyne.TextStyle{})
-	hintLine.Importance = widget.MediumImportance
-	hintLine.Wrapping = fyne.TextWrapWord // a larger text scale, a longer hint
+	hintLine := hintLines(hint)
 	s.extra = container.NewVBox()
 	s.extra.Hide()
 	card := widgets.NewGroupBox("", container.NewPadded(container.NewVBox(title, dateLine, form, s.Message, s.Button, s.extra, hintLine)))
@@ -173,4 +171,21 @@ func (s *SignOn) EnableFinger(demo []DemoFinger, signOn func(demo string) error)
 	s.extra.Objects = items
 	s.extra.Show()
 	s.extra.Refresh()
+}
+
+// hintLines shows the hint a line each; a line of ASCII only (the demo
+// password) in the monospaced face, whose g cannot read as a q as it did
+// at this size in the proportional one ("quitai-demo").
+func hintLines(hint string) fyne.CanvasObject {
+	box := container.NewVBox()
+	for _, line := range strings.Split(hint, "\n") {
+		ascii := true
+		for _, r := range line {
+			ascii = ascii && r < 0x80
+		}
+		l := widget.NewLabelWithStyle(line, fyne.TextAlignCenter, fyne.TextStyle{Monospace: ascii})
+		l.Wrapping = fyne.TextWrapWord // a larger text scale, a longer hint
+		box.Add(l)
+	}
+	return box
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"guitai/audit"
+	"guitai/ledger"
 )
 
 // Exit codes of auditctl.
@@ -278,26 +279,63 @@ func Verify(ctx context.Context, env *Env, o VerifyOptions) int {
 			rep.Finding = &audit.Finding{Seq: be.Seq, Kind: audit.KindModified, Detail: "segment " + seg + ": " + be.Error()}
 		}
 	}
+	// The log binds the ledger: when the database holds the ledger's
+	// tables, every posting and authorization record's payload digest is
+	// recomputed from them (ledger.VerifyLedger).
+	var books *ledger.PostingReport
+	if rep.OK() && hasLedger(ctx, db) {
+		r, err := ledger.VerifyLedger(ctx, db, strings.Contains(o.DB, "://"), l)
+		if err != nil {
+			return env.fail(ctx, err)
+		}
+		books = &r
+	}
+	ledgerOK := books == nil || books.OK()
 	if o.JSON {
-		out := map[string]any{"ok": rep.OK(), "records": rep.Records, "root": rep.Root,
+		out := map[string]any{"ok": rep.OK() && ledgerOK, "records": rep.Records, "root": rep.Root,
 			"checkpoints": rep.Checkpoints, "verified_size": rep.Verified}
 		if f := rep.Finding; f != nil {
 			out["first_bad_seq"], out["kind"], out["detail"] = f.Seq, f.Kind, f.Detail
 		}
+		if books != nil {
+			out["ledger"] = books
+			if !books.OK() {
+				out["kind"], out["tampered_serial"] = "tampered", books.Mismatches[0].Serial
+			}
+		}
 		json.NewEncoder(env.Stdout).Encode(out)
-	} else if rep.OK() {
+	} else if !rep.OK() {
+		fmt.Fprintf(env.Stdout, "FAIL: first bad seq %d: %s: %s\n", rep.Finding.Seq, rep.Finding.Kind, rep.Finding.Detail)
+	} else if !ledgerOK {
+		fmt.Fprintf(env.Stdout, "FAIL: ledger tampered: %d journal entries differ from the audit log (log itself intact: %d records)\n",
+			len(books.Mismatches), rep.Records)
+		for _, m := range books.Mismatches {
+			fmt.Fprintf(env.Stdout, "  tampered %s\n", m)
+		}
+	} else {
 		fmt.Fprintf(env.Stdout, "OK: %d records, %d checkpoints verified (newest size %d), root %s\n",
 			rep.Records, rep.Checkpoints, rep.Verified, rep.Root)
+		if books != nil {
+			fmt.Fprintf(env.Stdout, "ledger: %d journal entries match their %d posting and authorization records\n", books.Entries, books.Records)
+			if books.Legacy > 0 {
+				fmt.Fprintf(env.Stdout, "note: %d records predate posting digests and were checked against the stored result only\n", books.Legacy)
+			}
+		}
 		if rep.Records > rep.Verified {
 			fmt.Fprintf(env.Stdout, "note: records %d..%d are not yet covered by a signed checkpoint\n", rep.Verified+1, rep.Records)
 		}
-	} else {
-		fmt.Fprintf(env.Stdout, "FAIL: first bad seq %d: %s: %s\n", rep.Finding.Seq, rep.Finding.Kind, rep.Finding.Detail)
 	}
-	if !rep.OK() {
+	if !rep.OK() || !ledgerOK {
 		return ExitTampered
 	}
 	return ExitOK
+}
+
+// hasLedger reports whether db holds the ledger's journal (a bare audit
+// log does not).
+func hasLedger(ctx context.Context, db *sql.DB) bool {
+	var n int
+	return db.QueryRowContext(ctx, `SELECT COUNT(*) FROM journal WHERE 1 = 0`).Scan(&n) == nil
 }
 
 // ShowOptions configures Show.

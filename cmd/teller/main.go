@@ -317,7 +317,7 @@ func run(o options) error {
 	}
 	showSignOn = func(lang string) {
 		so := teller.ShowSignOn(w, lang, ledger.Today(),
-			"演示 demo: 010101 / "+ledger.DemoPassword+" · 主管 supervisor 010199", signOn, openShell)
+			"演示 demo: 柜员 teller 010101 · 主管 supervisor 010199\npassword: "+ledger.DemoPassword, signOn, openShell)
 		if scan != nil {
 			so.EnableFinger(demoFingers, func(who string) error {
 				m, err := scan(who)

@@ -52,6 +52,10 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return c.post(pos[1:])
 	case "eod":
 		return c.eod()
+	case "day":
+		return c.day(pos[1:])
+	case "policy":
+		return c.policy(pos[1:])
 	case "catalog":
 		if len(pos) == 2 && pos[1] == "check" {
 			return c.catalogCheck()
@@ -72,8 +76,10 @@ const usage = `usage: tellerctl [--db PATH|postgres://URL] [--json] [--as ADMIN]
   user enroll-finger ID --port DEV [--baud 57600] [--module M] [--page N] [--timeout 30s]
   user remove-finger ID [--module M] [--page N] [--port DEV] | user fingers ID
   finger identify --port DEV [--module M] [--timeout 30s]
-  post TXN key=value... --teller T [--authorizer S] [--key K]     (teller's password, then the authorizer's, on stdin)
+  post TXN key=value... --teller T [--authorizer S [--authorizer2 S2]] [--key K]     (teller's password, then the authorizers', on stdin)
   eod [--branch B]
+  day show [--branch B] | day close [--branch B]              the branch's business date; day-end (日切)
+  policy list | policy set TXN --threshold AMOUNT --role supervisor|admin [--authorizers 1|2]
   catalog check
 every change is written to the ledger's audit log, as done by --as ADMIN (default: os:USER@HOST)
 exit codes: 0 ok, 1 refused, 2 usage, 3 database failure, 4 check failed, 5 fingerprint device`
@@ -205,7 +211,7 @@ func (c *cmd) init() int {
 	defer s.Close()
 	date := c.flags["date"]
 	if date == "" {
-		date = time.Now().In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly)
+		date = ledger.Today()
 	}
 	if c.flags["demo"] != "" {
 		if os.Getenv("GUITAI_MASTER_KEY") == "" {
@@ -343,6 +349,14 @@ func (c *cmd) post(args []string) int {
 		}
 		req.Authorizer = &ledger.Credentials{ID: a, Password: pw}
 	}
+	if a := c.flags["authorizer2"]; a != "" {
+		pw, err := c.readPassword()
+		if err != nil {
+			fmt.Fprintln(c.err, "tellerctl:", err)
+			return ExitUsage
+		}
+		req.Second = &ledger.Credentials{ID: a, Password: pw}
+	}
 	r, err := x.Submit(c.ctx, req)
 	if err != nil {
 		return c.fail(err)
@@ -350,6 +364,9 @@ func (c *cmd) post(args []string) int {
 	if c.json {
 		c.print(r)
 	} else {
+		if r.Replayed {
+			fmt.Fprintf(c.out, "replayed: key %s was posted before; this is its first result, nothing posted again\n", req.Key)
+		}
 		fmt.Fprintln(c.out, r.Message("en"))
 		for name, rows := range r.Rows {
 			fmt.Fprintf(c.out, "%s: %d rows\n", name, len(rows))

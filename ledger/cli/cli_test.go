@@ -48,6 +48,9 @@ func TestCommands(t *testing.T) {
 		{"eod", "", cli.ExitCheck, "ready to close: false"},
 		{"post day_end_balance --teller 010101", "guitai-demo\n", cli.ExitRefused, ""},
 		{"--json eod --branch 0102", "", cli.ExitOK, `"books_ok": true`},
+		{"day show", "", cli.ExitOK, "branch 0101: business date 2026-11-23"},
+		{"--json day close", "", cli.ExitRefused, `"code": "E_DAY_OPEN"`},
+		{"day close --branch 0102", "", cli.ExitOK, "branch 0102: 2026-11-23 closed, business date 2026-11-24"},
 	}
 	for _, tt := range tests {
 		var out, errb strings.Builder

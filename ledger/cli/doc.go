@@ -18,10 +18,16 @@
 //	user fingers ID                        list the user's enrolled fingers
 //	finger identify --port DEV [--module M] [--timeout 30s]
 //	                                       whose finger is on the sensor
-//	post TXN key=value... --teller T [--authorizer S] [--key K]
-//	                                       the teller's password, then the authorizer's,
+//	post TXN key=value... --teller T [--authorizer S [--authorizer2 S2]] [--key K]
+//	                                       the teller's password, then the authorizers',
 //	                                       on standard input
-//	eod [--branch B]                       end-of-day report
+//	                                       (a replayed --key says "replayed" and posts nothing)
+//	eod [--branch B]                       end-of-day report; balances re-derived from postings
+//	policy list                            the authorization policy (the four-eyes rule)
+//	policy set TXN --threshold AMOUNT --role supervisor|admin [--authorizers 1|2]
+//	                                       postings of TXN over AMOUNT (yuan) need 1 or 2
+//	                                       authorizers of ROLE, whatever the form says;
+//	                                       the change is audited with --as
 //	catalog check                          forms ↔ transactions, SQL ↔ live schema
 //
 // --db defaults to $GUITAI_DB, else the SQLite file guitai/guitai.db in the
