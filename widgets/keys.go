@@ -28,3 +28,23 @@ func (c *Context) functionKey(k *fyne.KeyEvent) bool {
 type fkey func(*fyne.KeyEvent) bool
 
 func (f fkey) take(k *fyne.KeyEvent) bool { return f != nil && f(k) }
+
+// FunctionKeyed is a widget that passes the function keys typed in it to
+// the window itself (every input a form renders does). The window gives
+// them to its commands on key-down for any other focused widget (a radio
+// option, a button), which would drop them.
+type FunctionKeyed interface {
+	TakesFunctionKeys() bool
+}
+
+// TakesFunctionKeys reports that the entry passes F1-F12 on.
+func (e *fieldEntry) TakesFunctionKeys() bool { return true }
+
+// TakesFunctionKeys reports that the entry passes F1-F12 on.
+func (e *keyEntry) TakesFunctionKeys() bool { return true }
+
+// TakesFunctionKeys reports that the select passes F1-F12 on.
+func (s *selectEntry) TakesFunctionKeys() bool { return true }
+
+// TakesFunctionKeys reports that the check passes F1-F12 on.
+func (c *checkEntry) TakesFunctionKeys() bool { return true }

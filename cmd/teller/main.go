@@ -233,6 +233,7 @@ func run(o options) error {
 		}
 		a.Quit()
 	}
+	trace := tracer(o.trace)
 	var shell *teller.Shell
 	var signedOn ledger.User
 	var showSignOn func(lang string)
@@ -271,7 +272,7 @@ func run(o options) error {
 				return teller.AuditState{Records: st.Records, Anchored: st.Anchored}, err
 			},
 			Status: status,
-			Trace:  tracer(o.trace),
+			Trace:  trace,
 			SignOff: func() error {
 				if err := store.SignOff(ctx, signedOn.ID, terminal); err != nil {
 					return fmt.Errorf("%s", ledger.MessageOf(err, lang))
@@ -316,6 +317,11 @@ func run(o options) error {
 		return nil
 	}
 	showSignOn = func(lang string) {
+		defer func() {
+			if trace != nil {
+				trace("signon")
+			}
+		}()
 		so := teller.ShowSignOn(w, lang, ledger.Today(),
 			"演示 demo: 柜员 teller 010101 · 主管 supervisor 010199\npassword: "+ledger.DemoPassword, signOn, openShell)
 		if scan != nil {

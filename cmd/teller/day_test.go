@@ -1,0 +1,191 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	_ "github.com/mattn/go-sqlite3"
+
+	"guitai/ledger"
+)
+
+// TestRealWindowDay is a teller's day in the real window, keys only,
+// xdotool under Xvfb: sign on, allocate cash (3101), a deposit with fen
+// (1401), 60,000 out of a wealthier customer's account with the
+// supervisor's id and password typed into the authorization dialog
+// (1402), the day-end count with coins (3901) that balances to 0.00, and
+// sign-off (F12). A screenshot of each step goes to $GUITAI_DAY_SHOTS (a
+// temporary directory without it), and the journal is checked after.
+func TestRealWindowDay(t *testing.T) {
+	display := ownDisplay(t)
+	dir := t.TempDir()
+	shots := os.Getenv("GUITAI_DAY_SHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	db := filepath.Join(dir, "ledger.db")
+	r := startTeller(t, display, "-db", db, "-idle-lock", "0", "-lang", "zh")
+	r.wait("signon", 60*time.Second)
+	shot := func(name string) {
+		t.Helper()
+		path := filepath.Join(shots, name+".png")
+		c := exec.Command("import", "-window", "root", path)
+		c.Env = append(os.Environ(), "DISPLAY="+display)
+		if out, err := c.CombinedOutput(); err != nil {
+			t.Fatalf("screenshot %s: %v %s", name, err, out)
+		}
+		if colours(decode(t, path)) < 8 {
+			t.Errorf("screenshot %s is blank", name)
+		}
+	}
+	key := func(keys ...string) { t.Helper(); r.keys(keys...) }
+	typ := func(s string) { t.Helper(); r.typeText(s, 10*time.Millisecond) }
+	post := func(step string) {
+		t.Helper()
+		key("F10")
+		r.wait("dialog ", 30*time.Second) // 请确认
+		shot(step + "-confirm")
+		key("Return")
+		r.wait("posted ", 60*time.Second)
+		shot(step + "-posted")
+		key("Return")
+		r.wait("answered ", 30*time.Second)
+	}
+	open := func(code, form string) {
+		t.Helper()
+		key("F2")
+		typ(code)
+		key("Return")
+		r.wait("open "+form, 30*time.Second)
+	}
+	shot("01-signon")
+	typ("010101")
+	key("Return")
+	typ(ledger.DemoPassword)
+	key("Return")
+	r.wait("ready", 30*time.Second)
+	shot("02-welcome")
+
+	open("3101", "cashbox_allocate")
+	typ("200000")
+	key("Return")
+	typ("010102")
+	key("Return", "Return") // the memo left empty
+	typ("2000")
+	post("03-allocate")
+
+	accounts := demoAccounts(t, db)
+	open("1401", "cash_deposit")
+	typ(accounts.plain)
+	key("Return")
+	typ("1234.56")
+	post("04-deposit")
+
+	open("1402", "cash_withdrawal")
+	typ(accounts.rich)
+	key("Return")
+	typ("60000")
+	key("Return", "Return") // the memo left empty
+	typ("11010519491231002X")
+	key("Return")
+	key("space") // 联网核查 ticked
+	key("F10")
+	r.wait("dialog ", 30*time.Second) // 请确认
+	key("Return")
+	r.wait("dialog ", 30*time.Second) // 主管授权
+	shot("05-authorize")
+	typ("010199")
+	key("Return")
+	typ(ledger.DemoPassword)
+	key("Return")
+	r.wait("posted cash_withdrawal", 60*time.Second)
+	shot("05-withdrawal-posted")
+	key("Return")
+	r.wait("answered ", 30*time.Second)
+
+	// 200,000 + 1,234.56 - 60,000 = 141,234.56: 1412 × 100, 34 × 1,
+	// a 5角 note, a 5分 and a 1分 coin; every other count left empty.
+	open("3901", "day_end_balance")
+	for _, n := range []string{"1412", "", "", "", "", "34", "1", "", "", "", "", "1", "", "1"} {
+		if n != "" {
+			typ(n)
+		}
+		key("Return")
+	}
+	shot("06-day-end")
+	post("06-day-end")
+
+	key("F12")
+	r.wait("dialog ", 30*time.Second) // 签退, with the cash still in the box
+	shot("07-sign-off")
+	key("Return")
+	r.wait("signon", 30*time.Second)
+
+	conn, err := sqlx.Open("sqlite3", "file:"+db+"?mode=ro&_busy_timeout=5000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var rows []struct {
+		Code       string `db:"txn_code"`
+		Account    string `db:"account"`
+		Amount     int64  `db:"amount"`
+		Authorizer string `db:"authorizer"`
+	}
+	if err := conn.Select(&rows, `SELECT txn_code, account, amount, COALESCE(authorizer, '') AS authorizer FROM journal
+		WHERE teller = '010101' ORDER BY serial`); err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		code, account string
+		amount        int64
+		authorizer    string
+	}{
+		{"3101", "010102", 20000000, ""},
+		{"1401", accounts.plain, 123456, ""},
+		{"1402", accounts.rich, 6000000, "010199"},
+		{"3901", "", 0, ""},
+	}
+	if len(rows) != len(want) {
+		t.Fatalf("journal %+v, want %d entries", rows, len(want))
+	}
+	for i, w := range want {
+		g := rows[i]
+		if g.Code != w.code || g.Amount != w.amount || g.Authorizer != w.authorizer || (w.account != "" && g.Account != w.account) {
+			t.Errorf("entry %d: %+v, want %+v", i+1, g, w)
+		}
+	}
+	var box struct {
+		Status    string `db:"status"`
+		OverShort int64  `db:"over_short"`
+	}
+	if err := conn.Get(&box, `SELECT status, over_short FROM cash_boxes WHERE teller = '010101'`); err != nil || box.Status != "balanced" || box.OverShort != 0 {
+		t.Errorf("box %+v (%v), want balanced with no difference", box, err)
+	}
+	t.Logf("screenshots in %s", shots)
+}
+
+// demoAccounts are two active demo accounts of branch 0101: one with a
+// balance, one of a wealthier customer (100,000 or more).
+type demoAccountsT struct{ plain, rich string }
+
+func demoAccounts(t *testing.T, db string) demoAccountsT {
+	t.Helper()
+	conn, err := sqlx.Open("sqlite3", "file:"+db+"?mode=ro&_busy_timeout=5000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var a demoAccountsT
+	if err := conn.Get(&a.plain, `SELECT number FROM accounts WHERE status = 'active' AND branch = '0101' AND balance > 0 ORDER BY number LIMIT 1`); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.Get(&a.rich, `SELECT number FROM accounts WHERE status = 'active' AND branch = '0101' AND balance >= 10000000 ORDER BY number LIMIT 1`); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
