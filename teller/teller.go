@@ -92,7 +92,8 @@ type Config struct {
 	// checkpoint, for the status bar; nil shows nothing.
 	Audit func() (AuditState, error)
 	// Trace, if not nil, is told what the window did, one event a call,
-	// on the UI goroutine: "open <form>" once a form has the focus,
+	// on the UI goroutine: "ready" once the shell is built, "open <form>"
+	// once a form has the focus,
 	// "dialog <title>" when one shows, "answered <title>" when it goes,
 	// "set <key>" when a key of the open form changed and the frame
 	// that shows it was drawn, "posted <form>", "refused <form>",
@@ -186,6 +187,7 @@ func New(win fyne.Window, cfg Config) *Shell {
 		}, func(m string) { s.status.SetText(m) })
 		s.card.Start()
 	}
+	s.trace("ready")
 	return s
 }
 
