@@ -26,6 +26,8 @@ func TestRealWindowDay(t *testing.T) {
 	shots := os.Getenv("GUITAI_DAY_SHOTS")
 	if shots == "" {
 		shots = t.TempDir()
+	} else if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
 	}
 	db := filepath.Join(dir, "ledger.db")
 	r := startTeller(t, display, "-db", db, "-idle-lock", "0", "-lang", "zh")
@@ -33,13 +35,21 @@ func TestRealWindowDay(t *testing.T) {
 	shot := func(name string) {
 		t.Helper()
 		path := filepath.Join(shots, name+".png")
-		c := exec.Command("import", "-window", "root", path)
-		c.Env = append(os.Environ(), "DISPLAY="+display)
-		if out, err := c.CombinedOutput(); err != nil {
-			t.Fatalf("screenshot %s: %v %s", name, err, out)
-		}
-		if colours(decode(t, path)) < 8 {
-			t.Errorf("screenshot %s is blank", name)
+		// Taken again until the frame is drawn: the first one after the
+		// window appears can come before it.
+		for end := time.Now().Add(15 * time.Second); ; {
+			c := exec.Command("import", "-window", "root", path)
+			c.Env = append(os.Environ(), "DISPLAY="+display)
+			if out, err := c.CombinedOutput(); err != nil {
+				t.Fatalf("screenshot %s: %v %s", name, err, out)
+			}
+			if colours(decode(t, path)) >= 8 {
+				return
+			}
+			if time.Now().After(end) {
+				t.Errorf("screenshot %s is blank", name)
+				return
+			}
 		}
 	}
 	key := func(keys ...string) { t.Helper(); r.keys(keys...) }
