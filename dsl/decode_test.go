@@ -3,7 +3,6 @@ package dsl
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -12,28 +11,9 @@ import (
 	"time"
 
 	"guitai/idnum"
+	"guitai/internal/golden"
 	"guitai/money"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-// golden compares got with testdata file name, or rewrites it with -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(name, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(name)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs:\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
-}
 
 func TestDecodeValid(t *testing.T) {
 	files, _ := filepath.Glob("testdata/valid/*.form.json")
@@ -51,7 +31,7 @@ func TestDecodeValid(t *testing.T) {
 				t.Fatalf("Decode: %v", err)
 			}
 			canon := Encode(f)
-			golden(t, strings.TrimSuffix(file, ".form.json")+".canonical.json", canon)
+			golden.Check(t, strings.TrimSuffix(file, ".form.json")+".canonical.json", canon)
 			f2, err := Decode(canon)
 			if err != nil {
 				t.Fatalf("Decode(canonical): %v", err)
@@ -90,7 +70,7 @@ func TestDecodeInvalid(t *testing.T) {
 					t.Errorf("error without a location: %v", e)
 				}
 			}
-			golden(t, strings.TrimSuffix(file, ".json")+".golden", []byte(err.Error()+"\n"))
+			golden.Check(t, strings.TrimSuffix(file, ".json")+".golden", []byte(err.Error()+"\n"))
 		})
 	}
 }
