@@ -131,7 +131,7 @@ func TestLookupsSurviveEveryEdit(t *testing.T) {
 	}
 
 	// A lookup edited in the JSON is a semantic change: a minor bump.
-	nf, err := dsl.Decode(bytes.Replace(d.Bytes(), []byte(`"fill": {"acct_name": "payee_name"}`), []byte(`"fill": {"acct_name": "payee_name", "balance": "balance"}`), 1))
+	nf, err := dsl.Decode(bytes.Replace(d.Bytes(), []byte(`"fill": {"acct_name": "payee_holder"}`), []byte(`"fill": {"acct_name": "payee_holder", "balance": "balance"}`), 1))
 	if err != nil {
 		t.Fatal(err)
 	}

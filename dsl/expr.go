@@ -176,6 +176,33 @@ var helpers = []struct {
 		new(func(string) string), "an account with all but the first and last four digits hidden"},
 	{"fen", func(p ...any) (any, error) { return asInt64(p[0]), nil },
 		new(func(int64) int64), "marks a whole number as fen, so no yuan scaling applies"},
+	{"idBirth", func(p ...any) (any, error) { return IDBirth(p[0].(string)), nil },
+		new(func(string) string), "the birth date of an ID number, \"YYYY-MM-DD\" (\"\" if invalid)"},
+	{"idGender", func(p ...any) (any, error) { return IDGender(p[0].(string)), nil },
+		new(func(string) string), "the gender of an ID number, \"male\" or \"female\" (\"\" if invalid)"},
+}
+
+// IDBirth is the birth date a valid resident ID number carries, as
+// "YYYY-MM-DD", or "" for an invalid or incomplete one.
+func IDBirth(id string) string {
+	b, ok := idnum.IDCardBirth(id)
+	if !ok {
+		return ""
+	}
+	return b.Format("2006-01-02")
+}
+
+// IDGender is the gender a valid resident ID number carries, "male" (odd
+// 17th digit) or "female" (even): the values of the account opening
+// form's gender options. It is "" for an invalid or incomplete number.
+func IDGender(id string) string {
+	if !idnum.IDCard(id) {
+		return ""
+	}
+	if (id[16]-'0')%2 == 1 {
+		return "male"
+	}
+	return "female"
 }
 
 // asInt64 takes the integer an expression computed: expr's arithmetic gives

@@ -314,9 +314,19 @@ var (
 )
 
 // DemoCardHint names the demo keys for the status line, in both
-// languages: the line is not redrawn when the teller switches.
+// languages, for a caller that does not know the window's language; the
+// shell shows it in its own language (DemoCardHintIn), and again in the
+// other when the teller switches.
 func DemoCardHint() string {
 	return "演示卡 demo card: Ctrl+Shift+I 插 in, Ctrl+Shift+R 拔 out"
+}
+
+// DemoCardHintIn names the demo keys for the status line in lang.
+func DemoCardHintIn(lang string) string {
+	if lang == "en" {
+		return "Demo card: Ctrl+Shift+I inserts it, Ctrl+Shift+R removes it"
+	}
+	return "演示卡：Ctrl+Shift+I 插卡，Ctrl+Shift+R 拔卡"
 }
 
 // BindDemoCardKeys binds InsertCardKey and RemoveCardKey on w to put the

@@ -76,6 +76,10 @@ func TestWholeDayOnTheDemoSeed(t *testing.T) {
 	f = e.openCode("1403", "transfer")
 	e.typeIn(f, "from_account", acct)
 	e.typeIn(f, "to_account", to)
+	// The teller types the name the customer gives; the account's holder
+	// is shown beside it.
+	holder, _ := f.Scope.Get("payee_holder")
+	e.typeIn(f, "payee_name", fmt.Sprint(holder))
 	e.typeIn(f, "amount", "321")
 	f.Scope.Set("purpose", "salary")
 	o = e.submit(false)
@@ -91,9 +95,7 @@ func TestWholeDayOnTheDemoSeed(t *testing.T) {
 	id := customerID("19900307")
 	f = e.openCode("2101", "open_account")
 	e.typeIn(f, "cust_name", "赵雷")
-	e.typeIn(f, "idcard", id)
-	f.Scope.Set("gender", "male")
-	e.typeIn(f, "birth_date", "1990-03-07")
+	e.typeIn(f, "idcard", id) // the birth date and the gender come from it
 	e.typeIn(f, "phone", "13900001111")
 	f.Scope.Set("occupation", "employee")
 	e.typeIn(f, "address", "北京市东城区")

@@ -1,7 +1,6 @@
 package teller
 
 import (
-	"errors"
 	"slices"
 
 	"fyne.io/fyne/v2"
@@ -11,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"guitai/ledger"
 	"guitai/widgets"
 )
 
@@ -165,14 +163,12 @@ func (s *Shell) closable(title string, d dialog.Dialog, enter bool) {
 // showError shows err in the window's language, with 确定 Enter: a ledger
 // error by its message, its code and cause below it as the detail.
 func (s *Shell) showError(err error) {
-	msg := ledger.MessageOf(err, s.lang)
-	body := container.NewVBox(widget.NewLabel(msg))
-	var le *ledger.Error
-	if errors.As(err, &le) {
-		detail := widget.NewLabel(le.Code)
-		if le.Err != nil {
-			detail.SetText(le.Code + ": " + le.Err.Error())
-		}
+	msg, code := errorText(err, s.lang)
+	main := widget.NewLabel(msg)
+	main.Wrapping = fyne.TextWrapWord
+	body := container.NewVBox(main)
+	if code != "" {
+		detail := widget.NewLabel(code)
 		detail.Importance = widget.LowImportance
 		detail.Wrapping = fyne.TextWrapWord
 		body.Add(detail)

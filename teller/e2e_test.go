@@ -87,9 +87,10 @@ func (e *e2e) account(min money.Fen, n int) string {
 	return a
 }
 
-// customerID is a valid ID number no demo customer holds.
+// customerID is a valid ID number no demo customer holds: a man's (the
+// 17th digit odd), as the forms' gender says.
 func customerID(birth string) string {
-	first17 := "110101" + birth + "888"
+	first17 := "110101" + birth + "881"
 	return first17 + string(idnum.IDCheckChar(first17))
 }
 
@@ -134,14 +135,9 @@ func (e *e2e) typeIn(f *widgets.Form, id, text string) {
 	}
 	e.w.Canvas().Focus(foc)
 	test.Type(foc, text)
-	multiline := false
-	f.Def.Walk(func(_ []string, n *dsl.Node) bool {
-		multiline = multiline || n.ID == id && n.Type == "textarea"
-		return true
-	})
-	if !multiline { // Enter in a text area is a new line
-		foc.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	}
+	// Enter moves on from every field, a text area too (Ctrl+Enter is
+	// its new line).
+	foc.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	wait(e.t, e.s) // a lookup the field started
 }
 
@@ -384,8 +380,12 @@ func (e *e2e) checkRefused(o outcome, f *widgets.Form, field, code string) {
 	if o.serial != "" {
 		e.t.Fatalf("posted %s; want it refused with %s", o.serial, code)
 	}
-	if code != "" && !strings.Contains(e.s.status.Text, code) {
-		e.t.Errorf("status %q, want %s", e.s.status.Text, code)
+	// The status says why in words; the code is for the detail line only.
+	if code != "" && !strings.Contains(e.s.status.Text, ledger.Messages[code].Zh) {
+		e.t.Errorf("status %q, want %s's message %q", e.s.status.Text, code, ledger.Messages[code].Zh)
+	}
+	if strings.Contains(e.s.status.Text, "E_") {
+		e.t.Errorf("status %q shows an error code", e.s.status.Text)
 	}
 	if field != "" {
 		if msg := fieldError(f, field); msg == "" {
@@ -552,11 +552,41 @@ func TestE2E(t *testing.T) {
 			if v, _ := f.Scope.Get("balance"); v != bf {
 				t.Errorf("payer balance shown %v, want %s", v, bf.Grouped())
 			}
+			// An incomplete payee account is refused at the field.
+			short := len(to) - 1
+			for idnum.Luhn(to[:short]) {
+				short--
+			}
+			e.typeIn(f, "to_account", to[:short])
+			if got := fieldError(f, "to_account"); !strings.Contains(got, "转入账号校验位错误") {
+				t.Errorf("payee account %s (incomplete): error %q", to[:short], got)
+			}
+			f.Field("to_account").SetValue(nil)
 			e.typeIn(f, "to_account", to)
+			if got := fieldError(f, "to_account"); got != "" {
+				t.Errorf("payee account %s: error %q", to, got)
+			}
 			if v, _ := f.Scope.Get("balance"); v != bf {
 				t.Errorf("the payee's lookup overwrote the payer's balance: %v", v)
 			}
-			e.typeIn(f, "payee_name", "李四")
+			// A payee name that is not the account holder's is flagged at
+			// the field and kept as typed, never overwritten.
+			holder, _ := f.Scope.Get("payee_holder")
+			if holder == nil || holder == "" {
+				t.Fatal("no payee holder shown once the payee account is complete")
+			}
+			e.typeIn(f, "payee_name", "不是户名")
+			if got := fieldError(f, "payee_name"); got != "收款人户名与账户户名不符" {
+				t.Errorf("a payee name not the holder's: error %q", got)
+			}
+			if v, _ := f.Scope.Get("payee_name"); v != "不是户名" {
+				t.Errorf("the typed payee name became %v", v)
+			}
+			f.Field("payee_name").SetValue(nil)
+			e.typeIn(f, "payee_name", fmt.Sprint(holder))
+			if got := fieldError(f, "payee_name"); got != "" {
+				t.Errorf("the holder's own name: error %q", got)
+			}
 			e.typeIn(f, "amount", "321")
 			f.Scope.Set("purpose", "salary")
 			e.typeIn(f, "postscript", "十一月工资")
@@ -594,8 +624,28 @@ func TestE2E(t *testing.T) {
 			box := e.box()
 			f := e.openCode("2101", "open_account")
 			e.typeIn(f, "cust_name", "赵雷")
+			// The birth date and the gender come from the ID number; a
+			// gender or a date that does not match it is refused at the
+			// field.
 			e.typeIn(f, "idcard", id)
+			if g, _ := f.Scope.Get("gender"); g != "male" {
+				t.Errorf("gender %v from %s, want male", g, id)
+			}
+			if b, _ := f.Scope.Get("birth_date"); b != "1990-03-07" {
+				t.Errorf("birth date %v from %s, want 1990-03-07", b, id)
+			}
+			f.Field("birth_date").SetValue(nil)
+			e.typeIn(f, "birth_date", "1990-03-08")
+			if got := fieldError(f, "birth_date"); got != "出生日期与身份证号不符" {
+				t.Errorf("birth date 1990-03-08 for %s: error %q", id, got)
+			}
+			f.Scope.Set("gender", "female")
+			f.Validate()
+			if got := fieldError(f, "gender"); got != "性别与身份证号不符" {
+				t.Errorf("gender female for %s: error %q", id, got)
+			}
 			f.Scope.Set("gender", "male")
+			f.Field("birth_date").SetValue(nil)
 			e.typeIn(f, "birth_date", "1990-03-07")
 			e.typeIn(f, "phone", "13900001111")
 			f.Scope.Set("occupation", "employee")

@@ -130,7 +130,7 @@ func (s *Shell) askSupervisor(then func(*Credentials)) {
 					finger.Enable()
 					if err != nil {
 						msg.Importance = widget.DangerImportance
-						msg.SetText(ledger.MessageOf(err, s.lang))
+						msg.SetText(s.message(err))
 						msg.Refresh()
 						return
 					}

@@ -86,8 +86,9 @@ func (s *Shell) keyRows() [][2]string {
 	}
 	rows = append(rows,
 		[2]string{"Enter", s.t("下一项 / 打开 / 确认", "next field / open / confirm")},
-		[2]string{"Esc", s.t("取消 / 关闭表单", "cancel / close the form")},
-		[2]string{"Tab", s.t("下一项", "next field")})
+		[2]string{"Esc", s.t("取消 / 关闭表单（有已输入内容时先询问）", "cancel / close the form (asks when something was typed)")},
+		[2]string{"Tab", s.t("下一项", "next field")},
+		[2]string{"Ctrl+Enter", s.t("多行文本框内换行", "new line in a multi-line box")})
 	if IsDemoCardReader(s.cfg.CardReader) {
 		rows = append(rows,
 			[2]string{"Ctrl+Shift+I", s.t("插入演示卡", "insert the demo card")},

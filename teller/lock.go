@@ -105,7 +105,7 @@ func (s *Shell) unlock(l *lockScreen) {
 			}
 			if err != nil {
 				l.password.SetText("")
-				l.message.SetText(err.Error())
+				l.message.SetText(s.message(err))
 				l.message.Show()
 				s.win.Canvas().Focus(l.password)
 				return

@@ -113,6 +113,7 @@ func (s *Shell) clearForm(f *widgets.Form) {
 	if f != s.current {
 		return
 	}
+	s.resetStatus()
 	for _, w := range s.onOpen {
 		s.lookup(f, w, "")
 	}
@@ -171,7 +172,7 @@ func (s *Shell) lookupFailed(f *widgets.Form, l dsl.Lookup, err error) string {
 			return key
 		}
 	}
-	s.status.SetText(ledger.MessageOf(err, s.lang))
+	s.status.SetText(s.message(err))
 	return ""
 }
 

@@ -550,8 +550,7 @@ func (s *Shell) previewSerial(serial string, copy bool) {
 // showErr shows an error in the status bar and a dialog, a ledger error in
 // the window's language.
 func (s *Shell) showErr(err error) {
-	msg := ledger.MessageOf(err, s.lang)
-	s.status.SetText(msg)
+	s.status.SetText(s.message(err))
 	s.showError(err)
 }
 

@@ -22,6 +22,13 @@ type SignOn struct {
 	ID, Password *widget.Entry
 	Button       *widget.Button
 	Message      *widget.Label
+	// Detail is the line under Message with the ledger's code of a
+	// refusal (E_BAD_CREDENTIALS), for the help desk; hidden without one.
+	Detail *widget.Label
+	// TriesLeft, if set, tells how many wrong passwords id may still type
+	// before it is locked (ok false when it cannot tell); a refused
+	// password then says so. It runs off the UI goroutine.
+	TriesLeft func(id string) (left int, ok bool)
 	// Finger is the fingerprint sign-on button, once EnableFinger added it.
 	Finger *widget.Button
 
@@ -58,6 +65,10 @@ func ShowSignOn(win fyne.Window, lang, date, hint string, check func(id, passwor
 	s.Message.Importance = widget.DangerImportance
 	s.Message.Wrapping = fyne.TextWrapWord
 	s.Message.Hide()
+	s.Detail = widget.NewLabel("")
+	s.Detail.Importance = widget.LowImportance
+	s.Detail.Wrapping = fyne.TextWrapWord
+	s.Detail.Hide()
 	s.Button = widget.NewButtonWithIcon(t("签到", "Sign on"), theme.LoginIcon(), s.submit)
 	s.Button.Importance = widget.HighImportance
 	s.ID.OnSubmitted = func(string) { win.Canvas().Focus(s.Password) }
@@ -70,7 +81,7 @@ func ShowSignOn(win fyne.Window, lang, date, hint string, check func(id, passwor
 	hintLine := hintLines(hint)
 	s.extra = container.NewVBox()
 	s.extra.Hide()
-	card := widgets.NewGroupBox("", container.NewPadded(container.NewVBox(title, dateLine, form, s.Message, s.Button, s.extra, hintLine)))
+	card := widgets.NewGroupBox("", container.NewPadded(container.NewVBox(title, dateLine, form, s.Message, s.Detail, s.Button, s.extra, hintLine)))
 	// The card grows with the text (a larger font scale).
 	box := container.New(&fixedWidth{w: signOnWidth * textScale()}, card)
 	win.SetContent(container.NewCenter(box))
@@ -91,13 +102,15 @@ func (s *SignOn) submit() {
 	s.Button.Disable()
 	background(func() {
 		err := s.check(id, pw)
+		msg := s.refusal(id, err)
 		fyne.Do(func() {
 			defer s.busy.Store(false) // last: what follows is done when it reads false
 			s.Button.Enable()
 			if err != nil {
 				s.Message.Importance = widget.DangerImportance
-				s.Message.SetText(fmt.Sprint(err))
+				s.Message.SetText(msg)
 				s.Message.Show()
+				s.showDetail(err)
 				s.Password.SetText("")
 				s.win.Canvas().Focus(s.Password)
 				return
@@ -105,6 +118,45 @@ func (s *SignOn) submit() {
 			s.done()
 		})
 	})
+}
+
+// refusal is what the main line says of a refused sign-on of id: the
+// ledger's message without its code, and after a wrong password how many
+// tries are left before the teller is locked. It runs off the UI
+// goroutine (TriesLeft reads the ledger).
+func (s *SignOn) refusal(id string, err error) string {
+	if err == nil {
+		return ""
+	}
+	msg, _ := errorText(err, s.lang)
+	if errorCode(err) != "E_BAD_CREDENTIALS" || s.TriesLeft == nil {
+		return msg
+	}
+	left, ok := s.TriesLeft(id)
+	switch {
+	case !ok:
+	case left <= 0 && s.lang == "en":
+		msg += "; the user is now locked (a supervisor unlocks it)"
+	case left <= 0:
+		msg += "，该柜员已锁定，请联系主管解锁"
+	case s.lang == "en":
+		msg += fmt.Sprintf("; %d tries left", left)
+	default:
+		msg += fmt.Sprintf("，还可尝试 %d 次", left)
+	}
+	return msg
+}
+
+// showDetail shows the code of a refusal under the message, or hides the
+// line when there is none.
+func (s *SignOn) showDetail(err error) {
+	_, detail := errorText(err, s.lang)
+	s.Detail.SetText(detail)
+	if detail == "" {
+		s.Detail.Hide()
+	} else {
+		s.Detail.Show()
+	}
 }
 
 // background runs slow work (a password hash, a posting) off the UI
@@ -155,9 +207,11 @@ func (s *SignOn) EnableFinger(demo []DemoFinger, signOn func(demo string) error)
 				defer s.busy.Store(false)
 				s.Finger.Enable()
 				if err != nil {
+					msg, _ := errorText(err, s.lang)
 					s.Message.Importance = widget.DangerImportance
-					s.Message.SetText(fmt.Sprint(err))
+					s.Message.SetText(msg)
 					s.Message.Refresh()
+					s.showDetail(err)
 					return
 				}
 				s.done()

@@ -154,6 +154,10 @@ type Shell struct {
 	modals []*modal
 	// statusLine holds the status, the audit log's state and the devices.
 	statusLine *fyne.Container
+	// invalid is the status a refused submit showed ("有 2 处需要修改"),
+	// while the status still shows it: it follows the fixes and goes with
+	// the last one, or when the form is cleared, closed or replaced.
+	invalid string
 
 	rx shellReceipts // receipts, the reprint queue and the journal screen
 }
@@ -254,7 +258,7 @@ func (s *Shell) build() {
 	s.title.TextStyle = fyne.TextStyle{Bold: true}
 	s.title.SizeName = theme.SizeNameSubHeadingText
 	s.host = container.NewStack()
-	s.status = widget.NewLabel(s.cfg.Status)
+	s.status = widget.NewLabel(s.baseStatus())
 	s.status.Importance = widget.MediumImportance
 
 	lang := widget.NewSelect([]string{"中文", "English"}, func(v string) {
@@ -321,6 +325,50 @@ func (s *Shell) build() {
 		}
 	})
 	s.showWelcome()
+	// After sign-on (and after a change of language) the teller types a
+	// fast-path code first; -open, or the form the language change keeps,
+	// moves the focus on into the form.
+	s.win.Canvas().Focus(s.code)
+}
+
+// baseStatus is the status line with no message in it (who, where, the
+// ledger), with the demo-card hint in the window's language.
+func (s *Shell) baseStatus() string {
+	return strings.Replace(s.cfg.Status, DemoCardHint(), DemoCardHintIn(s.lang), 1)
+}
+
+// resetStatus takes the count of fields to fix off the status line when
+// it is there.
+func (s *Shell) resetStatus() {
+	if s.invalid != "" && s.status.Text == s.invalid {
+		s.status.SetText(s.baseStatus())
+	}
+	s.invalid = ""
+}
+
+// recount follows the teller's fixes after a refused submit: the count of
+// fields to fix drops with each, and the line goes with the last.
+func (s *Shell) recount() {
+	f := s.current
+	if s.invalid == "" || f == nil {
+		return
+	}
+	if s.status.Text != s.invalid {
+		s.invalid = "" // another message took its place
+		return
+	}
+	n := len(f.Problems())
+	if n == 0 {
+		s.resetStatus()
+		return
+	}
+	s.invalid = s.invalidText(n)
+	s.status.SetText(s.invalid)
+}
+
+// invalidText is the status of a submit refused for n fields.
+func (s *Shell) invalidText(n int) string {
+	return fmt.Sprintf(s.t("有 %d 处需要修改", "%d fields need attention"), n)
 }
 
 // signOff asks the ledger to sign the teller off and says why when it
@@ -340,7 +388,7 @@ func (s *Shell) confirmSignOff(body fyne.CanvasObject) {
 			err := s.cfg.SignOff()
 			fyne.Do(func() {
 				if err != nil {
-					s.status.SetText(err.Error())
+					s.status.SetText(s.message(err))
 					s.showError(err)
 					return
 				}
@@ -457,15 +505,16 @@ func (s *Shell) open(def *dsl.Form) {
 	scope := s.cfg.Bus.Scope(fmt.Sprintf("form:%s#%d", def.ID, s.opened))
 	var live *widgets.Form
 	live, err := widgets.Render(def, scope, widgets.Options{
-		Lang:  s.lang,
-		Seal:  s.cfg.Seal,
-		OnKey: s.functionKey,
+		Lang:     s.lang,
+		Seal:     s.cfg.Seal,
+		OnKey:    s.functionKey,
+		OnChange: func() { s.recount() },
 		OnAction: func(action string) {
 			switch action {
 			case "submit", "query":
 				s.submit()
 			case "cancel":
-				s.close()
+				s.cancel()
 			case "clear":
 				s.clearForm(live)
 			case "readCard":
@@ -480,6 +529,7 @@ func (s *Shell) open(def *dsl.Form) {
 		return
 	}
 	s.current = live
+	s.resetStatus()
 	if s.stopForm != nil {
 		s.stopForm()
 	}
@@ -490,7 +540,8 @@ func (s *Shell) open(def *dsl.Form) {
 		}
 	})
 	stopLookups := s.watchLookups(live)
-	s.stopForm = func() { stopTouch(); stopLookups() }
+	stopID := s.watchID(live)
+	s.stopForm = func() { stopTouch(); stopLookups(); stopID() }
 	s.touch()
 	s.setTitle(def.Code + "  " + def.Title.In(s.lang))
 	submitText := s.t("提交 F10", "Submit F10")
@@ -500,7 +551,7 @@ func (s *Shell) open(def *dsl.Form) {
 	submit := widget.NewButtonWithIcon(submitText, theme.ConfirmIcon(), s.submit)
 	submit.Importance = widget.HighImportance
 	clearBtn := widget.NewButtonWithIcon(s.t("清空 F6", "Clear F6"), theme.ContentClearIcon(), func() { s.clearForm(live) })
-	cancel := widget.NewButtonWithIcon(s.t("关闭 Esc", "Close Esc"), theme.CancelIcon(), s.close)
+	cancel := widget.NewButtonWithIcon(s.t("关闭 Esc", "Close Esc"), theme.CancelIcon(), s.cancel)
 	bar := container.NewHBox(layout.NewSpacer(), cancel, clearBtn, submit)
 	// The form scrolls both ways: one wider than the host (long English
 	// options, a larger text scale) must not push the navigator aside.
@@ -529,8 +580,27 @@ func (s *Shell) focusFirst(f *widgets.Form) {
 	}
 }
 
+// cancel is Esc in a form, and its Close button: a form holding what the
+// teller typed asks before it is discarded; one with nothing typed (empty,
+// or only what lookups and defaults filled in) closes at once.
+func (s *Shell) cancel() {
+	f := s.current
+	if f == nil || !f.Typed() {
+		s.close()
+		return
+	}
+	msg := widget.NewLabel(s.t("表单中有已输入的内容，关闭后将丢失。", "The form holds what was typed; closing it loses that."))
+	msg.Wrapping = fyne.TextWrapWord
+	s.ask(s.t("放弃已输入的内容？", "Discard what was typed?"), msg, func(ok bool) {
+		if ok && s.current == f {
+			s.close()
+		}
+	})
+}
+
 func (s *Shell) close() {
 	s.idleDisplay()
+	s.resetStatus()
 	if s.stopForm != nil {
 		s.stopForm()
 		s.stopForm = nil
@@ -552,7 +622,8 @@ func (s *Shell) submit() {
 		return
 	}
 	if problems := f.Validate(); len(problems) > 0 {
-		s.status.SetText(fmt.Sprintf(s.t("有 %d 处需要修改", "%d fields need attention"), len(problems)))
+		s.invalid = s.invalidText(len(problems))
+		s.status.SetText(s.invalid)
 		s.trace(fmt.Sprintf("invalid %s %s: %s", f.Def.ID, problems[0].Node, problems[0].Message.En))
 		return
 	}
@@ -588,8 +659,7 @@ func (s *Shell) submit() {
 					// the UI goroutine, before any key sent after it.
 					s.trace("refused " + f.Def.ID)
 					s.idleDisplay()
-					msg := ledger.MessageOf(err, s.lang)
-					s.status.SetText(msg)
+					s.status.SetText(s.message(err))
 					var le *ledger.Error
 					if errors.As(err, &le) && le.Field != "" && s.current == f && f.ShowError(le.Field, le.Msg.In(s.lang)) {
 						return // shown at the field; what was typed is kept
@@ -599,7 +669,7 @@ func (s *Shell) submit() {
 				}
 				s.posts++
 				defer s.trace("posted " + f.Def.ID)
-				msg := res.Message(s.lang)
+				msg := postedMessage(f.Def, res, s.lang)
 				if query {
 					// A query keeps its criteria and shows its answer in
 					// the form; the serial (an inquiry is journaled) goes
@@ -689,6 +759,23 @@ func PostedRows(def *dsl.Form, res *ledger.Result, lang string) [][2]string {
 	return append(rows, SummaryRows(def, res.Values, lang)...)
 }
 
+// postedMessage is the status line after a posting: the journal serial,
+// then the values it returned that the form shows, each under the form's
+// caption for it ("尾箱余额: 1,000.00"), never under the ledger's key.
+func postedMessage(def *dsl.Form, res *ledger.Result, lang string) string {
+	parts := []string{"交易成功"}
+	if lang == "en" {
+		parts[0] = "Posted"
+	}
+	if res.Serial != "" {
+		parts[0] = firstLine(res.Message(lang)) // the serial line alone
+	}
+	for _, r := range SummaryRows(def, res.Values, lang) {
+		parts = append(parts, r[0]+": "+r[1])
+	}
+	return strings.Join(parts, " · ")
+}
+
 // SummaryRows lists the submitted values as caption and value, in the
 // form's order: money in figures, a choice by its option's label in lang,
 // passwords hidden and masked accounts masked.
@@ -701,7 +788,7 @@ func SummaryRows(def *dsl.Form, values map[string]any, lang string) [][2]string 
 		}
 		label := n.PropText("label").In(lang)
 		if label == "" {
-			label = n.Bind
+			return true // no caption: a raw key is no caption
 		}
 		var shown string
 		switch x := v.(type) {

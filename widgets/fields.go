@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -229,10 +230,33 @@ func (e *keyEntry) TypedRune(r rune) {
 	}
 }
 
+// AcceptsTab is false even for a multi-line field: Tab moves to the next
+// field everywhere on a form (Fyne's multi-line Entry takes it as a tab
+// character, trapping the teller in the address box).
+func (e *keyEntry) AcceptsTab() bool { return false }
+
+// isNewLine reports whether s is Ctrl+Enter, the new line of a multi-line
+// field.
+func isNewLine(s fyne.Shortcut) bool {
+	c, ok := s.(*desktop.CustomShortcut)
+	return ok && (c.KeyName == fyne.KeyReturn || c.KeyName == fyne.KeyEnter) && c.Modifier == fyne.KeyModifierControl
+}
+
 // TypedShortcut pastes text whole or refuses it whole, saying why; white
 // space is dropped from a paste into a field that takes none ("138 0000
-// 0000" into a phone number), as it does not change the value.
+// 0000" into a phone number), as it does not change the value. Ctrl+Enter
+// starts a new line in a multi-line field.
 func (e *keyEntry) TypedShortcut(s fyne.Shortcut) {
+	if isNewLine(s) {
+		if e.MultiLine && !e.Disabled() {
+			why := e.refusal("\n")
+			e.say(why)
+			if why.IsZero() {
+				e.Entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+			}
+		}
+		return
+	}
 	p, ok := s.(*fyne.ShortcutPaste)
 	if !ok || p.Clipboard == nil || e.Disabled() || (e.accept == nil && e.maxLen == 0) {
 		e.Entry.TypedShortcut(s)
@@ -254,13 +278,18 @@ func (e *keyEntry) TypedShortcut(s fyne.Shortcut) {
 	}
 }
 
-// TypedKey turns Escape into cancel.
+// TypedKey turns Escape into cancel; in a multi-line field Enter moves on
+// as in any other field (Ctrl+Enter is the new line).
 func (e *keyEntry) TypedKey(k *fyne.KeyEvent) {
 	if e.h.fkey.take(k) {
 		return
 	}
 	if k.Name == fyne.KeyEscape && e.cancel != nil {
 		e.cancel()
+		return
+	}
+	if e.MultiLine && (k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter) {
+		e.h.fireSubmitted()
 		return
 	}
 	if k.Name == fyne.KeyBackspace || k.Name == fyne.KeyDelete {

@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"sort"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -12,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"guitai/dsl"
+	"guitai/money"
 	"guitai/state"
 )
 
@@ -80,6 +82,10 @@ type Options struct {
 	// OnKey is given the function keys (F1 to F12) typed in any field of
 	// the form, first; it returns true when it took the key.
 	OnKey func(k *fyne.KeyEvent) bool
+	// OnChange, if set, is called after the form has shown a change: the
+	// teller's edit, a change of its scope (a lookup's answer), a Clear.
+	// The form's values and expressions are up to date when it runs.
+	OnChange func()
 }
 
 // Form is a dsl form rendered as a live Fyne tree bound to a state scope:
@@ -105,6 +111,9 @@ type Form struct {
 	// of the form's own edit or older than it, and never replaces what
 	// the teller typed since (see binding.go).
 	shown map[string]uint64
+	// typed holds the keys the teller edited since the form opened or was
+	// last cleared (not a lookup's fill, not a default): see Typed.
+	typed map[string]bool
 }
 
 // live is one rendered node.
@@ -139,6 +148,7 @@ func Render(def *dsl.Form, scope *state.Scope, opts Options) (*Form, error) {
 		byKey:   map[string][]*live{},
 		checked: map[string]bool{},
 		shown:   map[string]uint64{},
+		typed:   map[string]bool{},
 	}
 	// The caption column grows with the text (a larger font scale).
 	width := float32(def.Root.PropInt("labelWidth", 110)) * theme.TextSize() / theme.DefaultTheme().Size(theme.SizeNameText)
@@ -161,7 +171,18 @@ func Render(def *dsl.Form, scope *state.Scope, opts Options) (*Form, error) {
 	for _, e := range prog.Exprs {
 		f.apply(e)
 	}
-	f.cancel = scope.Subscribe(nil, f.changed)
+	f.cancel = scope.Subscribe(nil, func(c state.Change) {
+		// The echo of the form's own edit is not news: the edit
+		// notifies once the form has shown it.
+		news := false
+		for _, key := range c.Keys {
+			news = news || c.Version > f.shown[key]
+		}
+		f.changed(c)
+		if news {
+			f.notify()
+		}
+	})
 	return f, nil
 }
 
@@ -212,7 +233,13 @@ func (f *Form) build(n *dsl.Node, labelWidth float32) fyne.CanvasObject {
 		if el.Field.Focusable() != nil {
 			f.fields = append(f.fields, l)
 		}
-		el.Field.Watch(func() { f.edited(l) }, func() { f.next(l) }, func() { f.left(l) })
+		el.Field.Watch(func() {
+			if n.Bind != "" {
+				f.typed[n.Bind] = true
+			}
+			f.edited(l)
+			f.notify()
+		}, func() { f.next(l) }, func() { f.left(l) })
 	}
 	return outer
 }
@@ -270,6 +297,40 @@ func hasRequired(n *dsl.Node) bool {
 		if r.Kind == "required" && r.Arg == true {
 			return true
 		}
+	}
+	return false
+}
+
+// notify calls Options.OnChange.
+func (f *Form) notify() {
+	if f.ctx.opts.OnChange != nil {
+		f.ctx.opts.OnChange()
+	}
+}
+
+// Typed reports whether the form holds something the teller typed or
+// chose: a visible input whose value the teller edited and did not empty
+// since the form opened or was cleared. What a lookup filled in, a
+// default (a date of today) and a value the teller emptied again do not
+// count: closing such a form loses nothing.
+func (f *Form) Typed() bool {
+	for key := range f.typed {
+		if l := f.input(key); l != nil && !empty(l.el.Field.Value()) {
+			return true
+		}
+	}
+	return false
+}
+
+// empty reports whether v is no value: nil, "", an unticked check.
+func empty(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case string:
+		return x == ""
+	case bool:
+		return !x
 	}
 	return false
 }
@@ -362,16 +423,52 @@ func (f *Form) apply(e *dsl.Expr) {
 		v, err := e.Eval(f.env)
 		if l.el.Text != nil {
 			if err != nil {
-				l.el.Text("")
-			} else {
-				l.el.Text(display(v))
+				v = nil
 			}
+			l.el.Text(display(v))
+			figureColour(l, v)
 		}
 	case dsl.ExprRule:
 		if f.checked[l.node.ID] {
 			f.check(l)
 		}
 	}
+}
+
+// figureColour draws a computed money figure (a label of style "money",
+// such as a balance after the withdrawal) in the error colour while it is
+// negative, in the figure's own colour otherwise.
+func figureColour(l *live, v any) {
+	lab, ok := l.el.Object.(*widget.Label)
+	if !ok || l.node.PropString("style") != "money" {
+		return
+	}
+	imp := widget.HighImportance
+	if negative(v) {
+		imp = widget.DangerImportance
+	}
+	if lab.Importance != imp {
+		lab.Importance = imp
+		lab.Refresh()
+	}
+}
+
+// negative reports whether a computed value is below zero: a number, or
+// figures as yuan() gives them ("-1,234.00").
+func negative(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return strings.HasPrefix(strings.TrimSpace(x), "-")
+	case int64:
+		return x < 0
+	case int:
+		return x < 0
+	case float64:
+		return x < 0
+	case money.Fen:
+		return x < 0
+	}
+	return false
 }
 
 // next moves the focus to the next input, as Enter does.
@@ -454,21 +551,44 @@ func (f *Form) check(l *live) *dsl.Violation {
 		l.el.Field.SetError("")
 		return nil
 	}
-	var v *dsl.Violation
-	if p, ok := l.el.Field.(interface{ Problem() dsl.Text }); ok {
-		if msg := p.Problem(); !msg.IsZero() {
-			v = &dsl.Violation{Node: l.node.ID, Kind: "type", Message: msg}
-		}
-	}
-	if v == nil {
-		v = f.prog.Check(l.node, l.el.Field.Value(), f.env)
-	}
+	v := f.problem(l)
 	if v != nil {
 		l.el.Field.SetError(f.ctx.T(v.Message))
 	} else {
 		l.el.Field.SetError("")
 	}
 	return v
+}
+
+// problem is the first problem of a shown field's value, its type check
+// first and then its rules, or nil; it shows nothing.
+func (f *Form) problem(l *live) *dsl.Violation {
+	if p, ok := l.el.Field.(interface{ Problem() dsl.Text }); ok {
+		if msg := p.Problem(); !msg.IsZero() {
+			return &dsl.Violation{Node: l.node.ID, Kind: "type", Message: msg}
+		}
+	}
+	return f.prog.Check(l.node, l.el.Field.Value(), f.env)
+}
+
+// Problems lists what Validate would find, in tree order, without showing
+// anything or moving the focus: how many fields still need attention
+// after a refused submit.
+func (f *Form) Problems() []*dsl.Violation {
+	var out []*dsl.Violation
+	f.Def.Walk(func(_ []string, n *dsl.Node) bool {
+		l := f.nodes[n.ID]
+		if !l.shown {
+			return false
+		}
+		if l.el.Field != nil && n.Bind != "" && !isDisplay(n.Type) {
+			if v := f.problem(l); v != nil {
+				out = append(out, v)
+			}
+		}
+		return true
+	})
+	return out
 }
 
 // Validate checks every visible field, shows each problem under its field,
@@ -567,6 +687,8 @@ func (f *Form) Clear() {
 		l.el.Field.SetError("")
 	}
 	f.applyAll(todo)
+	clear(f.typed)
+	f.notify()
 }
 
 // ShowError shows msg under the visible input bound to key (a refusal
