@@ -2,7 +2,6 @@ package teller
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"fyne.io/fyne/v2/driver/desktop"
 	"image"
@@ -616,115 +615,6 @@ func (s *Shell) close() {
 	s.win.Canvas().Focus(s.code)
 }
 
-func (s *Shell) submit() {
-	f := s.current
-	if f == nil || s.posting.Load() {
-		return
-	}
-	if problems := f.Validate(); len(problems) > 0 {
-		s.invalid = s.invalidText(len(problems))
-		s.status.SetText(s.invalid)
-		s.trace(fmt.Sprintf("invalid %s %s: %s", f.Def.ID, problems[0].Node, problems[0].Message.En))
-		return
-	}
-	values := f.Values()
-	needAuth, err := f.NeedsAuthorization()
-	if err != nil {
-		s.showError(err)
-		return
-	}
-	// One key per submission attempt: a double click, or Submit pressed
-	// again after a failure the teller did not change, posts once.
-	values[keyField] = fmt.Sprintf("%s#%d", f.Scope.Name(), s.posts)
-	query := isQuery(f.Def)
-	// The computed figures too (the amount in words, a day-end's counted
-	// total and difference): what the teller confirms is what the
-	// success message repeats.
-	computed := f.ComputedRows()
-	post := func(auth *Credentials) {
-		s.posting.Store(true)
-		s.authorizer = auth
-		if query {
-			s.status.SetText(s.t("正在查询…", "Searching…"))
-		} else {
-			s.status.SetText(s.t("正在记账…", "Posting…"))
-		}
-		background(func() {
-			res, err := s.cfg.Submit(f.Def, values)
-			fyne.Do(func() {
-				defer s.posting.Store(false) // last: what follows is done when it reads false
-				s.authorizer = nil
-				if err != nil {
-					// Traced first: the rest runs in this same call on
-					// the UI goroutine, before any key sent after it.
-					s.trace("refused " + f.Def.ID)
-					s.idleDisplay()
-					s.status.SetText(s.message(err))
-					var le *ledger.Error
-					if errors.As(err, &le) && le.Field != "" && s.current == f && f.ShowError(le.Field, le.Msg.In(s.lang)) {
-						return // shown at the field; what was typed is kept
-					}
-					s.showError(err)
-					return // what was typed is kept
-				}
-				s.posts++
-				defer s.trace("posted " + f.Def.ID)
-				msg := postedMessage(f.Def, res, s.lang)
-				if query {
-					// A query keeps its criteria and shows its answer in
-					// the form; the serial (an inquiry is journaled) goes
-					// to the status bar.
-					if s.current == f {
-						s.fill(f, res, nil)
-					}
-					s.status.SetText(queryStatus(res, s.lang))
-					s.idleDisplay()
-					return
-				}
-				s.status.SetText(msg)
-				s.refreshAudit()
-				// The message first: a receipt preview (no printer) goes
-				// over it.
-				s.tell(s.t("交易成功", "Posted"), summaryGrid(append(PostedRows(f.Def, res, s.lang), computed...)), func() {
-					if s.current == f {
-						s.focusFirst(f)
-					}
-				})
-				s.afterPost(fmt.Sprint(values[keyField]), values, msg)
-				s.idleDisplay()
-				if s.current == f {
-					s.clearForm(f)
-				}
-			})
-		})
-	}
-	summary := append(SummaryRows(f.Def, values, s.lang), computed...)
-	confirm := func(then func()) {
-		if f.Def.Submit != nil && f.Def.Submit.Confirm || needAuth {
-			// The customer sees what the teller confirms.
-			if s.cfg.Display != nil && !query {
-				account, amount := DisplayValues(f.Def, values)
-				s.cfg.Display.Show(f.Def.Title, account, amount, s.lang)
-			}
-			s.ask(s.t("请确认", "Please confirm"), summaryGrid(summary), func(ok bool) {
-				if ok {
-					then()
-				} else {
-					s.idleDisplay()
-				}
-			})
-			return
-		}
-		then()
-	}
-	confirm(func() {
-		if !needAuth {
-			post(nil)
-			return
-		}
-		s.askSupervisor(post)
-	})
-}
 
 // keyField is the value key of a submission's idempotency key, as the
 // ledger reads it (ledger.KeyField).
