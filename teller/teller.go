@@ -615,7 +615,6 @@ func (s *Shell) close() {
 	s.win.Canvas().Focus(s.code)
 }
 
-
 // keyField is the value key of a submission's idempotency key, as the
 // ledger reads it (ledger.KeyField).
 const keyField = "_idempotency_key"
