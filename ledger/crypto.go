@@ -23,12 +23,14 @@ import (
 const DefaultIterations = 120_000
 
 // demoMasterKey is used when no master key is configured: fine for the demo
-// and tests, never for a branch. tellerctl warns about it.
+// and tests, never for a branch. The programs use it only on a demo ledger
+// (see DecideKeys).
 var demoMasterKey = []byte("guitai demo master key - do not use in a branch")
 
 type keys struct {
-	sm4   []byte // 16 bytes: SM4-GCM encryption of ID numbers
-	index []byte // 32 bytes: HMAC-SM3 blind index of ID numbers
+	sm4      []byte // 16 bytes: SM4-GCM encryption of ID numbers, phone numbers and addresses
+	index    []byte // 32 bytes: HMAC-SM3 blind index of ID numbers
+	piiIndex []byte // 32 bytes: HMAC-SM3 blind index of other personal data
 }
 
 func deriveKeys(master []byte) keys {
@@ -40,7 +42,8 @@ func deriveKeys(master []byte) keys {
 		h.Write([]byte(label))
 		return h.Sum(nil)
 	}
-	return keys{sm4: mac("guitai/id-number/sm4-gcm")[:16], index: mac("guitai/id-number/blind-index")}
+	return keys{sm4: mac("guitai/id-number/sm4-gcm")[:16], index: mac("guitai/id-number/blind-index"),
+		piiIndex: mac("guitai/pii/blind-index")}
 }
 
 // hashPassword returns base64 PBKDF2-HMAC-SM3 of password with a fresh salt.
@@ -68,7 +71,38 @@ func checkPassword(password, hash, salt string, iter int) bool {
 }
 
 // sealID encrypts an ID number with SM4-GCM: base64(nonce || ciphertext).
-func (k keys) sealID(id string) (string, error) {
+func (k keys) sealID(id string) (string, error) { return k.seal(id, adID) }
+
+// openID decrypts what sealID produced.
+func (k keys) openID(sealed string) (string, error) { return k.open(sealed, adID) }
+
+// sealPII encrypts other personal data of a customer — the phone number,
+// the address — like an ID number, under its own associated data, so a
+// sealed ID number cannot pass for one. "" stays "".
+func (k keys) sealPII(v string) (string, error) {
+	if v == "" {
+		return "", nil
+	}
+	return k.seal(v, adPII)
+}
+
+// openPII decrypts what sealPII produced; "" stays "".
+func (k keys) openPII(sealed string) (string, error) {
+	if sealed == "" {
+		return "", nil
+	}
+	return k.open(sealed, adPII)
+}
+
+// Associated data of the sealed columns.
+var (
+	adID  = []byte("customer.id")
+	adPII = []byte("customer.pii")
+)
+
+// seal encrypts v with SM4-GCM under associated data ad:
+// base64(nonce || ciphertext).
+func (k keys) seal(v string, ad []byte) (string, error) {
 	aead, err := k.aead()
 	if err != nil {
 		return "", err
@@ -77,20 +111,20 @@ func (k keys) sealID(id string) (string, error) {
 	if _, err := rand.Read(nonce); err != nil {
 		return "", err
 	}
-	return base64.StdEncoding.EncodeToString(aead.Seal(nonce, nonce, []byte(id), []byte("customer.id"))), nil
+	return base64.StdEncoding.EncodeToString(aead.Seal(nonce, nonce, []byte(v), ad)), nil
 }
 
-// openID decrypts what sealID produced.
-func (k keys) openID(sealed string) (string, error) {
+// open decrypts what seal produced with the same associated data.
+func (k keys) open(sealed string, ad []byte) (string, error) {
 	aead, err := k.aead()
 	if err != nil {
 		return "", err
 	}
 	b, err := base64.StdEncoding.DecodeString(sealed)
 	if err != nil || len(b) < aead.NonceSize() {
-		return "", errors.New("ledger: malformed sealed ID")
+		return "", errors.New("ledger: malformed sealed value")
 	}
-	p, err := aead.Open(nil, b[:aead.NonceSize()], b[aead.NonceSize():], []byte("customer.id"))
+	p, err := aead.Open(nil, b[:aead.NonceSize()], b[aead.NonceSize():], ad)
 	return string(p), err
 }
 
@@ -106,5 +140,14 @@ func (k keys) aead() (cipher.AEAD, error) {
 func (k keys) indexID(id string) string {
 	h := hmac.New(sm3.New, k.index)
 	h.Write([]byte(id))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// indexPII is the blind index of other personal data (sealPII): hex
+// HMAC-SM3 under a key of its own, for what must compare a value without
+// holding it in clear (a request digest, a lookup).
+func (k keys) indexPII(v string) string {
+	h := hmac.New(sm3.New, k.piiIndex)
+	h.Write([]byte(v))
 	return hex.EncodeToString(h.Sum(nil))
 }

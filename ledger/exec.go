@@ -259,137 +259,269 @@ func (x *Executor) replay(ctx context.Context, t *catalog.Txn, key, digest strin
 
 // run posts one submission in tx. auth are the authorizers Submit
 // authenticated and digest the request's digest (requestDigest).
+//
+// It is the posting path, step by step: the teller is loaded and may
+// post this transaction, the teller's cash box of the day exists, the
+// context params are set and numbers allocated, a journaled transaction
+// opens its journal row and meets the four-eyes rule, the catalog's
+// steps run, and a journaled transaction then checks its postings
+// balance, writes its result, its receipt and its audit records.
 func (x *Executor) run(ctx context.Context, tx *sqlx.Tx, t *catalog.Txn, req Request, auth []*User, digest string, p map[string]any) (*Result, error) {
 	s := x.store
-	var teller struct {
-		User
-		Date string
-	}
-	// A scalar subquery, not a join: SQLite runs this form several times
-	// faster, and users.branch references branches.
-	err := tx.QueryRowContext(ctx, tx.Rebind(`SELECT id, name, branch, role, failed, locked,
-		(SELECT b.business_date FROM branches b WHERE b.code = users.branch) FROM users WHERE id = ?`), req.Teller).
-		Scan(&teller.ID, &teller.Name, &teller.Branch, &teller.Role, &teller.Failed, &teller.Locked, &teller.Date)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errf("E_USER_UNKNOWN", "teller", nil)
-	}
+	teller, err := loadTeller(ctx, tx, req.Teller)
 	if err != nil {
 		return nil, err
 	}
-	if teller.Locked {
-		return nil, errf("E_USER_LOCKED", "teller", nil)
+	if err := mayPost(t, teller.User); err != nil {
+		return nil, err
 	}
-	roles := t.Roles
-	if len(roles) == 0 {
-		roles = []string{RoleTeller, RoleSupervisor}
+	if err := s.openBox(ctx, tx, teller); err != nil {
+		return nil, err
 	}
-	if !slices.Contains(roles, teller.Role) {
-		return nil, errf("E_ROLE", "", nil)
-	}
-	date := teller.Date
-	if _, known := s.boxes.Load(teller.ID + "/" + date); !known {
-		if err := s.ensureBox(ctx, tx, teller.User, date); err != nil {
-			return nil, err
-		}
-	}
-	res := &Result{BusinessDate: date, Txn: t.ID, Values: map[string]any{}}
-	authID := ""
-	if len(auth) > 0 {
-		authID, res.Authorizer = auth[0].ID, auth[0].ID
-	}
-	p["teller"], p["branch"], p["terminal"], p["business_date"] = teller.ID, teller.Branch, req.Terminal, date
-	p["now"], p["role"], p["authorizer"], p["serial"] = s.stamp(), teller.Role, authID, ""
-	p["cashbox"], p["vault"] = bookCode("box", teller.ID), bookCode("vault", teller.Branch)
-	p["suspense"], p["equity"] = bookCode("suspense", teller.Branch), bookCode("equity", teller.Branch)
-
-	uses := x.uses(t)
-	if uses.newAccount {
-		n, err := s.nextNumber(ctx, tx, "account/"+teller.Branch)
-		if err != nil {
-			return nil, err
-		}
-		p["new_account"] = AccountNumber(teller.Branch, n)
-	}
-	if uses.newCustomer {
-		n, err := s.nextNumber(ctx, tx, "customer/"+teller.Branch)
-		if err != nil {
-			return nil, err
-		}
-		p["new_customer"] = fmt.Sprintf("C%s%08d", teller.Branch, n)
-	}
-	formID, formVersion := t.ID, ""
-	if f := x.forms[t.ID]; f != nil {
-		formID, formVersion = f.ID, f.Version
+	ps := x.newPosting(t, req, auth, digest, p, teller)
+	ps.setContextParams(s.stamp())
+	if err := ps.allocateNumbers(ctx, tx); err != nil {
+		return nil, err
 	}
 	if t.Journal {
-		serial, err := s.nextSerial(ctx, tx, teller.Branch, date)
-		if err != nil {
+		if err := ps.openJournal(ctx, tx); err != nil {
 			return nil, err
 		}
-		p["serial"], res.Serial = serial, serial
-		var authArg any
-		if authID != "" {
-			authArg = authID
-		}
-		rev := 0
-		if t.Reversible {
-			rev = 1
-		}
-		if _, err := s.exec(ctx, tx, `INSERT INTO journal (serial, business_date, branch, teller, authorizer, terminal,
-			txn_code, form_id, form_version, reversible, idem_key, request_digest, created_at)
-			VALUES (:serial, :date, :branch, :teller, :auth, :terminal, :code, :form, :version, :rev, :key, :digest, :now)`,
-			map[string]any{"serial": serial, "date": date, "branch": teller.Branch, "teller": teller.ID, "auth": authArg,
-				"terminal": req.Terminal, "code": t.Code, "form": formID, "version": formVersion, "rev": rev,
-				"key": req.Key, "digest": digest, "now": p["now"]}); err != nil {
-			return nil, err
-		}
-		// The four-eyes rule, after the journal insert so that a replayed
-		// key is answered as a replay (or a conflict) first. The policy is
-		// read in the posting's own transaction.
-		pol, had, err := rule(ctx, tx, t.ID)
-		if err != nil {
-			return nil, err
-		}
-		if err := checkAuthorizers(requires(t, pol, had, p), auth); err != nil {
+		if err := ps.checkPolicy(ctx, tx); err != nil {
 			return nil, err
 		}
 	}
-
-	for i, st := range t.Steps {
-		if err := x.step(ctx, tx, st, p, res); err != nil {
-			if CodeOf(err) == "" && !isRetryable(err) && !isUnique(err) {
-				err = fmt.Errorf("%s step %d: %w", t.ID, i+1, err)
-			}
-			return nil, err
-		}
-		if st.AuthorizeIf != "" && asInt(p[st.AuthorizeIf]) != 0 && len(auth) == 0 {
-			return nil, errf("E_AUTH_REQUIRED", "authorizer", nil)
-		}
+	if err := ps.runSteps(ctx, tx); err != nil {
+		return nil, err
 	}
 	if !t.Journal {
-		return res, nil
+		return ps.res, nil
 	}
-	res.Params = postedParams(t, p)
-
-	body, err := json.Marshal(res)
+	ps.res.Params = postedParams(t, p)
+	body, err := json.Marshal(ps.res)
 	if err != nil {
 		return nil, err
 	}
 	result := string(body)
-	upd := map[string]any{"serial": res.Serial, "result": result, "amount": int64(0), "account": ""}
-	if t.Amount != "" {
-		upd["amount"] = asInt(p[t.Amount])
+	fig := ps.figures()
+	lines, err := balancedPostings(ctx, tx, ps.res.Serial)
+	if err != nil {
+		return nil, err
 	}
-	if t.Account != "" {
-		upd["account"], _ = p[t.Account].(string)
+	if err := ps.writeResult(ctx, tx, fig, result); err != nil {
+		return nil, err
 	}
-	// Double entry: whatever the catalog says, an entry whose postings do
-	// not sum to zero is never committed. The postings are read once, for
-	// this check and for the audit record's digest (so the lines checked
-	// are the lines logged). reversal_of is set only by a reversal: the
-	// row was inserted with NULL, and assigning the column, a foreign key,
-	// costs SQLite a check even when the value is NULL.
-	lines, err := postingLines(ctx, tx, res.Serial)
+	if err := ps.writeReceipt(ctx, tx, result); err != nil {
+		return nil, err
+	}
+	if err := ps.recordAudit(ctx, tx, fig, body, lines); err != nil {
+		return nil, err
+	}
+	return ps.res, nil
+}
+
+// tellerRow is the posting teller's user row and the business date of the
+// teller's branch.
+type tellerRow struct {
+	User
+	Date string
+}
+
+// loadTeller reads the teller with id and the business date of the
+// teller's branch in one statement; an unknown teller is E_USER_UNKNOWN,
+// a locked one E_USER_LOCKED.
+func loadTeller(ctx context.Context, tx *sqlx.Tx, id string) (tellerRow, error) {
+	var teller tellerRow
+	// A scalar subquery, not a join: SQLite runs this form several times
+	// faster, and users.branch references branches.
+	err := tx.QueryRowContext(ctx, tx.Rebind(`SELECT id, name, branch, role, failed, locked,
+		(SELECT b.business_date FROM branches b WHERE b.code = users.branch) FROM users WHERE id = ?`), id).
+		Scan(&teller.ID, &teller.Name, &teller.Branch, &teller.Role, &teller.Failed, &teller.Locked, &teller.Date)
+	if errors.Is(err, sql.ErrNoRows) {
+		return tellerRow{}, errf("E_USER_UNKNOWN", "teller", nil)
+	}
+	if err != nil {
+		return tellerRow{}, err
+	}
+	if teller.Locked {
+		return tellerRow{}, errf("E_USER_LOCKED", "teller", nil)
+	}
+	return teller, nil
+}
+
+// mayPost checks that u's role is one of those t allows (a teller's or a
+// supervisor's when t names none): E_ROLE when not.
+func mayPost(t *catalog.Txn, u User) error {
+	roles := t.Roles
+	if len(roles) == 0 {
+		roles = []string{RoleTeller, RoleSupervisor}
+	}
+	if !slices.Contains(roles, u.Role) {
+		return errf("E_ROLE", "", nil)
+	}
+	return nil
+}
+
+// openBox makes sure the teller's cash box of the business day exists,
+// asking the database only the first time the store sees that box.
+func (s *Store) openBox(ctx context.Context, tx *sqlx.Tx, teller tellerRow) error {
+	if _, known := s.boxes.Load(teller.ID + "/" + teller.Date); known {
+		return nil
+	}
+	return s.ensureBox(ctx, tx, teller.User, teller.Date)
+}
+
+// posting is one submission on its way through run: what the request
+// brought and what the earlier steps found, for the later ones.
+type posting struct {
+	x      *Executor
+	t      *catalog.Txn
+	req    Request
+	auth   []*User        // the authorizers Submit authenticated
+	authID string         // the first of them, or ""
+	digest string         // the request's digest (requestDigest)
+	p      map[string]any // the statements' params: coerced values and context
+	teller tellerRow
+	// formID and formVersion name the form that posts t (t's id and ""
+	// when no form does), for the journal and the audit record.
+	formID, formVersion string
+	res                 *Result
+}
+
+// newPosting starts the posting of a submission by teller: its result
+// (business date, transaction, authorizer) and the form that posts it.
+func (x *Executor) newPosting(t *catalog.Txn, req Request, auth []*User, digest string, p map[string]any, teller tellerRow) *posting {
+	ps := &posting{x: x, t: t, req: req, auth: auth, digest: digest, p: p, teller: teller,
+		res: &Result{BusinessDate: teller.Date, Txn: t.ID, Values: map[string]any{}}}
+	if len(auth) > 0 {
+		ps.authID, ps.res.Authorizer = auth[0].ID, auth[0].ID
+	}
+	ps.formID = t.ID
+	if f := x.forms[t.ID]; f != nil {
+		ps.formID, ps.formVersion = f.ID, f.Version
+	}
+	return ps
+}
+
+// setContextParams sets the params every statement may name besides the
+// submitted ones: who posts where and when (now), and the books of the
+// teller's branch. serial is "" until openJournal allocates one.
+func (ps *posting) setContextParams(now string) {
+	p, teller := ps.p, ps.teller
+	p["teller"], p["branch"], p["terminal"], p["business_date"] = teller.ID, teller.Branch, ps.req.Terminal, teller.Date
+	p["now"], p["role"], p["authorizer"], p["serial"] = now, teller.Role, ps.authID, ""
+	p["cashbox"], p["vault"] = bookCode("box", teller.ID), bookCode("vault", teller.Branch)
+	p["suspense"], p["equity"] = bookCode("suspense", teller.Branch), bookCode("equity", teller.Branch)
+}
+
+// allocateNumbers allocates the branch's next account and customer
+// numbers, each only when the transaction's steps name it (:new_account,
+// :new_customer).
+func (ps *posting) allocateNumbers(ctx context.Context, tx *sqlx.Tx) error {
+	s, branch := ps.x.store, ps.teller.Branch
+	uses := ps.x.uses(ps.t)
+	if uses.newAccount {
+		n, err := s.nextNumber(ctx, tx, "account/"+branch)
+		if err != nil {
+			return err
+		}
+		ps.p["new_account"] = AccountNumber(branch, n)
+	}
+	if uses.newCustomer {
+		n, err := s.nextNumber(ctx, tx, "customer/"+branch)
+		if err != nil {
+			return err
+		}
+		ps.p["new_customer"] = fmt.Sprintf("C%s%08d", branch, n)
+	}
+	return nil
+}
+
+// openJournal allocates the journal serial and inserts the journal row,
+// its figures and result still empty (writeResult fills them). The
+// idempotency key's unique index makes a repeated key fail here.
+func (ps *posting) openJournal(ctx context.Context, tx *sqlx.Tx) error {
+	s, t, p, teller := ps.x.store, ps.t, ps.p, ps.teller
+	serial, err := s.nextSerial(ctx, tx, teller.Branch, teller.Date)
+	if err != nil {
+		return err
+	}
+	p["serial"], ps.res.Serial = serial, serial
+	var authArg any
+	if ps.authID != "" {
+		authArg = ps.authID
+	}
+	rev := 0
+	if t.Reversible {
+		rev = 1
+	}
+	_, err = s.exec(ctx, tx, `INSERT INTO journal (serial, business_date, branch, teller, authorizer, terminal,
+			txn_code, form_id, form_version, reversible, idem_key, request_digest, created_at)
+			VALUES (:serial, :date, :branch, :teller, :auth, :terminal, :code, :form, :version, :rev, :key, :digest, :now)`,
+		map[string]any{"serial": serial, "date": teller.Date, "branch": teller.Branch, "teller": teller.ID, "auth": authArg,
+			"terminal": ps.req.Terminal, "code": t.Code, "form": ps.formID, "version": ps.formVersion, "rev": rev,
+			"key": ps.req.Key, "digest": ps.digest, "now": p["now"]})
+	return err
+}
+
+// checkPolicy applies the four-eyes rule: the authorizers the ledger's
+// policy (read in the posting's own transaction) requires for this
+// posting must be among those given. It runs after openJournal, so that
+// a replayed key is answered as a replay (or a conflict) first.
+func (ps *posting) checkPolicy(ctx context.Context, tx *sqlx.Tx) error {
+	pol, had, err := rule(ctx, tx, ps.t.ID)
+	if err != nil {
+		return err
+	}
+	return checkAuthorizers(requires(ps.t, pol, had, ps.p), ps.auth)
+}
+
+// runSteps runs the catalog's steps in order. An error that is not coded,
+// retryable or a unique violation names the step; a step whose
+// authorize_if param comes out non-zero needs an authorizer
+// (E_AUTH_REQUIRED).
+func (ps *posting) runSteps(ctx context.Context, tx *sqlx.Tx) error {
+	t := ps.t
+	for i, st := range t.Steps {
+		if err := ps.x.step(ctx, tx, st, ps.p, ps.res); err != nil {
+			if CodeOf(err) == "" && !isRetryable(err) && !isUnique(err) {
+				err = fmt.Errorf("%s step %d: %w", t.ID, i+1, err)
+			}
+			return err
+		}
+		if st.AuthorizeIf != "" && asInt(ps.p[st.AuthorizeIf]) != 0 && len(ps.auth) == 0 {
+			return errf("E_AUTH_REQUIRED", "authorizer", nil)
+		}
+	}
+	return nil
+}
+
+// journalFigures are the amount and account a journal row shows, taken
+// from the params the catalog names (0 and "" when it names none).
+type journalFigures struct {
+	amount  int64
+	account string
+}
+
+// figures reads the posting's journal figures from its params.
+func (ps *posting) figures() journalFigures {
+	var fig journalFigures
+	if ps.t.Amount != "" {
+		fig.amount = asInt(ps.p[ps.t.Amount])
+	}
+	if ps.t.Account != "" {
+		fig.account, _ = ps.p[ps.t.Account].(string)
+	}
+	return fig
+}
+
+// balancedPostings reads the postings of the journal entry serial and
+// checks that they sum to zero (double entry: whatever the catalog says,
+// an unbalanced entry is never committed; E_UNBALANCED). The lines are
+// read once, for this check and for the audit record's digest, so the
+// lines checked are the lines logged.
+func balancedPostings(ctx context.Context, tx *sqlx.Tx, serial string) ([]postingLine, error) {
+	lines, err := postingLines(ctx, tx, serial)
 	if err != nil {
 		return nil, err
 	}
@@ -398,60 +530,79 @@ func (x *Executor) run(ctx context.Context, tx *sqlx.Tx, t *catalog.Txn, req Req
 		sum += l.Amount
 	}
 	if sum != 0 {
-		return nil, errf("E_UNBALANCED", "", fmt.Errorf("%s: postings do not sum to zero", res.Serial))
+		return nil, errf("E_UNBALANCED", "", fmt.Errorf("%s: postings do not sum to zero", serial))
 	}
+	return lines, nil
+}
+
+// writeResult completes the journal row openJournal inserted: its
+// figures, its result (the JSON a replay returns) and, for a reversal,
+// the entry it reverses. reversal_of is set only by a reversal: the row
+// was inserted with NULL, and assigning the column, a foreign key, costs
+// SQLite a check even when the value is NULL. Exactly one row must change.
+func (ps *posting) writeResult(ctx context.Context, tx *sqlx.Tx, fig journalFigures, result string) error {
+	serial := ps.res.Serial
+	upd := map[string]any{"serial": serial, "result": result, "amount": fig.amount, "account": fig.account}
 	update := `UPDATE journal SET amount = :amount, account = :account, result = :result WHERE serial = :serial`
-	if t.ReversalOf != "" {
-		upd["rev"] = p[t.ReversalOf]
+	if ps.t.ReversalOf != "" {
+		upd["rev"] = ps.p[ps.t.ReversalOf]
 		update = `UPDATE journal SET amount = :amount, account = :account, reversal_of = :rev, result = :result WHERE serial = :serial`
 	}
-	n, err := s.exec(ctx, tx, update, upd)
+	n, err := ps.x.store.exec(ctx, tx, update, upd)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if n != 1 {
-		return nil, fmt.Errorf("ledger: journal %s: %d rows updated", res.Serial, n)
+		return fmt.Errorf("ledger: journal %s: %d rows updated", serial, n)
 	}
-	if t.Receipt != "" {
-		if _, err := s.exec(ctx, tx, `INSERT INTO receipts (serial, teller, template, payload, created_at) VALUES (:serial, :teller, :template, :payload, :now)`,
-			map[string]any{"serial": res.Serial, "teller": teller.ID, "template": t.Receipt, "payload": result, "now": p["now"]}); err != nil {
-			return nil, err
-		}
+	return nil
+}
+
+// writeReceipt stores the receipt of a transaction that prints one, its
+// payload the posting's result.
+func (ps *posting) writeReceipt(ctx context.Context, tx *sqlx.Tx, result string) error {
+	if ps.t.Receipt == "" {
+		return nil
 	}
-	// The posting's record carries the digest of its journal row, its
-	// postings and its result (postingPayload), which auditctl verify
-	// --db recomputes from the tables; each authorization's carries the
-	// digest of the request it approved.
-	doc := postingDoc{V: payloadVersion, Serial: res.Serial, Date: date, Branch: teller.Branch, Teller: teller.ID,
-		Authorizer: authID, Terminal: req.Terminal, Txn: t.Code, Form: formID, FormVersion: formVersion,
-		Account: upd["account"].(string), Amount: upd["amount"].(int64), Request: digest, Result: sm3Hex(body)}
+	_, err := ps.x.store.exec(ctx, tx, `INSERT INTO receipts (serial, teller, template, payload, created_at) VALUES (:serial, :teller, :template, :payload, :now)`,
+		map[string]any{"serial": ps.res.Serial, "teller": ps.teller.ID, "template": ps.t.Receipt, "payload": result, "now": ps.p["now"]})
+	return err
+}
+
+// recordAudit appends the posting's audit records in its transaction: one
+// authorization record per authorizer, carrying the digest of the
+// request it approved, then the posting's (or reversal's) record,
+// carrying the digest of its journal row, its postings (lines) and its
+// result (body), which auditctl verify --db recomputes from the tables.
+func (ps *posting) recordAudit(ctx context.Context, tx *sqlx.Tx, fig journalFigures, body []byte, lines []postingLine) error {
+	s, t, res, teller := ps.x.store, ps.t, ps.res, ps.teller
+	doc := postingDoc{V: payloadVersion, Serial: res.Serial, Date: teller.Date, Branch: teller.Branch, Teller: teller.ID,
+		Authorizer: ps.authID, Terminal: ps.req.Terminal, Txn: t.Code, Form: ps.formID, FormVersion: ps.formVersion,
+		Account: fig.account, Amount: fig.amount, Request: ps.digest, Result: sm3Hex(body)}
 	if t.ReversalOf != "" {
-		doc.ReversalOf, _ = p[t.ReversalOf].(string)
+		doc.ReversalOf, _ = ps.p[t.ReversalOf].(string)
 	}
 	doc.Postings = lines
 	payload, err := json.Marshal(&doc)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	ev := AuditEvent{Teller: teller.ID, Authorizer: authID, Terminal: req.Terminal, Branch: teller.Branch,
+	ev := AuditEvent{Teller: teller.ID, Authorizer: ps.authID, Terminal: ps.req.Terminal, Branch: teller.Branch,
 		Action: audit.ActionPosting, Object: res.Serial, Result: "ok", Payload: payload}
 	if t.ReversalOf != "" {
 		ev.Action = audit.ActionReversal
 	}
-	for _, u := range auth {
+	for _, u := range ps.auth {
 		a := ev
 		a.Action, a.Authorizer = audit.ActionAuthorization, u.ID
-		if a.Payload, err = authorizationPayload(res.Serial, digest, u.ID); err != nil {
-			return nil, err
+		if a.Payload, err = authorizationPayload(res.Serial, ps.digest, u.ID); err != nil {
+			return err
 		}
 		if err := s.record(ctx, tx, a); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	if err := s.record(ctx, tx, ev); err != nil {
-		return nil, err
-	}
-	return res, nil
+	return s.record(ctx, tx, ev)
 }
 
 // step runs one statement and applies its guard.

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"guitai/internal/eventually"
 	"guitai/ledger"
 )
 
@@ -117,13 +118,9 @@ func gated(t *testing.T, e *env, aud *gateAuditor, first ledger.Request, reqs []
 			defer wg.Done()
 			outs[i].res, outs[i].err = e.exec.Submit(ctx, r)
 		}()
-		deadline := time.Now().Add(20 * time.Second)
-		for e.store.Queued() != i+1 {
-			if time.Now().After(deadline) {
-				close(aud.release)
-				t.Fatalf("request %d never queued (queue holds %d)", i, e.store.Queued())
-			}
-			time.Sleep(time.Millisecond)
+		if !eventually.Within(20*time.Second, func() bool { return e.store.Queued() == i+1 }) {
+			close(aud.release)
+			t.Fatalf("request %d never queued (queue holds %d)", i, e.store.Queued())
 		}
 	}
 	close(aud.release)

@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"testing/fstest"
 
 	"guitai/assets"
+	"guitai/internal/golden"
 	"guitai/ledger"
 	"guitai/money"
 )
@@ -216,7 +216,7 @@ func TestScenario(t *testing.T) {
 		}
 		b := e.books(t)
 		fmt.Fprintf(&out, "books net=%d suspense=%d equity=%d\n", b.Net(), b.Suspense, b.Equity)
-		golden(t, "scenario.golden", out.Bytes())
+		golden.Check(t, filepath.Join("testdata", "scenario.golden"), out.Bytes())
 	})
 }
 
@@ -241,23 +241,6 @@ func fieldOf(err error) string {
 		return e.Field
 	}
 	return "?"
-}
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (go test -update to accept):\n--- got\n%s--- want\n%s", name, got, want)
-	}
 }
 
 func checkChar(first17 string) byte {

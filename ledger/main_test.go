@@ -15,8 +15,6 @@ import (
 	"guitai/ledger"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
-
 // pg is the throwaway server of this test binary, started by the first
 // test that needs it (a benchmark run of SQLite alone never starts one);
 // nil when skipped.

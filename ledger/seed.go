@@ -53,7 +53,9 @@ func (s *Store) Init(ctx context.Context, businessDate string) error {
 // SeedDemo fills an empty ledger with the demo: 2 branches, 4 tellers, 1
 // supervisor, 1 admin, 200 customers and 500 accounts with balances, every
 // opening balance posted against the branch's equity so the books balance
-// from the first entry. The data are the same on every run.
+// from the first entry. The data are the same on every run. It marks the
+// ledger a demo ledger (IsDemo), where the demo keys and passwords may be
+// used.
 func (s *Store) SeedDemo(ctx context.Context, businessDate string) error {
 	for _, b := range [][2]string{{"0101", "总行营业部"}, {"0102", "城东支行"}} {
 		if err := s.AddBranch(ctx, b[0], b[1], businessDate); err != nil {
@@ -82,13 +84,22 @@ func (s *Store) SeedDemo(ctx context.Context, businessDate string) error {
 			cid := fmt.Sprintf("C%s%08d", "0101", i+1)
 			custIDs = append(custIDs, cid)
 			name := string(surnames[rng.IntN(len(surnames))]) + given[rng.IntN(len(given))]
-			if _, err := s.exec(ctx, tx, `INSERT INTO customers (id, name, id_cipher, id_index, phone, created_at)
+			phone, err := s.keys.sealPII(fmt.Sprintf("1380000%04d", i))
+			if err != nil {
+				return err
+			}
+			if _, err := s.exec(ctx, tx, `INSERT INTO customers (id, name, id_cipher, id_index, phone_cipher, created_at)
 				VALUES (:id, :name, :cipher, :index, :phone, :now)`, map[string]any{"id": cid, "name": name,
-				"cipher": sealed, "index": s.keys.indexID(id), "phone": fmt.Sprintf("1380000%04d", i), "now": now}); err != nil {
+				"cipher": sealed, "index": s.keys.indexID(id), "phone": phone, "now": now}); err != nil {
 				return err
 			}
 		}
 		if _, err := s.exec(ctx, tx, `INSERT INTO counters (name, value) VALUES ('customer/0101', 200)`, map[string]any{}); err != nil {
+			return err
+		}
+		// Only a ledger marked so may be used with the demo keys and
+		// passwords (DecideKeys).
+		if err := s.markDemo(ctx, tx, now); err != nil {
 			return err
 		}
 		for bi, branch := range []string{"0101", "0102"} {
@@ -159,18 +170,19 @@ func (s *Store) SeedDemo(ctx context.Context, businessDate string) error {
 }
 
 // OpenDemo opens the ledger at dsn and seeds the demo when it holds no
-// branch yet: what the teller window does on its first run.
+// branch yet, with the keys in opt whatever the ledger is (tests). The
+// programs use OpenKeyed, which also decides the keys.
 func OpenDemo(ctx context.Context, dsn string, opt Options, businessDate string) (*Store, error) {
 	s, err := Open(ctx, dsn, opt)
 	if err != nil {
 		return nil, err
 	}
-	var n int
-	if err := s.db.GetContext(ctx, &n, `SELECT COUNT(*) FROM branches`); err != nil {
+	empty, err := s.empty(ctx)
+	if err != nil {
 		s.Close()
-		return nil, wrapDB(err)
+		return nil, err
 	}
-	if n == 0 {
+	if empty {
 		if err := s.SeedDemo(ctx, businessDate); err != nil {
 			s.Close()
 			return nil, err

@@ -59,8 +59,11 @@ type AuditEvent struct {
 // Options tune a Store. The zero value is usable: a demo key, and an audit
 // log whose records wait for a program with a signing key to anchor them.
 type Options struct {
-	// MasterKey derives the SM4 key that encrypts ID numbers and the
-	// HMAC-SM3 key of their blind index; nil means the demo key.
+	// MasterKey derives the SM4 key that encrypts ID numbers, phone
+	// numbers and addresses and the HMAC-SM3 key of the ID numbers' blind
+	// index; nil means the demo key. The programs take it from
+	// GUITAI_MASTER_KEY through OpenKeyed, which allows the demo key only
+	// on a demo ledger.
 	MasterKey []byte
 	// Signer is the terminal's SM2 key: with it the audit log signs a
 	// checkpoint at every sign-on and sign-off and every CheckpointEvery
@@ -135,8 +138,9 @@ func DefaultPath() string {
 	return filepath.Join(base, "guitai", "guitai.db")
 }
 
-// Open opens (creating it if needed) the ledger at dsn — a SQLite file path
-// or a postgres:// URL — and migrates it to the newest schema.
+// Open opens (creating it if needed, a SQLite file with mode 0600) the
+// ledger at dsn — a SQLite file path or a postgres:// URL — and migrates it
+// to the newest schema.
 func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	busy := opt.BusyTimeout
 	if busy == 0 {
@@ -144,13 +148,16 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	}
 	var db *sqlx.DB
 	driver := SQLite
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+	if IsPostgres(dsn) {
 		driver = Postgres
 		var err error
 		if db, err = sqlx.Open(driver, dsn); err != nil {
 			return nil, err
 		}
 	} else {
+		if err := createPrivate(sqlitePath(dsn)); err != nil {
+			return nil, fmt.Errorf("ledger: open %s: %w", dsn, err)
+		}
 		db = sqlx.NewDb(openSQLite(dsn, busy), SQLite)
 	}
 	if driver == SQLite {
@@ -208,11 +215,40 @@ func openSQLite(path string, busy time.Duration) *sql.DB {
 // sqliteDSN adds the pragmas every connection needs (sqlitePragmas) to the
 // file path.
 func sqliteDSN(path string, busy time.Duration) string {
-	path = strings.TrimPrefix(path, "file:")
-	if i := strings.IndexByte(path, '?'); i >= 0 {
-		path = path[:i]
+	return "file:" + sqlitePath(path) + "?" + sqlitePragmas(busy)
+}
+
+// sqlitePath is the file of a SQLite ledger's dsn: without "file:" and
+// any parameters.
+func sqlitePath(dsn string) string {
+	dsn = strings.TrimPrefix(dsn, "file:")
+	if i := strings.IndexByte(dsn, '?'); i >= 0 {
+		dsn = dsn[:i]
 	}
-	return "file:" + path + "?" + sqlitePragmas(busy)
+	return dsn
+}
+
+// createPrivate creates the SQLite file at path when there is none, empty
+// and readable and writable by its owner alone (0600, whatever the umask):
+// customers' data and the audit log are in it, and SQLite gives the -wal
+// and -shm files it creates beside it the database file's mode. An
+// existing file keeps its mode.
+func createPrivate(path string) error {
+	if path == "" || path == ":memory:" {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	err = f.Chmod(0o600) // the umask only takes bits away; say exactly
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // sqlitePragmas are the connection parameters of a ledger database: WAL,

@@ -17,7 +17,6 @@ import (
 	"guitai/devices/finger"
 	"guitai/devices/manager"
 	"guitai/ledger"
-	"guitai/ledger/cli"
 )
 
 // FingerScan waits for a finger on the fingerprint module and returns its
@@ -201,7 +200,7 @@ func ModuleFinger(ctx context.Context, dev any, moduleID string, store *ledger.S
 			page, _, err = mod.Identify(ctx)
 		}
 		if err != nil {
-			return nil, cli.DeviceError(err)
+			return nil, ledger.NewError(finger.Code(err), "finger", err)
 		}
 		return &ledger.FingerMatch{Module: moduleID, Page: page}, nil
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto"
 	"flag"
 	"fmt"
 	"net/url"
@@ -157,18 +158,10 @@ func run(o options) error {
 	if filepath.IsAbs(dsn) || o.shots != "" {
 		keyPath = filepath.Join(filepath.Dir(dsn), "terminal.key")
 	}
-	passphrase := os.Getenv("GUITAI_KEY_PASSPHRASE")
-	if passphrase == "" {
-		passphrase = ledger.DemoPassword // demo only: say so in the README
-	}
-	key, err := teller.TerminalKey(keyPath, []byte(passphrase))
-	if err != nil {
-		return err
-	}
 	// Opening the ledger installs its audit log; the terminal's key
-	// signs its checkpoints.
-	store, err := ledger.OpenDemo(ctx, dsn, ledger.Options{Signer: key, Origin: "guitai/" + terminal},
-		ledger.Today())
+	// signs its checkpoints. The keys are the ledger's to allow: the demo
+	// ones only on a demo ledger (the one a first run creates).
+	store, keys, err := openLedger(ctx, dsn, keyPath, "guitai/"+terminal, os.Getenv)
 	if err != nil {
 		return fmt.Errorf("ledger %s: %w", shownDSN(dsn), err)
 	}
@@ -322,8 +315,17 @@ func run(o options) error {
 				trace("signon")
 			}
 		}()
-		so := teller.ShowSignOn(w, lang, ledger.Today(),
-			"演示 demo: 柜员 teller 010101 · 主管 supervisor 010199\npassword: "+ledger.DemoPassword, signOn, openShell)
+		so := teller.ShowSignOn(w, lang, ledger.Today(), signOnHint(keys.Demo), signOn, openShell)
+		// A wrong password says how many tries are left before the lock
+		// (teller ids are no secret at a counter: they are on every
+		// receipt).
+		so.TriesLeft = func(id string) (int, bool) {
+			u, err := store.GetUser(ctx, id)
+			if err != nil {
+				return 0, false
+			}
+			return max(ledger.MaxFailures-u.Failed, 0), true
+		}
 		if scan != nil {
 			so.EnableFinger(demoFingers, func(who string) error {
 				m, err := scan(who)
@@ -342,8 +344,8 @@ func run(o options) error {
 	case o.shots != "":
 		// Screenshots: the sign-on screen (unless -teller signed on
 		// already), then everything the shell shows, in zh and en.
-		var account string
-		if err := store.DB().Get(&account, `SELECT number FROM accounts WHERE status = 'active' ORDER BY number LIMIT 1`); err != nil {
+		account, err := store.FirstActiveAccount(ctx)
+		if err != nil {
 			return fmt.Errorf("screenshots: a demo account: %w", err)
 		}
 		user := o.user
@@ -435,6 +437,32 @@ func screenshots(dir string, w fyne.Window, display *teller.CustomerDisplay, wit
 		return err
 	}
 	return sh.WriteManifest()
+}
+
+// openLedger opens the window's ledger at dsn, creating and seeding the
+// demo on the first run, with the keys ledger.DecideKeys allows it:
+// GUITAI_MASTER_KEY and GUITAI_KEY_PASSPHRASE (read through getenv), which
+// only a demo ledger may go without. The terminal's signing key is the
+// encrypted file at keyPath (created on first use), opened with that
+// passphrase.
+func openLedger(ctx context.Context, dsn, keyPath, origin string, getenv func(string) string) (*ledger.Store, ledger.Keys, error) {
+	return ledger.OpenKeyed(ctx, dsn, ledger.Options{Origin: origin}, ledger.KeySource{
+		Getenv:       getenv,
+		SeedDemo:     true,
+		BusinessDate: ledger.Today(),
+		Signer: func(passphrase []byte) (crypto.Signer, error) {
+			return teller.TerminalKey(keyPath, passphrase)
+		},
+	})
+}
+
+// signOnHint is the line under the sign-on form: the demo users and their
+// password on a demo ledger, nothing on any other.
+func signOnHint(demo bool) string {
+	if !demo {
+		return ""
+	}
+	return "演示 demo: 柜员 teller 010101 · 主管 supervisor 010199\npassword: " + ledger.DemoPassword
 }
 
 // tracer prints the window's events for -trace, or is nil.

@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"context"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -132,17 +131,16 @@ func (c *cmd) open() (*ledger.Store, int) {
 			return nil, c.fail(err)
 		}
 	}
-	var key []byte
-	if k := os.Getenv("GUITAI_MASTER_KEY"); k != "" {
-		var err error
-		if key, err = hex.DecodeString(k); err != nil || len(key) < 16 {
-			fmt.Fprintln(c.err, "tellerctl: GUITAI_MASTER_KEY must be 16 or more bytes of hex")
-			return nil, ExitUsage
-		}
-	}
 	// Opening the ledger installs its audit log: every change made here
-	// is recorded, with the admin who made it.
-	s, err := ledger.Open(c.ctx, dsn, ledger.Options{MasterKey: key, Actor: c.actor()})
+	// is recorded, with the admin who made it. The master key is
+	// GUITAI_MASTER_KEY; the demo key only on a demo ledger (or one
+	// init --demo is about to seed).
+	s, _, err := ledger.OpenKeyed(c.ctx, dsn, ledger.Options{Actor: c.actor()},
+		ledger.KeySource{NewDemo: c.flags["demo"] != ""})
+	if ledger.CodeOf(err) == "E_KEY_MALFORMED" {
+		fmt.Fprintln(c.err, "tellerctl:", err)
+		return nil, ExitUsage
+	}
 	if err != nil {
 		return nil, c.fail(err)
 	}
@@ -214,8 +212,8 @@ func (c *cmd) init() int {
 		date = ledger.Today()
 	}
 	if c.flags["demo"] != "" {
-		if os.Getenv("GUITAI_MASTER_KEY") == "" {
-			fmt.Fprintln(c.err, "tellerctl: warning: GUITAI_MASTER_KEY is unset; ID numbers use the demo key")
+		if os.Getenv(ledger.EnvMasterKey) == "" {
+			fmt.Fprintln(c.err, "tellerctl: warning: "+ledger.EnvMasterKey+" is unset; customers' ID numbers, phones and addresses use the demo key (a demo ledger only)")
 		}
 		if err := s.SeedDemo(c.ctx, date); err != nil {
 			return c.fail(err)

@@ -26,34 +26,13 @@ var fingerCodes = map[string]bool{
 }
 
 // DeviceError turns an error of a finger.Module into a coded ledger error
-// with a zh/en message: no finger placed before the deadline is
-// E_FINGER_NONE, a finger matching no template E_FINGER_NO_MATCH, an
-// unusable image E_FINGER_BAD_IMAGE, a module that does not answer
-// E_FINGER_TIMEOUT, a reply with a bad checksum E_FINGER_CHECKSUM and
-// anything else E_FINGER_DEVICE. The device error stays wrapped. A coded
-// ledger error and nil are returned unchanged.
+// with a zh/en message (finger.Code names it). The device error stays
+// wrapped. A coded ledger error and nil are returned unchanged.
 func DeviceError(err error) error {
 	if err == nil || ledger.CodeOf(err) != "" {
 		return err
 	}
-	var de *devices.Error
-	code := "E_FINGER_DEVICE"
-	switch {
-	case finger.IsNoFinger(err):
-		code = "E_FINGER_NONE"
-	case errors.As(err, &de) && de.Op == "capture" && (de.Code == devices.Timeout || de.Code == devices.Canceled):
-		// capture gave up waiting for a finger (the module did answer).
-		code = "E_FINGER_NONE"
-	case finger.IsNoMatch(err):
-		code = "E_FINGER_NO_MATCH"
-	case errors.Is(err, finger.ErrChecksum):
-		code = "E_FINGER_CHECKSUM"
-	case devices.CodeOf(err) == devices.Timeout:
-		code = "E_FINGER_TIMEOUT"
-	case devices.CodeOf(err) == devices.UserError:
-		code = "E_FINGER_BAD_IMAGE"
-	}
-	return ledger.NewError(code, "finger", err)
+	return ledger.NewError(finger.Code(err), "finger", err)
 }
 
 // IdentifyFinger waits (until ctx ends) for a finger on module m and turns
