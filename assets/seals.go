@@ -15,7 +15,7 @@ import (
 var Seals embed.FS
 
 // DemoSeal returns the demo cheque PNG, the encrypted demo specimen (for
-// widgets.DecryptSeal) and the 16-byte demo key.
+// seal.Decrypt) and the 16-byte demo key.
 func DemoSeal() (cheque []byte, sealBlob []byte, key []byte, err error) {
 	if cheque, err = Seals.ReadFile("seals/demo-cheque.png"); err != nil {
 		return nil, nil, nil, err

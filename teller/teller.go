@@ -23,6 +23,7 @@ import (
 	"guitai/dsl"
 	"guitai/ledger"
 	"guitai/money"
+	sealfile "guitai/seal"
 	"guitai/state"
 	"guitai/widgets"
 )
@@ -857,7 +858,7 @@ func DemoSeal(string) (cheque, seal image.Image, err error) {
 		return nil, nil, fmt.Errorf("demo cheque: %w", demoCheque.err)
 	}
 	cheque = demoCheque.img
-	seal, err = widgets.DecryptSeal(key, blob)
+	seal, err = sealfile.Decrypt(key, blob)
 	if err != nil {
 		return nil, nil, err
 	}

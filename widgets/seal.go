@@ -1,16 +1,9 @@
 package widgets
 
 import (
-	"bytes"
-	"crypto/cipher"
-	"crypto/rand"
-	"crypto/subtle"
-	"errors"
-	"fmt"
 	"image"
 	"image/color"
 	"image/draw"
-	"image/png"
 	"math"
 	"sync"
 	"time"
@@ -20,126 +13,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-	"github.com/emmansun/gmsm/sm4"
 )
-
-// Seal specimen files (预留印鉴) are PNG images encrypted with SM4 in GCM
-// mode. A file is, in order:
-//
-//	offset  size  content
-//	0       8     magic "GTSEAL1\n"
-//	8       4     key check value: the first 4 bytes of SM4(key, 16 zero bytes)
-//	12      12    GCM nonce, random for each file
-//	24      n+16  ciphertext of the n PNG bytes, then the 16-byte GCM tag
-//
-// The additional authenticated data is the first 12 bytes (magic and key
-// check value), so neither can be changed without failing authentication.
-// The key check value, as in bank key ceremonies, tells a wrong key from a
-// damaged file without trying to decrypt.
-const (
-	sealMagic   = "GTSEAL1\n"
-	sealKCVLen  = 4
-	sealADLen   = len(sealMagic) + sealKCVLen
-	sealNonce   = 12
-	sealTagLen  = 16
-	sealMinLen  = sealADLen + sealNonce + sealTagLen
-	sealKeySize = 16
-
-	// sealMaxPixels bounds the image a seal file may decode to (a specimen
-	// scan is far smaller), so a bad file cannot exhaust memory.
-	sealMaxPixels = 32 << 20
-)
-
-// Errors of EncryptSeal and DecryptSeal; the errors returned wrap one of them.
-var (
-	ErrSealKeySize  = errors.New("seal: key is not a 16-byte SM4 key")
-	ErrNotSealFile  = errors.New("seal: not a seal specimen file")
-	ErrSealWrongKey = errors.New("seal: wrong key for this seal specimen")
-	ErrSealCorrupt  = errors.New("seal: seal specimen file is damaged")
-	ErrSealNotPNG   = errors.New("seal: specimen is not a PNG image")
-)
-
-// EncryptSeal encrypts the PNG image pngBytes with the 16-byte SM4 key into
-// a seal specimen file (see the format above).
-func EncryptSeal(key, pngBytes []byte) ([]byte, error) {
-	if _, err := decodePNGConfig(pngBytes); err != nil {
-		return nil, err
-	}
-	aead, kcv, err := sealAEAD(key)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]byte, sealADLen+sealNonce, sealMinLen+len(pngBytes))
-	copy(out, sealMagic)
-	copy(out[len(sealMagic):], kcv)
-	if _, err := rand.Read(out[sealADLen:]); err != nil {
-		return nil, fmt.Errorf("seal: nonce: %w", err)
-	}
-	return aead.Seal(out, out[sealADLen:], pngBytes, out[:sealADLen]), nil
-}
-
-// DecryptSeal decrypts a seal specimen file with the 16-byte SM4 key and
-// decodes its PNG image. The plain image never leaves memory, and the
-// decrypted bytes are zeroed once decoded. The error wraps ErrNotSealFile,
-// ErrSealKeySize, ErrSealWrongKey, ErrSealCorrupt or ErrSealNotPNG.
-func DecryptSeal(key []byte, blob []byte) (image.Image, error) {
-	if len(blob) < len(sealMagic) || string(blob[:len(sealMagic)]) != sealMagic {
-		return nil, ErrNotSealFile
-	}
-	aead, kcv, err := sealAEAD(key)
-	if err != nil {
-		return nil, err
-	}
-	if len(blob) < sealMinLen {
-		return nil, fmt.Errorf("%w: %d bytes is too short", ErrSealCorrupt, len(blob))
-	}
-	if subtle.ConstantTimeCompare(kcv, blob[len(sealMagic):sealADLen]) != 1 {
-		return nil, ErrSealWrongKey
-	}
-	nonce := blob[sealADLen : sealADLen+sealNonce]
-	plain, err := aead.Open(nil, nonce, blob[sealADLen+sealNonce:], blob[:sealADLen])
-	if err != nil {
-		return nil, fmt.Errorf("%w: authentication failed", ErrSealCorrupt)
-	}
-	defer clear(plain)
-	if _, err := decodePNGConfig(plain); err != nil {
-		return nil, err
-	}
-	img, err := png.Decode(bytes.NewReader(plain))
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrSealNotPNG, err)
-	}
-	return img, nil
-}
-
-// sealAEAD returns SM4-GCM under key and the key's check value.
-func sealAEAD(key []byte) (cipher.AEAD, []byte, error) {
-	if len(key) != sealKeySize {
-		return nil, nil, ErrSealKeySize
-	}
-	block, err := sm4.NewCipher(key)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %v", ErrSealKeySize, err)
-	}
-	kcv := make([]byte, sm4.BlockSize)
-	block.Encrypt(kcv, kcv)
-	aead, err := cipher.NewGCM(block)
-	if err != nil {
-		return nil, nil, fmt.Errorf("seal: %w", err)
-	}
-	return aead, kcv[:sealKCVLen], nil
-}
-
-func decodePNGConfig(b []byte) (image.Config, error) {
-	cfg, err := png.DecodeConfig(bytes.NewReader(b))
-	if err != nil {
-		return cfg, fmt.Errorf("%w: %v", ErrSealNotPNG, err)
-	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > sealMaxPixels {
-		return cfg, fmt.Errorf("%w: %dx%d pixels", ErrSealNotPNG, cfg.Width, cfg.Height)
-	}
-	return cfg, nil
-}
 
 // DefaultSealArea returns the seal area of a new SealViewer, as fractions of
 // the cheque's width and height: the place of the stamp on the demo cheque.

@@ -2,7 +2,6 @@ package widgets
 
 import (
 	"bytes"
-	"errors"
 	"image"
 	"image/color"
 	"image/png"
@@ -15,100 +14,8 @@ import (
 
 	"guitai/assets"
 	"guitai/internal/eventually"
+	sealfile "guitai/seal"
 )
-
-var testKey = []byte("0123456789abcdef")
-
-// testPNG returns a small PNG with a red disc on white.
-func testPNG(t testing.TB, w, h int) []byte {
-	t.Helper()
-	img := image.NewNRGBA(image.Rect(0, 0, w, h))
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			c := color.NRGBA{255, 255, 255, 255}
-			if math.Hypot(float64(x-w/2), float64(y-h/2)) < float64(min(w, h))/3 {
-				c = color.NRGBA{200, 30, 30, 255}
-			}
-			img.SetNRGBA(x, y, c)
-		}
-	}
-	var b bytes.Buffer
-	if err := png.Encode(&b, img); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
-
-func TestSealRoundTrip(t *testing.T) {
-	plain := testPNG(t, 40, 30)
-	blob, err := EncryptSeal(testKey, plain)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if bytes.Contains(blob, plain[:16]) {
-		t.Error("the PNG header is visible in the encrypted file")
-	}
-	img, err := DecryptSeal(testKey, blob)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, _ := png.Decode(bytes.NewReader(plain))
-	if img.Bounds() != want.Bounds() {
-		t.Fatalf("bounds %v, want %v", img.Bounds(), want.Bounds())
-	}
-	for _, p := range []image.Point{{0, 0}, {20, 15}, {39, 29}} {
-		if a, b := color.NRGBAModel.Convert(img.At(p.X, p.Y)), color.NRGBAModel.Convert(want.At(p.X, p.Y)); a != b {
-			t.Errorf("pixel %v = %v, want %v", p, a, b)
-		}
-	}
-	again, _ := EncryptSeal(testKey, plain)
-	if bytes.Equal(blob, again) {
-		t.Error("two encryptions are equal: the nonce is not fresh")
-	}
-}
-
-func TestSealErrors(t *testing.T) {
-	blob, err := EncryptSeal(testKey, testPNG(t, 20, 20))
-	if err != nil {
-		t.Fatal(err)
-	}
-	flip := func(i int) []byte {
-		b := bytes.Clone(blob)
-		b[i] ^= 1
-		return b
-	}
-	notPNG, err := EncryptSeal(testKey, []byte("not a png"))
-	if !errors.Is(err, ErrSealNotPNG) || notPNG != nil {
-		t.Errorf("EncryptSeal of text: %v", err)
-	}
-	tests := []struct {
-		name string
-		key  []byte
-		blob []byte
-		want error
-	}{
-		{"wrong key", []byte("fedcba9876543210"), blob, ErrSealWrongKey},
-		{"short key", testKey[:15], blob, ErrSealKeySize},
-		{"truncated by one byte", testKey, blob[:len(blob)-1], ErrSealCorrupt},
-		{"truncated to the header", testKey, blob[:30], ErrSealCorrupt},
-		{"truncated in the magic", testKey, blob[:5], ErrNotSealFile},
-		{"empty", testKey, nil, ErrNotSealFile},
-		{"a PNG", testKey, testPNG(t, 4, 4), ErrNotSealFile},
-		{"ciphertext changed", testKey, flip(len(blob) - 40), ErrSealCorrupt},
-		{"tag changed", testKey, flip(len(blob) - 1), ErrSealCorrupt},
-		{"nonce changed", testKey, flip(sealADLen), ErrSealCorrupt},
-		{"magic changed", testKey, flip(0), ErrNotSealFile},
-		{"key check value changed", testKey, flip(len(sealMagic)), ErrSealWrongKey},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			img, err := DecryptSeal(tt.key, tt.blob)
-			if !errors.Is(err, tt.want) || img != nil {
-				t.Errorf("DecryptSeal: %v, %v; want %v", img, err, tt.want)
-			}
-		})
-	}
-}
 
 // demoImages decrypts the shipped demo specimen with the shipped key.
 func demoImages(t testing.TB) (cheque, seal image.Image) {
@@ -117,9 +24,9 @@ func demoImages(t testing.TB) (cheque, seal image.Image) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	seal, err = DecryptSeal(key, blob)
+	seal, err = sealfile.Decrypt(key, blob)
 	if err != nil {
-		t.Fatalf("DecryptSeal of the demo specimen: %v", err)
+		t.Fatalf("seal.Decrypt of the demo specimen: %v", err)
 	}
 	cheque, err = png.Decode(bytes.NewReader(chequePNG))
 	if err != nil {

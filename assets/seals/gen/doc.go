@@ -5,7 +5,7 @@
 //
 // It writes, in assets/seals: demo-cheque.png (a cheque with the seal
 // stamped in widgets.DefaultSealArea), demo-seal.sm4 (the specimen PNG
-// encrypted by widgets.EncryptSeal) and demo-key.hex (the demo key, hex).
+// encrypted by seal.Encrypt) and demo-key.hex (the demo key, hex).
 // The words are drawn in a CJK font, by default Noto CJK from
 // fonts-noto-cjk. The images are the same on every run; the key and nonce
 // are not.

@@ -21,6 +21,7 @@ import (
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
 
+	"guitai/seal"
 	"guitai/widgets"
 )
 
@@ -81,7 +82,7 @@ func main() {
 	if _, err = rand.Read(key); err != nil {
 		log.Fatal(err)
 	}
-	blob, err := widgets.EncryptSeal(key, sealPNG.Bytes())
+	blob, err := seal.Encrypt(key, sealPNG.Bytes())
 	if err != nil {
 		log.Fatal(err)
 	}
