@@ -264,3 +264,9 @@ func DisplayValues(def *dsl.Form, values map[string]any) (account string, amount
 	})
 	return account, amount
 }
+
+// FitsItself tells the layout check that the line scales to its width.
+func (l *bigLine) FitsItself() bool { return true }
+
+// ShownText is the line's text, for the layout check's reports.
+func (l *bigLine) ShownText() string { return l.text }

@@ -3,6 +3,7 @@ package teller
 import (
 	"bytes"
 	"context"
+	"guitai/internal/screenshot"
 	"image/color"
 	"image/png"
 	"os"
@@ -254,7 +255,7 @@ func previewShown(w fyne.Window, serial string) bool {
 // is not blank, and writes the capture to path.
 func shot(t *testing.T, w fyne.Window, path string) {
 	t.Helper()
-	for _, p := range CheckLayout(w.Canvas()) {
+	for _, p := range screenshot.CheckLayout(w.Canvas()) {
 		t.Errorf("%s: %s", filepath.Base(path), p)
 	}
 	img := w.Canvas().Capture()

@@ -1,6 +1,7 @@
 package teller
 
 import (
+	"guitai/internal/screenshot"
 	"reflect"
 	"strings"
 	"testing"
@@ -106,7 +107,7 @@ func TestConfirmationInTheWindowsLanguage(t *testing.T) {
 				}
 			}
 		}
-		for _, p := range CheckLayout(w.Canvas()) {
+		for _, p := range screenshot.CheckLayout(w.Canvas()) {
 			if strings.HasPrefix(p, "dialog") {
 				t.Errorf("%s: %s", tt.lang, p)
 			}
@@ -251,7 +252,7 @@ func TestWindowFitsAtTextScale125(t *testing.T) {
 			if min := w.Content().MinSize().Width; min > width {
 				t.Errorf("%s: the window needs %.0f px, has %.0f", lang, min, width)
 			}
-			for _, p := range CheckLayout(w.Canvas()) {
+			for _, p := range screenshot.CheckLayout(w.Canvas()) {
 				t.Errorf("%s at %.0f px: %s", lang, width, p)
 			}
 			if width == 1000 && s.status.Size().Height < 1.5*widget.NewLabel("x").MinSize().Height {
@@ -284,7 +285,7 @@ func TestSignOnFitsAtTextScale125(t *testing.T) {
 	ShowSignOn(w, "zh", "2026-01-02", "演示 demo: 010101 / guitai-demo · 主管 supervisor 010199",
 		func(string, string) error { return nil }, func() {})
 	w.Content().Refresh() // lay out again, as a frame does
-	if p := CheckLayout(w.Canvas()); len(p) > 0 {
+	if p := screenshot.CheckLayout(w.Canvas()); len(p) > 0 {
 		t.Errorf("sign-on at scale 1.25: %q", p)
 	}
 }
@@ -338,7 +339,7 @@ func TestHeaderFollowsTheTitle(t *testing.T) {
 	s.showWelcome()
 	long := "3102  " + s.byCode["3102"].Title.En
 	s.title.Text = long
-	width := labelWidth(s.title) + theme.Padding() + h.toolsWidth(false) - 10
+	width := screenshot.LabelWidth(s.title) + theme.Padding() + h.toolsWidth(false) - 10
 	s.showWelcome()
 	s.header.Resize(fyne.NewSize(width, s.header.MinSize().Height))
 	if buttons, _ := texts(s.header); !has(buttons, "Journal F4") {
@@ -350,7 +351,7 @@ func TestHeaderFollowsTheTitle(t *testing.T) {
 	if s.title.Text != long {
 		t.Fatalf("title %q", s.title.Text)
 	}
-	if got, need := s.title.Size().Width, labelWidth(s.title); got+0.5 < need {
+	if got, need := s.title.Size().Width, screenshot.LabelWidth(s.title); got+0.5 < need {
 		t.Errorf("the title is cut to %.0f px (needs %.0f); buttons %q", got, need, func() []string { b, _ := texts(s.header); return b }())
 	}
 }
@@ -368,7 +369,7 @@ func TestFormsDoNotScrollSidewaysAtTextScale125(t *testing.T) {
 				t.Fatal(err)
 			}
 			w.Content().Refresh() // lay out again, as a frame does
-			for _, p := range CheckLayout(w.Canvas()) {
+			for _, p := range screenshot.CheckLayout(w.Canvas()) {
 				t.Errorf("%s %s: %s", lang, f.ID, p)
 			}
 		}
@@ -384,7 +385,7 @@ func TestFormsDoNotScrollSidewaysAtTextScale125(t *testing.T) {
 		if !s.Current().Visible("oral_hint") {
 			t.Fatalf("%s: the oral report's hint is hidden", lang)
 		}
-		for _, p := range CheckLayout(w.Canvas()) {
+		for _, p := range screenshot.CheckLayout(w.Canvas()) {
 			t.Errorf("%s card_loss_report, oral: %s", lang, p)
 		}
 	}

@@ -1,15 +1,16 @@
 package ui
 
 import (
-	"fmt"
+	"image"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+
+	"guitai/internal/screenshot"
 )
 
 // Screenshots drives the window through a short editing session on the
@@ -29,10 +30,8 @@ func (ed *Editor) screenshots(dir string) error {
 	shot := func(name string) error {
 		settle()
 		path := filepath.Join(dir, name+".png")
-		if out, err := exec.Command("import", "-window", "root", path).CombinedOutput(); err != nil {
-			return fmt.Errorf("import %s: %v: %s", path, err, out)
-		}
-		return nil
+		_, _, err := screenshot.Capture(path, image.Rectangle{})
+		return err
 	}
 	settle()
 	pick := func(ids ...string) string {
