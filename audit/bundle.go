@@ -36,7 +36,7 @@ const (
 )
 
 // BundleFormat identifies the bundle layout in manifest.json.
-const BundleFormat = "guitai-audit-bundle/1"
+const BundleFormat = "guitai-audit-bundle/2"
 
 var bundleFiles = []string{FileVerify, FilePubKey, FileKeys, FileCheckpoints, FileProofs, FileEntries}
 
@@ -65,8 +65,8 @@ type keysFile struct {
 }
 
 type rotationDoc struct {
-	Entry Entry  `json:"entry"`
-	Proof []Hash `json:"inclusion"`
+	Entry bundleEntry `json:"entry"`
+	Proof []Hash      `json:"inclusion"`
 }
 
 type checkpointsFile struct {
@@ -82,6 +82,16 @@ type proofsFile struct {
 	Right       []Hash           `json:"right"` // compact range of leaves [to, tree_size)
 	Inclusion   []inclusionDoc   `json:"inclusion"`
 	Consistency []consistencyDoc `json:"consistency"`
+	// Prev is the record before the range: seq from-1, its leaf hash and
+	// inclusion proof, against which the first entry's prev_hash is
+	// checked; for from = 1, seq 0, the zero hash and an empty path.
+	Prev prevDoc `json:"prev"`
+}
+
+type prevDoc struct {
+	Seq  uint64 `json:"seq"`
+	Leaf Hash   `json:"leaf_hash"`
+	Path []Hash `json:"path"`
 }
 
 type inclusionDoc struct {
@@ -99,85 +109,142 @@ type ExportOptions struct {
 	From, To uint64           // inclusive seq range; To 0 means the last record
 	Anchor   *ecdsa.PublicKey // the log's first key
 	Signer   crypto.Signer    // the current key; signs manifest.sig and a fresh checkpoint
+	// Interval is the checkpoint interval the log was written with (see
+	// [VerifyOptions.Interval]); 0 skips that rule.
+	Interval uint64
 	Progress func(done, total uint64)
 }
 
 // Export writes a bundle for records [From, To] to path atomically: it
 // writes a temporary file in the same directory and renames it only when
 // complete, so a cancelled context leaves no partial file. The log is
-// verified while it is read; a log that fails verification is not exported.
+// verified while it is read; a log that fails verification is not
+// exported, and no checkpoint is signed for it. Export never signs a tree
+// smaller than a stored checkpoint.
+//
+// The steps, each a method of [exporter]: check the options and read the
+// log's size (start), verify the whole log while writing the range to a
+// temporary file (scan), sign a checkpoint at the end when none covers it
+// (signHead), build the small files and the manifest (files), and write
+// the archive (write).
 func (l *Log) Export(ctx context.Context, db *sql.DB, path string, opt ExportOptions) (Manifest, error) {
+	x := &exporter{l: l, db: db, opt: opt, path: path}
+	defer x.cleanup()
+	if err := x.start(ctx); err != nil {
+		return Manifest{}, err
+	}
+	if err := x.scan(ctx); err != nil {
+		return Manifest{}, err
+	}
+	if err := x.signHead(ctx); err != nil {
+		return Manifest{}, err
+	}
+	small, m, sig, err := x.files()
+	if err != nil {
+		return Manifest{}, err
+	}
+	if err := x.write(ctx, small, m, sig); err != nil {
+		return Manifest{}, errf(CodeState, "export", err, "write %s", path)
+	}
+	return m, nil
+}
+
+// exporter holds the state of one [Log.Export].
+type exporter struct {
+	l    *Log
+	db   *sql.DB
+	opt  ExportOptions
+	path string
+
+	pub     *ecdsa.PublicKey
+	n       uint64   // tree size exported
+	notes   [][]byte // stored checkpoints, then the one signHead signs
+	tmp     *os.File // the archive being written
+	tmpPath string
+	entries *os.File // entries.jsonl being written
+	eDigest Hash
+	eSize   int64
+	leaves  []Hash
+	rots    []Entry
+	rep     Report
+}
+
+func (x *exporter) cleanup() {
+	if x.tmp != nil {
+		x.tmp.Close()
+	}
+	if x.tmpPath != "" {
+		os.Remove(x.tmpPath) // fails harmlessly after the rename
+	}
+	if x.entries != nil {
+		x.entries.Close()
+		os.Remove(x.entries.Name())
+	}
+}
+
+// start checks the options, reads the checkpoints and then the size (so
+// that every stored checkpoint is at most the size unless records were
+// cut), and creates the temporary files.
+func (x *exporter) start(ctx context.Context) error {
 	const op = "export"
-	if opt.Anchor == nil || opt.Signer == nil {
-		return Manifest{}, errf(CodeKey, op, nil, "anchor and signer are required")
+	if x.opt.Anchor == nil || x.opt.Signer == nil {
+		return errf(CodeKey, op, nil, "anchor and signer are required")
 	}
-	pub, err := signerPublic(opt.Signer)
+	var err error
+	if x.pub, err = signerPublic(x.opt.Signer); err != nil {
+		return err
+	}
+	cps, err := x.l.Checkpoints(ctx, x.db)
 	if err != nil {
-		return Manifest{}, err
+		return err
 	}
-	// Export everything up to the current end; a checkpoint of that size
-	// is signed only after the pass below has verified the log.
-	N, err := l.Size(ctx, db)
-	if err != nil {
-		return Manifest{}, err
-	}
-	if opt.To == 0 {
-		opt.To = N
-	}
-	if opt.From == 0 {
-		opt.From = 1
-	}
-	if opt.From > opt.To || opt.To > N {
-		return Manifest{}, errf(CodeInvalid, op, nil, "range %d..%d outside 1..%d", opt.From, opt.To, N)
-	}
-	cps, err := l.Checkpoints(ctx, db)
-	if err != nil {
-		return Manifest{}, err
-	}
-	notes := make([][]byte, 0, len(cps)+1)
 	for _, c := range cps {
-		if c.Size <= N {
-			notes = append(notes, c.Note)
-		}
+		x.notes = append(x.notes, c.Note) // all of them: a larger one means records were cut
 	}
-
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".audit-export-*")
+	if x.n, err = x.l.Size(ctx, x.db); err != nil {
+		return err
+	}
+	if x.opt.To == 0 {
+		x.opt.To = x.n
+	}
+	if x.opt.From == 0 {
+		x.opt.From = 1
+	}
+	if x.opt.From > x.opt.To || x.opt.To > x.n {
+		return errf(CodeInvalid, op, nil, "range %d..%d outside 1..%d", x.opt.From, x.opt.To, x.n)
+	}
+	base, err := x.l.archiveBase(ctx, x.db)
 	if err != nil {
-		return Manifest{}, errf(CodeState, op, err, "")
+		return err
 	}
-	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	entriesTmp, err := os.CreateTemp(dir, ".audit-entries-*")
-	if err != nil {
-		tmp.Close()
-		return Manifest{}, errf(CodeState, op, err, "")
+	if x.opt.From <= base {
+		return errf(CodeInvalid, op, nil, "records up to %d are archived in segment files", base)
 	}
-	defer os.Remove(entriesTmp.Name())
-	defer entriesTmp.Close()
+	dir := filepath.Dir(x.path)
+	if x.tmp, err = os.CreateTemp(dir, ".audit-export-*"); err != nil {
+		return errf(CodeState, op, err, "")
+	}
+	x.tmpPath = x.tmp.Name()
+	if x.entries, err = os.CreateTemp(dir, ".audit-entries-*"); err != nil {
+		return errf(CodeState, op, err, "")
+	}
+	return nil
+}
 
-	// One pass: verify every record, keep all leaf hashes for proofs,
-	// write the range to the entries file (hashed and written on another
-	// goroutine).
-	v := NewVerifier(l.cfg.Origin, opt.Anchor, notes, N)
-	leaves := make([]Hash, 0, N)
-	var rots []Entry
-	ew := newHashingWriter(entriesTmp)
-	var line []byte
+// scan is one pass over the log: verify every record (archived leaves
+// first), keep all leaf hashes for proofs, and write the range to the
+// entries file (hashed and written on another goroutine).
+func (x *exporter) scan(ctx context.Context) error {
+	const op = "export"
+	v := NewVerifier(x.l.cfg.Origin, x.opt.Anchor, x.notes, x.n)
+	v.RequireInterval(x.opt.Interval)
+	x.leaves = make([]Hash, 0, x.n)
 	stop := errors.New("stop")
-	base, err := l.archiveBase(ctx, db)
-	if err != nil {
-		tmp.Close()
-		return Manifest{}, err
-	}
-	if opt.From <= base {
-		tmp.Close()
-		return Manifest{}, errf(CodeInvalid, op, nil, "records up to %d are archived in segment files", base)
-	}
-	err = l.scanArchived(ctx, db, func(a *archived) error {
+	err := x.l.scanArchived(ctx, x.db, func(a *archived) error {
 		v.AddArchived(a.seq, a.leaf, a.rot)
-		leaves = append(leaves, a.leaf)
+		x.leaves = append(x.leaves, a.leaf)
 		if a.rot != nil {
-			rots = append(rots, *a.rot)
+			x.rots = append(x.rots, *a.rot)
 		}
 		if v.Failed() {
 			return stop
@@ -185,93 +252,111 @@ func (l *Log) Export(ctx context.Context, db *sql.DB, path string, opt ExportOpt
 		return nil
 	})
 	if err != nil && err != stop {
-		tmp.Close()
-		return Manifest{}, err
+		return err
 	}
+	ew := newHashingWriter(x.entries)
+	var line []byte
 	bufs := [2][]Entry{make([]Entry, 0, 8192), make([]Entry, 0, 8192)}
 	cur := 0
 	batch := bufs[cur]
-	err = l.Scan(ctx, db, Filter{ToSeq: N}, func(e *Entry) error {
-		leaves = append(leaves, e.Leaf)
-		if e.Action == ActionKeyRotate {
-			rots = append(rots, *e)
-		}
-		if e.Seq >= opt.From && e.Seq <= opt.To {
-			line = e.AppendJSON(line[:0])
-			line = append(line, '\n')
-			ew.Write(line)
-		}
-		batch = append(batch, *e)
-		if len(batch) < cap(batch) {
-			return nil
-		}
-		v.AddBatch(batch)
-		cur ^= 1
-		batch = bufs[cur][:0]
-		if v.Failed() {
-			return stop
-		}
-		if opt.Progress != nil {
-			opt.Progress(e.Seq, N)
-		}
-		return ctx.Err()
-	})
+	if err == nil {
+		err = x.l.Scan(ctx, x.db, Filter{ToSeq: x.n}, func(e *Entry) error {
+			x.leaves = append(x.leaves, e.Leaf)
+			if e.Action == ActionKeyRotate {
+				x.rots = append(x.rots, *e)
+			}
+			if e.Seq >= x.opt.From && e.Seq <= x.opt.To {
+				line = e.appendJSON(line[:0], false)
+				line = append(line, '\n')
+				ew.Write(line)
+			}
+			batch = append(batch, *e)
+			if len(batch) < cap(batch) {
+				return nil
+			}
+			v.AddBatch(batch)
+			cur ^= 1
+			batch = bufs[cur][:0]
+			if v.Failed() {
+				return stop
+			}
+			if x.opt.Progress != nil {
+				x.opt.Progress(e.Seq, x.n)
+			}
+			return ctx.Err()
+		})
+	}
 	v.AddBatch(batch)
-	eDigest, eSize, werr := ew.Close()
+	var werr error
+	x.eDigest, x.eSize, werr = ew.Close()
 	if err != nil && err != stop {
-		tmp.Close()
-		return Manifest{}, err
+		return err
 	}
-	rep := v.Finish()
-	if !rep.OK() {
-		tmp.Close()
-		return Manifest{}, errf(CodeTampered, op, rep.Finding, "log does not verify")
+	x.rep = v.Finish()
+	if !x.rep.OK() {
+		return errf(CodeTampered, op, x.rep.Finding, "log does not verify")
 	}
-	if !rep.Key.Equal(pub) {
-		tmp.Close()
-		return Manifest{}, errf(CodeKey, op, nil, "signer is not the key active at size %d", N)
+	if !x.rep.Key.Equal(x.pub) {
+		return errf(CodeKey, op, nil, "signer is not the key active at size %d", x.n)
 	}
 	if werr != nil {
-		tmp.Close()
-		return Manifest{}, errf(CodeState, op, werr, "")
+		return errf(CodeState, op, werr, "")
 	}
-	if opt.Progress != nil {
-		opt.Progress(N, N)
+	if x.opt.Progress != nil {
+		x.opt.Progress(x.n, x.n)
 	}
-	if rep.Verified < N {
-		sc, err := l.storeCheckpoint(ctx, db, opt.Signer, rep.front, "export")
-		if err != nil {
-			tmp.Close()
-			return Manifest{}, err
-		}
-		notes = append(notes, sc.Note)
-	}
+	return nil
+}
 
-	tree := NewTree(leaves)
-	pf := proofsFile{TreeSize: N, From: opt.From, To: opt.To,
-		Left: tree.RangeHashes(0, opt.From-1), Right: tree.RangeHashes(opt.To, N)}
-	for _, s := range []uint64{opt.From, opt.To} {
+// signHead signs a checkpoint at the exported size when no verified
+// checkpoint covers it (the log verified, so it is not smaller than any
+// stored checkpoint; Log.checkpoint checks that again in its transaction).
+func (x *exporter) signHead(ctx context.Context) error {
+	if x.rep.Verified >= x.n {
+		return nil
+	}
+	sc, err := x.l.storeCheckpoint(ctx, x.db, x.opt.Signer, x.rep.front, "export")
+	if err != nil {
+		return err
+	}
+	x.notes = append(x.notes, sc.Note)
+	return nil
+}
+
+// files builds VERIFY.md, pubkey.pem, keys.json, checkpoints.json and
+// proofs.json, the manifest over them and entries.jsonl, and its
+// signature.
+func (x *exporter) files() (map[string][]byte, Manifest, []byte, error) {
+	N, from, to := x.n, x.opt.From, x.opt.To
+	tree := NewTree(x.leaves)
+	pf := proofsFile{TreeSize: N, From: from, To: to,
+		Left: tree.RangeHashes(0, from-1), Right: tree.RangeHashes(to, N)}
+	for _, s := range []uint64{from, to} {
 		p, _ := tree.InclusionProof(s-1, N)
 		pf.Inclusion = append(pf.Inclusion, inclusionDoc{Seq: s, Path: p})
-		if opt.From == opt.To {
+		if from == to {
 			break
 		}
 	}
-	cf := checkpointsFile{Origin: l.cfg.Origin}
-	for i, n := range notes {
+	if from > 1 {
+		p, _ := tree.InclusionProof(from-2, N)
+		pf.Prev = prevDoc{Seq: from - 1, Leaf: x.leaves[from-2], Path: p}
+	}
+	cf := checkpointsFile{Origin: x.l.cfg.Origin}
+	for i, n := range x.notes {
 		cf.Notes = append(cf.Notes, string(n))
-		if i < len(notes)-1 {
+		if i < len(x.notes)-1 {
 			c, _, _ := ParseCheckpoint(n)
 			p, _ := tree.ConsistencyProof(c.Size, N)
 			pf.Consistency = append(pf.Consistency, consistencyDoc{Size: c.Size, Path: p})
 		}
 	}
-	kf := keysFile{Anchor: base64.StdEncoding.EncodeToString(publicDER(opt.Anchor))}
-	for _, r := range rots {
+	kf := keysFile{Anchor: base64.StdEncoding.EncodeToString(publicDER(x.opt.Anchor))}
+	for _, r := range x.rots {
 		p, _ := tree.InclusionProof(r.Seq-1, N)
-		kf.Rotations = append(kf.Rotations, rotationDoc{Entry: r, Proof: p})
+		kf.Rotations = append(kf.Rotations, rotationDoc{Entry: bundleEntry(r), Proof: p})
 	}
-	pubPEM, _ := MarshalPublicKey(pub)
+	pubPEM, _ := MarshalPublicKey(x.pub)
 	small := map[string][]byte{
 		FileVerify:      verifyMarkdown(),
 		FilePubKey:      pubPEM,
@@ -279,85 +364,65 @@ func (l *Log) Export(ctx context.Context, db *sql.DB, path string, opt ExportOpt
 		FileCheckpoints: mustJSON(cf),
 		FileProofs:      mustJSON(pf),
 	}
-	m := Manifest{Format: BundleFormat, Origin: l.cfg.Origin, From: opt.From, To: opt.To, TreeSize: N}
+	m := Manifest{Format: BundleFormat, Origin: x.l.cfg.Origin, From: from, To: to, TreeSize: N}
 	for _, name := range bundleFiles {
 		if name == FileEntries {
-			m.Files = append(m.Files, ManifestFile{Name: name, Size: eSize, SM3: eDigest})
+			m.Files = append(m.Files, ManifestFile{Name: name, Size: x.eSize, SM3: x.eDigest})
 			continue
 		}
 		m.Files = append(m.Files, ManifestFile{Name: name, Size: int64(len(small[name])), SM3: sm3.Sum(small[name])})
 	}
-	mj := mustJSON(m)
-	sig, err := sign(opt.Signer, mj)
+	sig, err := sign(x.opt.Signer, mustJSON(m))
 	if err != nil {
-		tmp.Close()
-		return Manifest{}, err
+		return nil, Manifest{}, nil, err
 	}
+	return small, m, sig, nil
+}
 
-	fw := bufio.NewWriterSize(tmp, 1<<20)
+// write writes the archive to the temporary file, syncs it and renames
+// it to the destination.
+func (x *exporter) write(ctx context.Context, small map[string][]byte, m Manifest, sig []byte) error {
+	fw := bufio.NewWriterSize(x.tmp, 1<<20)
 	tw := tar.NewWriter(fw)
-	bw := tw
 	mod := time.Unix(0, 0).UTC()
 	put := func(name string, size int64, r io.Reader) error {
-		if err := bw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: size, ModTime: mod, Format: tar.FormatPAX}); err != nil {
+		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: size, ModTime: mod, Format: tar.FormatPAX}); err != nil {
 			return err
 		}
-		_, err := io.Copy(bw, r)
+		_, err := io.Copy(tw, r)
 		return err
 	}
 	for _, name := range bundleFiles {
+		var err error
 		if name == FileEntries {
-			if _, err = entriesTmp.Seek(0, io.SeekStart); err != nil {
-				break
+			if _, err = x.entries.Seek(0, io.SeekStart); err == nil {
+				err = put(name, x.eSize, x.entries)
 			}
-			err = put(name, eSize, entriesTmp)
 		} else {
 			err = put(name, int64(len(small[name])), bytes.NewReader(small[name]))
 		}
 		if err != nil {
-			break
+			return err
 		}
 	}
-	if err == nil {
-		err = put(FileManifest, int64(len(mj)), bytes.NewReader(mj))
+	mj := mustJSON(m)
+	steps := []func() error{
+		func() error { return put(FileManifest, int64(len(mj)), bytes.NewReader(mj)) },
+		func() error { return put(FileManifestSig, int64(len(sig)), bytes.NewReader(sig)) },
+		tw.Close, fw.Flush, ctx.Err,
+		func() error { return x.tmp.Chmod(0o644) },
+		x.tmp.Sync,
+		func() error { f := x.tmp; x.tmp = nil; return f.Close() },
+		func() error { return os.Rename(x.tmpPath, x.path) },
 	}
-	if err == nil {
-		err = put(FileManifestSig, int64(len(sig)), bytes.NewReader(sig))
+	for _, s := range steps {
+		if err := s(); err != nil {
+			return err
+		}
 	}
-	if err == nil {
-		err = tw.Close()
-	}
-	if err == nil {
-		err = fw.Flush()
-	}
-	if err == nil {
-		err = ctx.Err()
-	}
-	if err == nil {
-		err = tmp.Chmod(0o644)
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		return Manifest{}, errf(CodeState, op, err, "write %s", path)
-	}
-	return m, nil
+	return nil
 }
-
-func mustJSON(v any) []byte {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		panic(err)
-	}
-	return append(b, '\n')
-}
+func mustJSON(v any) []byte { return marshalBundleJSON(v) }
 
 // BundleError says which file of a bundle is wrong, and where.
 type BundleError struct {
@@ -387,12 +452,39 @@ type BundleReport struct {
 	Root        Hash
 }
 
-// VerifyBundle checks a bundle offline. If anchor is non-nil it must be
-// the bundle's trust anchor (the log's first key). A failure is returned
-// as *BundleError naming the file.
+// VerifyBundle checks a bundle offline against the trusted anchor key
+// (the log's first key): VerifyBundleWith with only Anchor set. A nil
+// anchor is refused: nothing inside a bundle is trusted by default.
 func VerifyBundle(r io.Reader, anchor *ecdsa.PublicKey) (BundleReport, error) {
-	b := &bundleReader{small: map[string][]byte{}, digests: map[string]Hash{}, sizes: map[string]int64{}}
-	return b.verify(tar.NewReader(r), anchor)
+	return VerifyBundleWith(r, BundleOptions{Anchor: anchor})
+}
+
+// BundleOptions says what a bundle is checked against.
+type BundleOptions struct {
+	// Anchor is the log's first public key, obtained outside the bundle.
+	// keys.json's anchor must equal it.
+	Anchor *ecdsa.PublicKey
+	// AllowSelfSigned accepts the bundle's own anchor when Anchor is nil:
+	// the bundle is then only shown to be consistent with itself.
+	AllowSelfSigned bool
+	// WitnessKeys: every key must have cosigned a checkpoint in the
+	// bundle, and every cosignature by it must verify.
+	WitnessKeys []WitnessKey
+	// WitnessNotes are checkpoints kept outside the bundle (a witness's
+	// newest cosigned one): the bundle's tree must extend each, i.e. it
+	// must hold a checkpoint of the same size and root.
+	WitnessNotes [][]byte
+}
+
+// VerifyBundleWith checks a bundle offline. A failure is returned as
+// *BundleError naming the file; a missing anchor without AllowSelfSigned
+// is an *Error with CodeKey.
+func VerifyBundleWith(r io.Reader, opt BundleOptions) (BundleReport, error) {
+	if opt.Anchor == nil && !opt.AllowSelfSigned {
+		return BundleReport{}, errf(CodeKey, "verify bundle", nil, "no trusted anchor key (--pubkey); the bundle's own keys are not trusted without --allow-self-signed")
+	}
+	b := &bundleReader{small: map[string][]byte{}, digests: map[string]Hash{}, sizes: map[string]int64{}, opt: opt}
+	return b.verify(tar.NewReader(r), opt.Anchor)
 }
 
 type bundleReader struct {
@@ -402,6 +494,7 @@ type bundleReader struct {
 	order    []string
 	semantic *BundleError // first content problem, reported once hashes pass
 	rep      BundleReport
+	opt      BundleOptions
 }
 
 func (b *bundleReader) fail(file string, line int, seq uint64, format string, args ...any) {
@@ -416,6 +509,7 @@ type bundleState struct {
 	final   *ecdsa.PublicKey
 	keyAt   func(size uint64) *ecdsa.PublicKey
 	notes   []Checkpoint
+	raw     []string // the notes' text
 	root    Hash
 	proofs  proofsFile
 	ok      bool
@@ -473,7 +567,51 @@ func (b *bundleReader) verify(tr *tar.Reader, pin *ecdsa.PublicKey) (BundleRepor
 	if b.semantic != nil {
 		return b.rep, b.semantic
 	}
+	if m, pf := b.rep.Manifest, st.proofs; m.Origin != b.semanticOrigin() || m.From != pf.From || m.To != pf.To || m.TreeSize != pf.TreeSize {
+		return b.rep, &BundleError{File: FileManifest, Msg: "origin, from, to or tree_size differ from checkpoints.json and proofs.json"}
+	}
+	if err := b.witnesses(st); err != nil {
+		return b.rep, err
+	}
 	return b.rep, nil
+}
+
+// witnesses applies BundleOptions.WitnessKeys and WitnessNotes.
+func (b *bundleReader) witnesses(st *bundleState) error {
+	for _, k := range b.opt.WitnessKeys {
+		found := false
+		for i, c := range st.notes {
+			_, err := k.verifyNote([]byte(st.raw[i]), c)
+			if err == nil {
+				found = true
+			} else if err != errNoCosignature {
+				return &BundleError{File: FileCheckpoints, Seq: c.Size, Msg: err.Error()}
+			}
+		}
+		if !found {
+			return &BundleError{File: FileCheckpoints, Msg: "no checkpoint is cosigned by witness " + k.Name}
+		}
+	}
+	for _, n := range b.opt.WitnessNotes {
+		w, _, err := ParseCheckpoint(n)
+		if err != nil {
+			return &BundleError{File: "(witness note)", Msg: err.Error()}
+		}
+		for _, k := range b.opt.WitnessKeys {
+			if _, err := k.verifyNote(n, w); err != nil && err != errNoCosignature {
+				return &BundleError{File: "(witness note)", Msg: err.Error()}
+			}
+		}
+		ok := false
+		for _, c := range st.notes {
+			ok = ok || (c.Size == w.Size && c.Root == w.Root && c.Origin == w.Origin)
+		}
+		if !ok {
+			return &BundleError{File: FileCheckpoints, Seq: w.Size,
+				Msg: fmt.Sprintf("the bundle does not extend the witness checkpoint at size %d (tree size %d)", w.Size, st.proofs.TreeSize)}
+		}
+	}
+	return nil
 }
 
 // checkManifest decides, for a single changed byte anywhere, which file it
@@ -491,9 +629,7 @@ func (b *bundleReader) checkManifest() error {
 		return &BundleError{File: FileManifestSig, Msg: "missing"}
 	}
 	var m Manifest
-	dec := json.NewDecoder(bytes.NewReader(mj))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&m); err != nil {
+	if err := strictUnmarshal(mj, &m); err != nil {
 		return &BundleError{File: FileManifest, Msg: "does not parse: " + err.Error()}
 	}
 	if !bytes.Equal(mustJSON(m), mj) {
@@ -525,6 +661,14 @@ func (b *bundleReader) checkManifest() error {
 	case sigOK:
 		if m.Format != BundleFormat {
 			return &BundleError{File: FileManifest, Msg: "unknown format " + m.Format}
+		}
+		if len(m.Files) != len(bundleFiles) {
+			return &BundleError{File: FileManifest, Msg: "must list exactly the six bundle files"}
+		}
+		for i, f := range m.Files {
+			if f.Name != bundleFiles[i] {
+				return &BundleError{File: FileManifest, Msg: "must list exactly the six bundle files, in order"}
+			}
 		}
 		return nil
 	case badFile == FilePubKey && perr != nil:
@@ -563,9 +707,7 @@ func (b *bundleReader) prepare(pin *ecdsa.PublicKey) *bundleState {
 			b.fail(name, 0, 0, "missing or after entries.jsonl")
 			return false
 		}
-		dec := json.NewDecoder(bytes.NewReader(data))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(v); err != nil {
+		if err := strictUnmarshal(data, v); err != nil {
 			b.fail(name, 0, 0, "does not parse: %v", err)
 			return false
 		}
@@ -603,7 +745,7 @@ func (b *bundleReader) prepare(pin *ecdsa.PublicKey) *bundleState {
 	steps := []step{{0, st.anchor}}
 	cur := st.anchor
 	for _, r := range kf.Rotations {
-		e := r.Entry
+		e := Entry(r.Entry)
 		if e.Action != ActionKeyRotate || e.Seq == 0 || e.Seq > N || e.Seq <= steps[len(steps)-1].seq {
 			b.fail(FileKeys, 0, e.Seq, "rotation entry out of order or not a rotation")
 			return st
@@ -650,6 +792,10 @@ func (b *bundleReader) prepare(pin *ecdsa.PublicKey) *bundleState {
 			b.fail(FileCheckpoints, 0, c.Size, "checkpoint at size %d is not signed by the key active then", c.Size)
 			return st
 		}
+		if i > 0 && c.Size <= st.notes[i-1].Size {
+			b.fail(FileCheckpoints, 0, c.Size, "checkpoints are not in increasing size order")
+			return st
+		}
 		if i < len(cf.Notes)-1 {
 			cp := pf.Consistency[i]
 			if cp.Size != c.Size || proof.VerifyConsistency(Hasher{}, c.Size, N, raw(cp.Path), c.Root[:], st.root[:]) != nil {
@@ -658,9 +804,21 @@ func (b *bundleReader) prepare(pin *ecdsa.PublicKey) *bundleState {
 			}
 		}
 		st.notes = append(st.notes, c)
+		st.raw = append(st.raw, n)
 	}
 	if pf.From == 0 || pf.From > pf.To || pf.To > N {
 		b.fail(FileProofs, 0, 0, "bad range %d..%d of %d", pf.From, pf.To, N)
+		return st
+	}
+	switch pv := pf.Prev; {
+	case pv.Seq != pf.From-1:
+		b.fail(FileProofs, 0, pv.Seq, "prev.seq must be from-1 = %d", pf.From-1)
+		return st
+	case pv.Seq == 0 && (pv.Leaf != Hash{} || len(pv.Path) != 0):
+		b.fail(FileProofs, 0, 0, "prev must be the zero hash with an empty path when from is 1")
+		return st
+	case pv.Seq > 0 && proof.VerifyInclusion(Hasher{}, pv.Seq-1, N, pv.Leaf[:], raw(pv.Path), st.root[:]) != nil:
+		b.fail(FileProofs, 0, pv.Seq, "inclusion proof of prev (seq %d) fails", pv.Seq)
 		return st
 	}
 	b.rep.Checkpoints = len(st.notes)
@@ -693,9 +851,9 @@ func (b *bundleReader) entries(r io.Reader, st *bundleState) (int64, error) {
 		if !st.ok || b.semantic != nil {
 			continue // still hash the whole file
 		}
-		var e Entry
-		if err := e.UnmarshalJSON(sc.Bytes()); err != nil {
-			b.fail(FileEntries, line, 0, "does not parse")
+		e, err := parseBundleEntry(sc.Bytes())
+		if err != nil {
+			b.fail(FileEntries, line, 0, "does not parse: %v", err)
 			continue
 		}
 		if e.Seq != seq {
@@ -708,7 +866,10 @@ func (b *bundleReader) entries(r io.Reader, st *bundleState) (int64, error) {
 			b.fail(FileEntries, line, e.Seq, "leaf_hash does not match the record")
 			continue
 		}
-		if seq > pf.From && e.PrevHash != prev {
+		if seq == pf.From {
+			prev = pf.Prev.Leaf
+		}
+		if e.PrevHash != prev {
 			b.fail(FileEntries, line, e.Seq, "prev_hash does not link to seq %d", seq-1)
 			continue
 		}
@@ -782,6 +943,9 @@ func verifyMarkdown() []byte {
 	f.Append(leaf)
 	f.Append(leaf)
 	f.Append(leaf)
+	v := sm2Vector()
+	const kidOrigin = "guitai.example/branch-0101/T07"
+	kid := KeyID(kidOrigin, v.pub)
 	s := strings.NewReplacer(
 		"{{ABC}}", Hash(abc).String(),
 		"{{ENC}}", fmt.Sprintf("%x", enc),
@@ -789,6 +953,9 @@ func verifyMarkdown() []byte {
 		"{{NODE}}", NodeHash(leaf, leaf).String(),
 		"{{ROOT3}}", f.Root().String(),
 		"{{EMPTY}}", EmptyRoot().String(),
+		"{{SM2D}}", v.d, "{{SM2X}}", v.x, "{{SM2Y}}", v.y, "{{SM2ZA}}", v.za, "{{SM2E}}", v.e,
+		"{{SM2R}}", v.r, "{{SM2S}}", v.s, "{{SM2DER}}", v.der,
+		"{{KIDORIGIN}}", kidOrigin, "{{KID}}", fmt.Sprintf("%x", kid[:]),
 	).Replace(verifyTemplate)
 	return []byte(s)
 }

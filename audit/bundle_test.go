@@ -117,7 +117,7 @@ func TestBundleTamperEveryFile(t *testing.T) {
 			d := bytes.Clone(f.data)
 			d[off] ^= 0x01
 			files[i] = tarFile{f.name, d}
-			_, err := VerifyBundle(bytes.NewReader(writeTar(t, files)), nil)
+			_, err := VerifyBundle(bytes.NewReader(writeTar(t, files)), &testKey(t, 1).PublicKey)
 			var be *BundleError
 			if !errors.As(err, &be) {
 				t.Errorf("%s byte %d: err = %v, want a BundleError", f.name, off, err)
@@ -129,11 +129,11 @@ func TestBundleTamperEveryFile(t *testing.T) {
 		}
 	}
 	// Removing a file or adding one is named too.
-	_, err := VerifyBundle(bytes.NewReader(writeTar(t, orig[1:])), nil)
+	_, err := VerifyBundle(bytes.NewReader(writeTar(t, orig[1:])), &testKey(t, 1).PublicKey)
 	if err == nil {
 		t.Error("bundle without VERIFY.md accepted")
 	}
-	_, err = VerifyBundle(bytes.NewReader(writeTar(t, append(orig, tarFile{"extra", []byte("x")}))), nil)
+	_, err = VerifyBundle(bytes.NewReader(writeTar(t, append(orig, tarFile{"extra", []byte("x")}))), &testKey(t, 1).PublicKey)
 	var be *BundleError
 	if !errors.As(err, &be) || be.File != "extra" {
 		t.Errorf("extra file: %v", err)
@@ -223,7 +223,7 @@ func resign(t *testing.T, files []tarFile) []byte {
 func TestBundleContentChecks(t *testing.T) {
 	db, l := rotatedLog(t)
 	orig := readTar(t, exportBundle(t, db, l, 8, 22))
-	if _, err := VerifyBundle(bytes.NewReader(resign(t, orig)), nil); err != nil {
+	if _, err := VerifyBundle(bytes.NewReader(resign(t, orig)), &testKey(t, 1).PublicKey); err != nil {
 		t.Fatalf("re-signed unchanged bundle: %v", err)
 	}
 	edit := func(name string, fn func([]byte) []byte) []tarFile {
@@ -248,7 +248,7 @@ func TestBundleContentChecks(t *testing.T) {
 			e.UnmarshalJSON(ls[3])
 			e.Teller = "X"
 			e.Leaf = e.LeafHash()
-			j, _ := json.Marshal(e)
+			j, _ := bundleEntry(e).MarshalJSON()
 			ls[3] = append(j, '\n')
 			return bytes.Join(ls, nil)
 		}), FileEntries, 12},
@@ -273,7 +273,7 @@ func TestBundleContentChecks(t *testing.T) {
 		}), FileCheckpoints, 0},
 	}
 	for _, tt := range tests {
-		_, err := VerifyBundle(bytes.NewReader(resign(t, tt.files)), nil)
+		_, err := VerifyBundle(bytes.NewReader(resign(t, tt.files)), &testKey(t, 1).PublicKey)
 		var be *BundleError
 		if !errors.As(err, &be) || be.File != tt.file || (tt.seq != 0 && be.Seq != tt.seq) {
 			t.Errorf("%s: got %v, want %s seq %d", tt.name, err, tt.file, tt.seq)

@@ -18,9 +18,25 @@
 // whole prefix of the log, so deleting the tail after it, or replacing the
 // tail with a re-hashed forgery made without the key, is detected.
 //
-// [Verify] walks a log and reports the first bad sequence number and a
-// [Kind]. [Export] writes a self-verifying bundle and [VerifyBundle] checks
-// one offline; the bundle's VERIFY.md states the algorithm and test vectors.
+// [Log.Verify] walks a log and reports the first bad sequence number and
+// a [Kind]. With [VerifyOptions.Interval] it also fails when more records
+// in a row than the writer's checkpoint interval are unsigned
+// ([KindUnsigned]: checkpoints deleted), and it always checks each
+// checkpoint row's stored frontier ([KindBadFrontier]; recovery:
+// [Log.RepairFrontiers]). No checkpoint is ever signed for a tree smaller
+// than a stored one, or for a size that has one with another root.
+//
+// [Log.Export] writes a self-verifying bundle, only for a log that
+// verifies, and [VerifyBundleWith] checks one offline against an anchor
+// key from outside the bundle; the bundle's VERIFY.md states everything
+// an independent verifier needs.
+//
+// Witness: [Log.Witness] sends the newest checkpoint to a C2SP
+// tlog-witness (package guitai/witness, its own process) with a
+// consistency proof and stores the witness's Ed25519 cosignature/v1 line
+// in the note. Call it after the transaction holding a checkpoint commits
+// (never inside it: it does network I/O). Verify and VerifyBundleWith take
+// witness keys and kept witness notes.
 //
 // Retention: the application never deletes. [Log.Archive] (auditctl
 // archive) moves records older than the retention period (default 180

@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"io/fs"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -95,6 +96,12 @@ type tip struct {
 	seq   uint64
 	leaf  Hash
 	front *Frontier // compact range [0, seq); nil until a checkpoint needs it
+	// signed is the size of the newest stored checkpoint when known
+	// (signedOK): Append also signs once seq-signed reaches
+	// CheckpointEvery, so a checkpoint skipped at a key rotation is made
+	// up for at once.
+	signed   uint64
+	signedOK bool
 }
 
 const (
@@ -322,21 +329,26 @@ func (l *Log) frontier(ctx context.Context, tx *sql.Tx, t tip) (*Frontier, error
 	}
 	const op = "frontier"
 	f := &Frontier{}
-	rows, err := tx.QueryContext(ctx, l.q(`SELECT size, frontier FROM audit_checkpoint WHERE size <= ? ORDER BY size DESC LIMIT 1`), int64(t.seq))
+	rows, err := tx.QueryContext(ctx, l.q(`SELECT size, frontier, note FROM audit_checkpoint WHERE size <= ? ORDER BY size DESC LIMIT 1`), int64(t.seq))
 	if err != nil {
 		return nil, errf(CodeState, op, err, "")
 	}
 	if rows.Next() {
 		var size int64
-		var fr string
-		if err := rows.Scan(&size, &fr); err != nil {
+		var fr, note string
+		if err := rows.Scan(&size, &fr, &note); err != nil {
 			rows.Close()
 			return nil, errf(CodeState, op, err, "")
 		}
 		g, err := decodeFrontier(uint64(size), fr)
+		// The frontier is not signed: it must rebuild the signed root, or
+		// every checkpoint signed from it would sign a wrong root.
+		if c, _, perr := ParseCheckpoint([]byte(note)); err == nil && (perr != nil || c.Size != g.Size || c.Root != g.Root()) {
+			err = errf(CodeTampered, op, nil, "the stored frontier of checkpoint %d does not rebuild its signed root", size)
+		}
 		if err != nil {
 			rows.Close()
-			return nil, err
+			return nil, errf(CodeTampered, op, err, "signing stopped; recover with: auditctl repair-frontier --db DB --pubkey KEY")
 		}
 		f = &g
 	}
@@ -450,12 +462,21 @@ func (l *Log) append(ctx context.Context, tx *sql.Tx, recs []Record) (out []Entr
 		}
 		t.seq, t.leaf = rec.Seq, e.Leaf
 		out[i] = e
-		if n := l.cfg.CheckpointEvery; n > 0 && s != nil && rec.Seq%n == 0 {
-			if t.front, err = l.frontier(ctx, tx, t); err != nil {
-				return nil, err
+		if n := l.cfg.CheckpointEvery; n > 0 && s != nil {
+			if !t.signedOK {
+				if t.signed, err = l.Anchored(ctx, tx); err != nil {
+					return nil, err
+				}
+				t.signedOK = true
 			}
-			if _, err := l.checkpoint(ctx, tx, s, t.front, "every "+strconv.FormatUint(n, 10)); err != nil {
-				return nil, err
+			if rec.Seq%n == 0 || rec.Seq >= t.signed+n {
+				if t.front, err = l.frontier(ctx, tx, t); err != nil {
+					return nil, err
+				}
+				if _, err := l.checkpoint(ctx, tx, s, t.front, "every "+strconv.FormatUint(n, 10)); err != nil {
+					return nil, err
+				}
+				t.signed = rec.Seq
 			}
 		}
 	}
@@ -469,6 +490,8 @@ type StoredCheckpoint struct {
 	Note    []byte    // the signed note text
 	Reason  string    // "signon", "signoff", "dayend", "every 1000", ...
 	Created time.Time // when it was signed
+
+	frontier string // stored compact range (hex), not signed
 }
 
 // Checkpoint signs the current tree head inside tx and stores it with the
@@ -524,6 +547,9 @@ func (l *Log) storeCheckpoint(ctx context.Context, db *sql.DB, s crypto.Signer, 
 
 func (l *Log) checkpoint(ctx context.Context, tx *sql.Tx, s crypto.Signer, f *Frontier, reason string) (StoredCheckpoint, error) {
 	c := Checkpoint{Origin: l.cfg.Origin, Size: f.Size, Root: f.Root()}
+	if err := l.checkNotSmaller(ctx, tx, c); err != nil {
+		return StoredCheckpoint{}, err
+	}
 	note, err := SignCheckpoint(c, s)
 	if err != nil {
 		return StoredCheckpoint{}, err
@@ -536,6 +562,63 @@ func (l *Log) checkpoint(ctx context.Context, tx *sql.Tx, s crypto.Signer, f *Fr
 		return StoredCheckpoint{}, errf(CodeState, "checkpoint", err, "insert")
 	}
 	return StoredCheckpoint{Checkpoint: c, Note: note, Reason: reason, Created: now}, nil
+}
+
+// checkNotSmaller refuses to sign c when a stored checkpoint is larger
+// (records were cut: signing would make a second history under the same
+// key) or has the same size and another root.
+func (l *Log) checkNotSmaller(ctx context.Context, tx *sql.Tx, c Checkpoint) error {
+	var size int64
+	var root string
+	err := tx.QueryRowContext(ctx, `SELECT size, root FROM audit_checkpoint ORDER BY size DESC LIMIT 1`).Scan(&size, &root)
+	switch {
+	case err == sql.ErrNoRows:
+		return nil
+	case err != nil:
+		return errf(CodeState, "checkpoint", err, "")
+	case uint64(size) > c.Size:
+		return errf(CodeTampered, "checkpoint", nil, "refusing to sign size %d: a checkpoint already covers %d records (records were cut)", c.Size, size)
+	case uint64(size) == c.Size && root != c.Root.String():
+		return errf(CodeTampered, "checkpoint", nil, "refusing to sign size %d: the stored checkpoint of that size has another root", c.Size)
+	}
+	return nil
+}
+
+// RepairFrontiers is the recovery path for [KindBadFrontier]: it verifies
+// the whole log against anchor (every signed checkpoint, chain and
+// rotation) and, only if that succeeds apart from stored frontiers,
+// rewrites each checkpoint row's frontier from the records. Frontiers are
+// not signed, so nothing signed changes. It returns the sizes repaired.
+func (l *Log) RepairFrontiers(ctx context.Context, db *sql.DB, opt VerifyOptions) ([]uint64, error) {
+	const op = "repair frontier"
+	fix := map[uint64]string{}
+	rep, err := l.verify(ctx, db, opt, fix)
+	if err != nil {
+		return nil, err
+	}
+	if !rep.OK() {
+		return nil, errf(CodeTampered, op, rep.Finding, "the log does not verify; frontiers were not changed")
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, errf(CodeState, op, err, "")
+	}
+	defer tx.Rollback()
+	var sizes []uint64
+	for size, f := range fix {
+		if _, err := tx.ExecContext(ctx, l.q(`UPDATE audit_checkpoint SET frontier = ? WHERE size = ?`), f, int64(size)); err != nil {
+			return nil, errf(CodeState, op, err, "")
+		}
+		sizes = append(sizes, size)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, errf(CodeState, op, err, "")
+	}
+	l.tipMu.Lock()
+	l.tip = tip{}
+	l.tipMu.Unlock()
+	slices.Sort(sizes)
+	return sizes, nil
 }
 
 // Size returns the highest stored seq.
@@ -712,7 +795,7 @@ func (l *Log) Scan(ctx context.Context, q Querier, f Filter, fn func(*Entry) err
 
 // Checkpoints returns all stored checkpoints, smallest size first.
 func (l *Log) Checkpoints(ctx context.Context, q Querier) ([]StoredCheckpoint, error) {
-	rows, err := q.QueryContext(ctx, `SELECT size, root, note, reason, created_ns FROM audit_checkpoint ORDER BY size`)
+	rows, err := q.QueryContext(ctx, `SELECT size, root, note, reason, created_ns, frontier FROM audit_checkpoint ORDER BY size`)
 	if err != nil {
 		return nil, errf(CodeState, "checkpoints", err, "")
 	}
@@ -722,7 +805,7 @@ func (l *Log) Checkpoints(ctx context.Context, q Querier) ([]StoredCheckpoint, e
 		var size, created int64
 		var root, note string
 		var c StoredCheckpoint
-		if err := rows.Scan(&size, &root, &note, &c.Reason, &created); err != nil {
+		if err := rows.Scan(&size, &root, &note, &c.Reason, &created, &c.frontier); err != nil {
 			return nil, errf(CodeState, "checkpoints", err, "")
 		}
 		c.Origin = l.cfg.Origin

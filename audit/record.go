@@ -217,12 +217,19 @@ func (e Entry) MarshalJSON() ([]byte, error) { return e.AppendJSON(nil), nil }
 // AppendJSON appends the JSON object of e (the form of entries.jsonl) to
 // b without reflection; it produces the same bytes as encoding/json would
 // for the same fields, minus HTML escaping.
-func (e *Entry) AppendJSON(b []byte) []byte {
+func (e *Entry) AppendJSON(b []byte) []byte { return e.appendJSON(b, true) }
+
+// appendJSON is AppendJSON; without human it leaves out the unhashed
+// "time" rendering (the form of entries.jsonl in bundles).
+func (e *Entry) appendJSON(b []byte, human bool) []byte {
 	b = append(b, `{"seq":`...)
 	b = strconv.AppendUint(b, e.Seq, 10)
-	b = append(b, `,"time":"`...)
-	b = e.Time.UTC().AppendFormat(b, time.RFC3339Nano)
-	b = append(b, `","time_ns":`...)
+	if human {
+		b = append(b, `,"time":"`...)
+		b = e.Time.UTC().AppendFormat(b, time.RFC3339Nano)
+		b = append(b, '"')
+	}
+	b = append(b, `,"time_ns":`...)
 	b = strconv.AppendInt(b, e.Time.UnixNano(), 10)
 	names := [7]string{`,"teller":`, `,"authorizer":`, `,"terminal":`, `,"branch":`, `,"action":`, `,"object":`, `,"result":`}
 	for i, f := range e.fields() {

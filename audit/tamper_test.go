@@ -168,6 +168,28 @@ func TestTamperMatrix(t *testing.T) {
 			tx.Commit()
 			return nil
 		}, KindBadKey, 11},
+		{"delete every checkpoint", func(t *testing.T, db *sql.DB) [][]byte {
+			mustExec(t, db, `DELETE FROM audit_checkpoint`)
+			return nil
+		}, KindUnsigned, 1},
+		{"delete a middle checkpoint", func(t *testing.T, db *sql.DB) [][]byte {
+			mustExec(t, db, `DELETE FROM audit_checkpoint WHERE size = 10`)
+			return nil
+		}, KindUnsigned, 6},
+		{"delete the newest checkpoints", func(t *testing.T, db *sql.DB) [][]byte {
+			mustExec(t, db, `DELETE FROM audit_checkpoint WHERE size > 10`)
+			return nil
+		}, KindUnsigned, 11},
+		{"garbage frontier", func(t *testing.T, db *sql.DB) [][]byte {
+			mustExec(t, db, `UPDATE audit_checkpoint SET frontier = 'zz' WHERE size = 15`)
+			return nil
+		}, KindBadFrontier, 15},
+		{"frontier copied from another checkpoint", func(t *testing.T, db *sql.DB) [][]byte {
+			// 10 and 15 have the same number of frontier hashes (2 and 3
+			// are not equal, but 5 and 10 both have 2).
+			mustExec(t, db, `UPDATE audit_checkpoint SET frontier = (SELECT frontier FROM audit_checkpoint WHERE size = 5) WHERE size = 10`)
+			return nil
+		}, KindBadFrontier, 10},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -176,7 +198,7 @@ func TestTamperMatrix(t *testing.T) {
 			l := newLog(t, k, 5)
 			fill(t, db, l, 20, 4)
 			witness := tt.tamper(t, db)
-			rep, err := l.Verify(context.Background(), db, VerifyOptions{Anchor: &k.PublicKey, Witness: witness})
+			rep, err := l.Verify(context.Background(), db, VerifyOptions{Anchor: &k.PublicKey, Witness: witness, Interval: 5})
 			if err != nil {
 				t.Fatal(err)
 			}

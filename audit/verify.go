@@ -22,6 +22,18 @@ const (
 	KindTruncated Kind = "truncated" // records after a signed checkpoint are missing
 	KindForged    Kind = "forged"    // records or checkpoints do not match a valid signature
 	KindBadKey    Kind = "bad-key"   // a key rotation is not signed by the previous key
+	// KindUnsigned: records were left uncovered by a signed checkpoint for
+	// longer than the checkpoint interval (checkpoints deleted, or never
+	// signed).
+	KindUnsigned Kind = "unsigned"
+	// KindBadFrontier: a checkpoint row's stored frontier (the compact
+	// range the writer resumes from) disagrees with the records; the
+	// signed checkpoint itself may be intact. Recovery: auditctl
+	// repair-frontier ([Log.RepairFrontiers]).
+	KindBadFrontier Kind = "bad-frontier"
+	// KindWitness: the log does not extend the newest checkpoint a
+	// witness cosigned, or a cosignature does not verify.
+	KindWitness Kind = "witness"
 )
 
 // Finding is the first problem verification found.
@@ -71,11 +83,40 @@ type Verifier struct {
 	hasPend     bool
 	buf         []byte
 	rep         Report
+
+	interval uint64            // 0: no coverage rule
+	slack    uint64            // key rotations since the last checkpoint
+	fronts   map[uint64]string // stored frontiers by checkpoint size (hex)
+	repair   map[uint64]string // computed frontiers where they differ (RepairFrontiers)
+	wkeys    []WitnessKey      // cosignatures by these keys must verify
+	// unsigned is the first interval violation; it is reported at Finish
+	// unless a finding at the same or an earlier seq (a forged
+	// checkpoint over the same records, say) says more.
+	unsigned *Finding
 }
 
 type checkpointNote struct {
 	size uint64
 	note []byte
+}
+
+// RequireInterval makes the verifier fail (KindUnsigned) as soon as more
+// than n records in a row are not covered by a signed checkpoint: the
+// writer signs every n records (a key-rotation record may delay that by
+// one), so a longer unsigned stretch means checkpoints were deleted or
+// never signed. 0 disables the rule.
+func (v *Verifier) RequireInterval(n uint64) { v.interval = n }
+
+// due applies the interval rule after the checkpoints at the current size.
+func (v *Verifier) due() {
+	if v.interval == 0 || v.Failed() {
+		return
+	}
+	if size := v.front.Size; v.unsigned == nil && size-v.rep.Verified >= v.interval+v.slack {
+		v.unsigned = &Finding{Seq: v.rep.Verified + 1, Kind: KindUnsigned}
+		v.unsigned.Detail = fmt.Sprintf("records %d..%d are not covered by a signed checkpoint (interval %d): checkpoints deleted or never signed",
+			v.rep.Verified+1, size, v.interval)
+	}
 }
 
 // NewVerifier returns a verifier for the log named origin whose first key
@@ -100,9 +141,14 @@ func NewVerifier(origin string, anchor *ecdsa.PublicKey, notes [][]byte, minSize
 }
 
 func (v *Verifier) fail(seq uint64, k Kind, format string, args ...any) {
-	if v.rep.Finding == nil {
-		v.rep.Finding = &Finding{Seq: seq, Kind: k, Detail: fmt.Sprintf(format, args...)}
+	if v.rep.Finding != nil {
+		return
 	}
+	if v.unsigned != nil && seq > v.unsigned.Seq {
+		v.rep.Finding = v.unsigned
+		return
+	}
+	v.rep.Finding = &Finding{Seq: seq, Kind: k, Detail: fmt.Sprintf(format, args...)}
 }
 
 // Failed reports whether a finding has been made; further input is
@@ -227,11 +273,13 @@ func (v *Verifier) AddArchived(seq uint64, leaf Hash, rotation *Entry) {
 			return
 		}
 		v.key = next
+		v.slack++
 	}
 	v.ppLeaf, v.lastLeaf = v.lastLeaf, leaf
 	v.front.Append(leaf)
 	v.rep.Records++
 	v.checkpoints()
+	v.due()
 }
 
 func (v *Verifier) leaf(r *Record) Hash {
@@ -289,11 +337,13 @@ func (v *Verifier) process(r *Entry, L Hash, n *Entry) {
 			return
 		}
 		v.key = next
+		v.slack++
 	}
 	v.ppLeaf, v.lastLeaf = v.lastLeaf, L
 	v.front.Append(L)
 	v.rep.Records++
 	v.checkpoints()
+	v.due()
 }
 
 // checkpoints checks every note whose size equals the current tree size.
@@ -314,10 +364,46 @@ func (v *Verifier) checkpoints() {
 		case c.Root != v.front.Root():
 			v.fail(from, KindForged, "records %d..%d do not match the checkpoint signed at size %d", from, size, size)
 		default:
+			if err := v.cosignatures(cn.note, c); err != nil {
+				v.fail(from, KindWitness, "checkpoint at size %d: %v", size, err)
+				break
+			}
+			v.checkFrontier(size)
 			v.rep.Checkpoints++
 			v.rep.Verified = size
+			v.slack = 0
 		}
 	}
+}
+
+// checkFrontier compares the stored frontier of the checkpoint row at
+// size (if the verifier was given one) with the records'.
+func (v *Verifier) checkFrontier(size uint64) {
+	stored, ok := v.fronts[size]
+	if !ok {
+		return
+	}
+	want := encodeFrontier(v.front)
+	if stored == want {
+		return
+	}
+	if v.repair != nil {
+		v.repair[size] = want
+		return
+	}
+	v.fail(size, KindBadFrontier, "the stored frontier of the checkpoint at size %d does not match records 1..%d "+
+		"(the signed checkpoint is intact; recover with: auditctl repair-frontier --db DB --pubkey KEY)", size, size)
+}
+
+// cosignatures verifies every cosignature line on note by a key in
+// v.wkeys.
+func (v *Verifier) cosignatures(note []byte, c Checkpoint) error {
+	for _, k := range v.wkeys {
+		if _, err := k.verifyNote(note, c); err != nil && err != errNoCosignature {
+			return err
+		}
+	}
+	return nil
 }
 
 // Finish checks the end of the log and returns the report.
@@ -326,6 +412,9 @@ func (v *Verifier) Finish() Report {
 	if v.hasPend {
 		v.process(&v.pending, v.pendLeaf, nil)
 		v.hasPend = false
+	}
+	if !v.Failed() && v.unsigned != nil {
+		v.rep.Finding = v.unsigned
 	}
 	if !v.Failed() {
 		size := v.front.Size
@@ -351,10 +440,27 @@ type VerifyOptions struct {
 	Witness [][]byte
 	// Progress, if set, is called every 8192 records and at the end.
 	Progress func(done, total uint64)
+	// Interval, if not 0, is the checkpoint interval the writer keeps
+	// (ledger.DefaultCheckpointEvery): more unsigned records in a row are
+	// reported as KindUnsigned. See [Verifier.RequireInterval].
+	Interval uint64
+	// WitnessKeys are witnesses whose cosignatures, wherever present,
+	// must verify; with RequireWitness the newest cosigned checkpoint
+	// (stored or in Witness) must be extended by the log.
+	WitnessKeys []WitnessKey
+	// RequireWitness makes a log with no checkpoint cosigned by every
+	// WitnessKeys key fail (KindWitness).
+	RequireWitness bool
 }
 
 // Verify reads the whole log from q and verifies it.
 func (l *Log) Verify(ctx context.Context, q Querier, opt VerifyOptions) (Report, error) {
+	return l.verify(ctx, q, opt, nil)
+}
+
+// verify is Verify; with repair non-nil, stored frontiers that disagree
+// with the records are collected there instead of failing.
+func (l *Log) verify(ctx context.Context, q Querier, opt VerifyOptions, repair map[uint64]string) (Report, error) {
 	if opt.Anchor == nil {
 		return Report{}, errf(CodeKey, "verify", nil, "no anchor public key")
 	}
@@ -367,10 +473,17 @@ func (l *Log) Verify(ctx context.Context, q Querier, opt VerifyOptions) (Report,
 		return Report{}, err
 	}
 	notes := slices.Clone(opt.Witness)
+	fronts := make(map[uint64]string, len(cps))
 	for _, c := range cps {
 		notes = append(notes, c.Note)
+		fronts[c.Size] = c.frontier
 	}
 	v := NewVerifier(l.cfg.Origin, opt.Anchor, notes, 0)
+	v.RequireInterval(opt.Interval)
+	v.fronts, v.repair = fronts, repair
+	if err := v.requireWitnesses(opt.WitnessKeys, opt.RequireWitness); err != nil {
+		return Report{}, err
+	}
 	var n uint64
 	stop := fmt.Errorf("stop")
 	err = l.scanArchived(ctx, q, func(a *archived) error {

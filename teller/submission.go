@@ -59,7 +59,7 @@ func (s *Shell) check() (*submission, bool) {
 	}
 	// One key per submission attempt: a double click, or Submit pressed
 	// again after a failure the teller did not change, posts once.
-	u.values[keyField] = fmt.Sprintf("%s#%d", f.Scope.Name(), s.posts)
+	u.values[ledger.KeyField] = fmt.Sprintf("%s#%d", f.Scope.Name(), s.posts)
 	// The computed figures too (the amount in words, a day-end's counted
 	// total and difference): what the teller confirms is what the
 	// success message repeats.
@@ -174,7 +174,7 @@ func (u *submission) posted(res *ledger.Result) {
 			s.focusFirst(f)
 		}
 	})
-	s.afterPost(fmt.Sprint(u.values[keyField]), u.values, msg)
+	s.afterPost(fmt.Sprint(u.values[ledger.KeyField]), u.values, msg)
 	s.idleDisplay()
 	if s.current == f {
 		s.clearForm(f)

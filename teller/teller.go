@@ -616,10 +616,6 @@ func (s *Shell) close() {
 	s.win.Canvas().Focus(s.code)
 }
 
-// keyField is the value key of a submission's idempotency key, as the
-// ledger reads it (ledger.KeyField).
-const keyField = "_idempotency_key"
-
 // Authorizer returns the credentials typed for the submission under way, or
 // nil: the ledger asks for them while it posts.
 func (s *Shell) Authorizer() *Credentials { return s.authorizer }
@@ -885,7 +881,7 @@ func (s *Shell) watchDevices() {
 	if s.stopDev != nil {
 		s.stopDev()
 	}
-	scope := s.cfg.Bus.Scope("devices")
+	scope := s.cfg.Bus.Scope(manager.Scope)
 	show := func() {
 		snap := scope.Snapshot()
 		names := make([]string, 0, len(snap))

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -20,6 +19,7 @@ import (
 
 	"guitai/audit"
 	"guitai/ledger"
+	"guitai/witness"
 )
 
 // Exit codes of auditctl.
@@ -30,6 +30,10 @@ const (
 	ExitError       = 3   // could not run: database, file, key or password problem
 	ExitInterrupted = 130 // stopped by Ctrl-C; no partial output was left
 )
+
+// DefaultInterval is the checkpoint interval verify and export assume:
+// the ledger's ([ledger.DefaultCheckpointEvery]).
+const DefaultInterval = ledger.DefaultCheckpointEvery
 
 // ProgressThreshold is the record count above which a progress bar is shown.
 const ProgressThreshold = 10_000
@@ -58,7 +62,7 @@ func (e *Env) fail(ctx context.Context, err error) int {
 
 // OpenDB opens a SQLite file path or a postgres:// URL and returns its dialect.
 func OpenDB(dsn string) (*sql.DB, audit.Dialect, error) {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+	if ledger.IsPostgres(dsn) {
 		db, err := sql.Open("pgx", dsn)
 		return db, audit.Postgres, err
 	}
@@ -78,7 +82,18 @@ type DBOptions struct {
 	Origin string // log origin; default: from the newest checkpoint
 }
 
+// unknownOrigin names a log whose origin nothing tells: no --origin, no
+// checkpoint, no witness note. Verify still checks the chain and the
+// interval rule under it.
+const unknownOrigin = "unknown-origin"
+
 func openLog(ctx context.Context, o DBOptions, signer crypto.Signer) (*sql.DB, *audit.Log, error) {
+	return openLogFallback(ctx, o, signer, "")
+}
+
+// openLogFallback is openLog; with fallback set, a database without
+// checkpoints is opened under that origin instead of failing.
+func openLogFallback(ctx context.Context, o DBOptions, signer crypto.Signer, fallback string) (*sql.DB, *audit.Log, error) {
 	db, d, err := OpenDB(o.DB)
 	if err != nil {
 		return nil, nil, err
@@ -87,16 +102,20 @@ func openLog(ctx context.Context, o DBOptions, signer crypto.Signer) (*sql.DB, *
 	if origin == "" {
 		var note string
 		err := db.QueryRowContext(ctx, `SELECT note FROM audit_checkpoint ORDER BY size DESC LIMIT 1`).Scan(&note)
-		if err != nil {
+		switch {
+		case err == sql.ErrNoRows && fallback != "":
+			origin = fallback
+		case err != nil:
 			db.Close()
 			return nil, nil, fmt.Errorf("no --origin and no checkpoint to take it from: %w", err)
+		default:
+			c, _, err := audit.ParseCheckpoint([]byte(note))
+			if err != nil {
+				db.Close()
+				return nil, nil, err
+			}
+			origin = c.Origin
 		}
-		c, _, err := audit.ParseCheckpoint([]byte(note))
-		if err != nil {
-			db.Close()
-			return nil, nil, err
-		}
-		origin = c.Origin
 	}
 	l, err := audit.New(audit.Config{Origin: origin, Dialect: d, Signer: signer})
 	if err != nil {
@@ -238,10 +257,60 @@ func Checkpoint(ctx context.Context, env *Env, o CheckpointOptions) int {
 // VerifyOptions configures Verify.
 type VerifyOptions struct {
 	DBOptions
-	PubKey   string   // anchor public key PEM
-	Witness  []string // files with checkpoint notes kept elsewhere
-	Segments []string // archived segment files to check against the database
+	PubKey string // anchor public key PEM
+	// Witness: each a file holding a checkpoint note kept elsewhere (a
+	// witness's newest cosigned checkpoint) or a witness verifier key
+	// (name+id+base64), or such a key given inline.
+	Witness    []string
+	WitnessURL string   // ask this witness for its newest cosigned checkpoint (needs a witness key)
+	Segments   []string // archived segment files to check against the database
+	// Interval is the checkpoint interval the log was written with; more
+	// unsigned records in a row fail as "unsigned". 0 disables the rule.
+	Interval uint64
 	JSON     bool
+}
+
+// witnessArgs splits --witness values into keys and notes.
+func witnessArgs(vals []string) ([]audit.WitnessKey, [][]byte, error) {
+	var keys []audit.WitnessKey
+	var notes [][]byte
+	for _, w := range vals {
+		b, err := os.ReadFile(w)
+		if err != nil {
+			if k, kerr := audit.ParseWitnessKey(w); kerr == nil {
+				keys = append(keys, k)
+				continue
+			}
+			return nil, nil, fmt.Errorf("--witness: %w", err)
+		}
+		if k, err := audit.ParseWitnessKey(string(b)); err == nil {
+			keys = append(keys, k)
+			continue
+		}
+		if _, _, err := audit.ParseCheckpoint(b); err != nil {
+			return nil, nil, fmt.Errorf("--witness %s: neither a witness key nor a checkpoint note: %w", w, err)
+		}
+		notes = append(notes, b)
+	}
+	return keys, notes, nil
+}
+
+// witnessLatest fetches a witness's newest cosigned checkpoint for origin
+// (GET URL/checkpoint?origin=...), and checks its cosignature by one of keys.
+func witnessLatest(ctx context.Context, url, origin string, keys []audit.WitnessKey) ([]byte, error) {
+	if len(keys) == 0 {
+		return nil, errors.New("--witness-url needs the witness's key (--witness KEY)")
+	}
+	note, err := witness.Latest(ctx, nil, url, origin)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range keys {
+		if k.Cosigned(note) {
+			return note, nil
+		}
+	}
+	return nil, fmt.Errorf("the witness's checkpoint is not cosigned by the --witness key")
 }
 
 // Verify checks the whole log and prints the first bad seq and kind.
@@ -250,20 +319,33 @@ func Verify(ctx context.Context, env *Env, o VerifyOptions) int {
 	if err != nil {
 		return env.fail(ctx, fmt.Errorf("--pubkey: %w", err))
 	}
-	var witness [][]byte
-	for _, w := range o.Witness {
-		b, err := os.ReadFile(w)
-		if err != nil {
-			return env.fail(ctx, err)
-		}
-		witness = append(witness, b)
+	wkeys, wnotes, err := witnessArgs(o.Witness)
+	if err != nil {
+		return env.fail(ctx, err)
 	}
-	db, l, err := openLog(ctx, o.DBOptions, nil)
+	// With no --origin and no checkpoint left, a kept witness note names
+	// the log; failing that the log is still checked (and fails when more
+	// than the interval of records is unsigned).
+	fallback := unknownOrigin
+	for _, n := range wnotes {
+		if c, _, err := audit.ParseCheckpoint(n); err == nil {
+			fallback = c.Origin
+		}
+	}
+	db, l, err := openLogFallback(ctx, o.DBOptions, nil, fallback)
 	if err != nil {
 		return env.fail(ctx, err)
 	}
 	defer db.Close()
-	rep, err := l.Verify(ctx, db, audit.VerifyOptions{Anchor: anchor, Witness: witness, Progress: env.progress("verify")})
+	if o.WitnessURL != "" {
+		n, err := witnessLatest(ctx, o.WitnessURL, l.Origin(), wkeys)
+		if err != nil {
+			return env.fail(ctx, err)
+		}
+		wnotes = append(wnotes, n)
+	}
+	rep, err := l.Verify(ctx, db, audit.VerifyOptions{Anchor: anchor, Witness: wnotes, Progress: env.progress("verify"),
+		Interval: o.Interval, WitnessKeys: wkeys, RequireWitness: len(wkeys) > 0})
 	if err != nil {
 		return env.fail(ctx, err)
 	}
@@ -284,7 +366,7 @@ func Verify(ctx context.Context, env *Env, o VerifyOptions) int {
 	// recomputed from them (ledger.VerifyLedger).
 	var books *ledger.PostingReport
 	if rep.OK() && hasLedger(ctx, db) {
-		r, err := ledger.VerifyLedger(ctx, db, strings.Contains(o.DB, "://"), l)
+		r, err := ledger.VerifyLedger(ctx, db, ledger.IsPostgres(o.DB), l)
 		if err != nil {
 			return env.fail(ctx, err)
 		}
@@ -305,7 +387,7 @@ func Verify(ctx context.Context, env *Env, o VerifyOptions) int {
 		}
 		json.NewEncoder(env.Stdout).Encode(out)
 	} else if !rep.OK() {
-		fmt.Fprintf(env.Stdout, "FAIL: first bad seq %d: %s: %s\n", rep.Finding.Seq, rep.Finding.Kind, rep.Finding.Detail)
+		fmt.Fprintf(env.Stdout, "FAIL: tampered: first bad seq %d: %s: %s\n", rep.Finding.Seq, rep.Finding.Kind, rep.Finding.Detail)
 	} else if !ledgerOK {
 		fmt.Fprintf(env.Stdout, "FAIL: ledger tampered: %d journal entries differ from the audit log (log itself intact: %d records)\n",
 			len(books.Mismatches), rep.Records)
@@ -391,6 +473,7 @@ type ExportOptions struct {
 	Key      string // current encrypted key file
 	From, To uint64
 	Out      string
+	Interval uint64 // as VerifyOptions.Interval
 }
 
 // Export writes a bundle; on Ctrl-C no output file is left.
@@ -412,10 +495,14 @@ func Export(ctx context.Context, env *Env, o ExportOptions) int {
 	}
 	defer db.Close()
 	m, err := l.Export(ctx, db, o.Out, audit.ExportOptions{From: o.From, To: o.To, Anchor: anchor, Signer: s,
-		Progress: env.progress("export")})
+		Interval: o.Interval, Progress: env.progress("export")})
 	var f *audit.Finding
 	if errors.As(err, &f) {
-		fmt.Fprintf(env.Stdout, "FAIL: not exported; first bad seq %d: %s: %s\n", f.Seq, f.Kind, f.Detail)
+		fmt.Fprintf(env.Stdout, "FAIL: tampered: not exported; first bad seq %d: %s: %s\n", f.Seq, f.Kind, f.Detail)
+		return ExitTampered
+	}
+	if errors.Is(err, &audit.Error{Code: audit.CodeTampered}) {
+		fmt.Fprintf(env.Stdout, "FAIL: tampered: not exported: %v\n", err)
 		return ExitTampered
 	}
 	if err != nil {
@@ -428,8 +515,12 @@ func Export(ctx context.Context, env *Env, o ExportOptions) int {
 // VerifyBundleOptions configures VerifyBundle.
 type VerifyBundleOptions struct {
 	File   string
-	PubKey string // optional trusted anchor
-	JSON   bool
+	PubKey string // trusted anchor (the log's first key); required unless AllowSelfSigned
+	// AllowSelfSigned accepts the bundle's own anchor key when PubKey is
+	// not given: the bundle is then only consistent with itself.
+	AllowSelfSigned bool
+	Witness         []string // witness keys or kept notes, as VerifyOptions.Witness
+	JSON            bool
 }
 
 // VerifyBundle checks a bundle offline and names the bad file.
@@ -440,13 +531,21 @@ func VerifyBundle(ctx context.Context, env *Env, o VerifyBundleOptions) int {
 		if anchor, err = readPublicKey(o.PubKey); err != nil {
 			return env.fail(ctx, fmt.Errorf("--pubkey: %w", err))
 		}
+	} else if !o.AllowSelfSigned {
+		fmt.Fprintln(env.Stderr, "auditctl: verify-bundle needs --pubkey (the log's first key, obtained outside the bundle), or --allow-self-signed")
+		return ExitUsage
+	}
+	wkeys, wnotes, err := witnessArgs(o.Witness)
+	if err != nil {
+		return env.fail(ctx, err)
 	}
 	f, err := os.Open(o.File)
 	if err != nil {
 		return env.fail(ctx, err)
 	}
 	defer f.Close()
-	rep, err := audit.VerifyBundle(f, anchor)
+	rep, err := audit.VerifyBundleWith(f, audit.BundleOptions{Anchor: anchor, AllowSelfSigned: o.AllowSelfSigned,
+		WitnessKeys: wkeys, WitnessNotes: wnotes})
 	var be *audit.BundleError
 	if err != nil && !errors.As(err, &be) {
 		return env.fail(ctx, err)
@@ -462,7 +561,7 @@ func VerifyBundle(ctx context.Context, env *Env, o VerifyBundleOptions) int {
 		fmt.Fprintf(env.Stdout, "OK: %s records %d..%d, complete and signed at tree size %d, root %s\n",
 			rep.Manifest.Origin, rep.Manifest.From, rep.Manifest.To, rep.Manifest.TreeSize, rep.Root)
 		if anchor == nil {
-			fmt.Fprintln(env.Stdout, "note: no --pubkey given; the bundle is consistent with its own anchor key only")
+			fmt.Fprintln(env.Stdout, "note: --allow-self-signed: the bundle is consistent with its own anchor key only")
 		}
 	} else {
 		fmt.Fprintf(env.Stdout, "FAIL: %v\n", be)
@@ -511,5 +610,70 @@ func Archive(ctx context.Context, env *Env, o ArchiveOptions) int {
 		return env.fail(ctx, err)
 	}
 	fmt.Fprintf(env.Stdout, "archived records %d..%d to %s (SM3 %s)\n", seg.From, seg.Through, o.Out, seg.SM3)
+	return ExitOK
+}
+
+// RepairFrontierOptions configures RepairFrontier.
+type RepairFrontierOptions struct {
+	DBOptions
+	PubKey   string // anchor public key PEM
+	Interval uint64
+}
+
+// RepairFrontier rewrites the stored frontiers of checkpoint rows from the
+// records, after verifying the whole log: the recovery for a
+// "bad-frontier" finding (which otherwise stops every sign-on). Nothing
+// signed changes. Exit 1 when the log itself does not verify.
+func RepairFrontier(ctx context.Context, env *Env, o RepairFrontierOptions) int {
+	anchor, err := readPublicKey(o.PubKey)
+	if err != nil {
+		return env.fail(ctx, fmt.Errorf("--pubkey: %w", err))
+	}
+	db, l, err := openLog(ctx, o.DBOptions, nil)
+	if err != nil {
+		return env.fail(ctx, err)
+	}
+	defer db.Close()
+	sizes, err := l.RepairFrontiers(ctx, db, audit.VerifyOptions{Anchor: anchor, Interval: o.Interval})
+	if errors.Is(err, &audit.Error{Code: audit.CodeTampered}) {
+		fmt.Fprintf(env.Stdout, "FAIL: tampered: %v\n", err)
+		return ExitTampered
+	}
+	if err != nil {
+		return env.fail(ctx, err)
+	}
+	fmt.Fprintf(env.Stdout, "repaired %d checkpoint frontiers %v\n", len(sizes), sizes)
+	return ExitOK
+}
+
+// CosignOptions configures Cosign.
+type CosignOptions struct {
+	DBOptions
+	WitnessURL string // the witness's base URL
+	WitnessKey string // its verifier key (inline or file)
+}
+
+// Cosign has the newest checkpoint cosigned by a witness and stores the
+// cosignature in it (audit.Log.Witness). Exit 1 when the witness refuses
+// because the log does not extend what it cosigned before.
+func Cosign(ctx context.Context, env *Env, o CosignOptions) int {
+	keys, _, err := witnessArgs([]string{o.WitnessKey})
+	if err != nil || len(keys) != 1 {
+		return env.errorf("--witness: a witness verifier key is required (%v)", err)
+	}
+	db, l, err := openLog(ctx, o.DBOptions, nil)
+	if err != nil {
+		return env.fail(ctx, err)
+	}
+	defer db.Close()
+	c, err := l.Witness(ctx, db, &audit.WitnessClient{URL: o.WitnessURL, Key: keys[0]})
+	if errors.Is(err, &audit.Error{Code: audit.CodeTampered}) {
+		fmt.Fprintf(env.Stdout, "FAIL: tampered: %v\n", err)
+		return ExitTampered
+	}
+	if err != nil {
+		return env.fail(ctx, err)
+	}
+	fmt.Fprintf(env.Stdout, "checkpoint %d cosigned by %s\n", c.Size, keys[0].Name)
 	return ExitOK
 }

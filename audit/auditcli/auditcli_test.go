@@ -161,7 +161,9 @@ func TestExportAndVerifyBundle(t *testing.T) {
 	i := bytes.Index(b, []byte(`"teller":"T002"`))
 	b[i+12] ^= 1
 	os.WriteFile(bundle, b, 0o644)
-	out = f.run(t, ExitTampered, func() int { return VerifyBundle(ctx, f.env, VerifyBundleOptions{File: bundle, JSON: true}) })
+	out = f.run(t, ExitTampered, func() int {
+		return VerifyBundle(ctx, f.env, VerifyBundleOptions{File: bundle, PubKey: f.pub, JSON: true})
+	})
 	if !strings.Contains(out, `"file":"entries.jsonl"`) {
 		t.Errorf("tampered bundle: %s", out)
 	}

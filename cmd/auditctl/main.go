@@ -41,7 +41,7 @@ func main() {
 
 func run(ctx context.Context, args []string) int {
 	if len(args) == 0 {
-		fmt.Fprintln(os.Stderr, "usage: auditctl keygen|checkpoint|verify|show|tail|export|verify-bundle|archive [flags] (see go doc guitai/cmd/auditctl)")
+		fmt.Fprintln(os.Stderr, "usage: auditctl keygen|checkpoint|verify|show|tail|export|verify-bundle|archive|repair-frontier|cosign [flags] (see go doc guitai/cmd/auditctl)")
 		return auditcli.ExitUsage
 	}
 	cmd, args := args[0], args[1:]
@@ -105,7 +105,9 @@ func run(ctx context.Context, args []string) int {
 		var o auditcli.VerifyOptions
 		dbFlags()
 		fs.StringVar(&o.PubKey, "pubkey", "", "the log's first (anchor) public key")
-		fs.Var((*multi)(&o.Witness), "witness", "file with a checkpoint note kept outside the database (repeatable)")
+		fs.Var((*multi)(&o.Witness), "witness", "witness verifier key (inline or file), or a file with a checkpoint note kept outside the database (repeatable)")
+		fs.StringVar(&o.WitnessURL, "witness-url", "", "witness to ask for its newest cosigned checkpoint (needs --witness KEY)")
+		fs.Uint64Var(&o.Interval, "interval", auditcli.DefaultInterval, "checkpoint interval the log was written with; 0 disables the unsigned-records rule")
 		fs.Var((*multi)(&o.Segments), "segment", "archived segment file to check against the database (repeatable)")
 		j := jsonOut()
 		if !parse() {
@@ -141,6 +143,7 @@ func run(ctx context.Context, args []string) int {
 		fs.Uint64Var(&o.From, "from", 1, "first seq")
 		fs.Uint64Var(&o.To, "to", 0, "last seq (default: last record)")
 		fs.StringVar(&o.Out, "out", "", "bundle file to write (tar)")
+		fs.Uint64Var(&o.Interval, "interval", auditcli.DefaultInterval, "checkpoint interval the log was written with; 0 disables the unsigned-records rule")
 		if !parse() {
 			return auditcli.ExitUsage
 		}
@@ -161,14 +164,36 @@ func run(ctx context.Context, args []string) int {
 		return auditcli.Archive(ctx, env, o)
 	case "verify-bundle":
 		var o auditcli.VerifyBundleOptions
-		fs.StringVar(&o.PubKey, "pubkey", "", "trusted anchor public key (recommended)")
+		fs.StringVar(&o.PubKey, "pubkey", "", "trusted anchor public key: the log's first key (required unless --allow-self-signed)")
+		fs.BoolVar(&o.AllowSelfSigned, "allow-self-signed", false, "without --pubkey, accept the bundle's own anchor key")
+		fs.Var((*multi)(&o.Witness), "witness", "witness verifier key (inline or file), or a file with a witness's checkpoint note (repeatable)")
 		j := jsonOut()
 		if !parse() || len(args) != 1 {
-			fmt.Fprintln(os.Stderr, "usage: auditctl verify-bundle FILE [--pubkey K] [--json]")
+			fmt.Fprintln(os.Stderr, "usage: auditctl verify-bundle FILE --pubkey K | --allow-self-signed [--witness W] [--json]")
 			return auditcli.ExitUsage
 		}
 		o.File, o.JSON = args[0], *j
 		return auditcli.VerifyBundle(ctx, env, o)
+	case "cosign":
+		var o auditcli.CosignOptions
+		dbFlags()
+		fs.StringVar(&o.WitnessURL, "witness-url", "", "the witness's base URL")
+		fs.StringVar(&o.WitnessKey, "witness", "", "the witness's verifier key (inline or file)")
+		if !parse() {
+			return auditcli.ExitUsage
+		}
+		o.DBOptions = dbo
+		return auditcli.Cosign(ctx, env, o)
+	case "repair-frontier":
+		var o auditcli.RepairFrontierOptions
+		dbFlags()
+		fs.StringVar(&o.PubKey, "pubkey", "", "the log's first (anchor) public key")
+		fs.Uint64Var(&o.Interval, "interval", auditcli.DefaultInterval, "checkpoint interval the log was written with")
+		if !parse() {
+			return auditcli.ExitUsage
+		}
+		o.DBOptions = dbo
+		return auditcli.RepairFrontier(ctx, env, o)
 	default:
 		fmt.Fprintf(os.Stderr, "auditctl: unknown command %q\n", cmd)
 		return auditcli.ExitUsage

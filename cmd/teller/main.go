@@ -136,41 +136,19 @@ func (o *options) configure(path string, set map[string]bool) error {
 
 func run(o options) error {
 	ctx := context.Background()
-	lang, dsn, terminal := o.lang, o.db, o.terminal
-	forms, err := assets.Forms()
+	forms, err := loadForms(o)
 	if err != nil {
 		return err
 	}
-	if o.forms != "" {
-		if forms, err = teller.LoadForms(o.forms, forms); err != nil {
-			return err
-		}
-	}
-	if filepath.IsAbs(dsn) || o.shots != "" {
-		if err := os.MkdirAll(filepath.Dir(dsn), 0o700); err != nil {
-			return err
-		}
-	}
-	// The audit log lives in the ledger's database and is appended in the
-	// same transaction as each posting; checkpoints are signed with the
-	// terminal's SM2 key.
-	keyPath := filepath.Join(filepath.Dir(ledger.DefaultPath()), "terminal.key")
-	if filepath.IsAbs(dsn) || o.shots != "" {
-		keyPath = filepath.Join(filepath.Dir(dsn), "terminal.key")
-	}
-	// Opening the ledger installs its audit log; the terminal's key
-	// signs its checkpoints. The keys are the ledger's to allow: the demo
-	// ones only on a demo ledger (the one a first run creates).
-	store, keys, err := openLedger(ctx, dsn, keyPath, "guitai/"+terminal, os.Getenv)
+	store, keys, err := openWorkstationLedger(ctx, o)
 	if err != nil {
-		return fmt.Errorf("ledger %s: %w", shownDSN(dsn), err)
+		return err
 	}
 	defer store.Close()
 	cat, err := ledger.LoadCatalog(assets.Txns())
 	if err != nil {
 		return err
 	}
-	exec := ledger.NewExecutor(store, cat, forms)
 	a := app.NewWithID("cn.guitai.teller")
 	a.SetIcon(fyne.NewStaticResource("cn.guitai.teller.png", assets.TellerIcon))
 	th, err := widgets.ParseTheme(o.theme, o.scale)
@@ -186,221 +164,13 @@ func run(o options) error {
 	}
 	devs.Start(ctx)
 	defer devs.Close(context.Background())
-	// The fingerprint module: supervisors authorize and tellers sign on
-	// by finger. The simulated module gets the demo users' fingers.
-	var scan teller.FingerScan
-	var demoFingers []teller.DemoFinger
-	if dev := devs.Device("finger"); dev != nil {
-		var demo []ledger.User
-		for _, id := range []string{"010199", "010101", "010102"} {
-			if u, err := store.GetUser(ctx, id); err == nil {
-				demo = append(demo, u)
-			}
-		}
-		if scan, demoFingers, err = teller.ModuleFinger(ctx, dev, "finger", store, demo); err != nil {
-			fmt.Fprintln(os.Stderr, "teller: fingerprint module:", err)
-		}
+	ws := newWorkstation(ctx, o, a, store, keys, ledger.NewExecutor(store, cat, forms), forms, bus, devs)
+	if err := ws.start(); err != nil {
+		return err
 	}
-	// The IC card reader fills the form's account field; the simulated
-	// one takes a demo card on Ctrl+Shift+I (and gives it back on
-	// Ctrl+Shift+R).
-	cardDev := devs.Device("cardreader")
-	cardReader, _ := cardDev.(teller.CardReader)
-	bank := o.bank
-	if bank == "" {
-		bank = "柜台银行 Guitai Bank"
-	}
-	w := a.NewWindow("柜台 Guitai")
-	w.Resize(fyne.NewSize(1280, 800))
-	// The customer display: closing the teller's window quits, and takes
-	// the display with it.
-	var display *teller.CustomerDisplay
-	if o.customerDisplay {
-		display = teller.NewCustomerDisplay(a, teller.DisplayConfig{Bank: dsl.Text{Zh: bank}})
-		w.SetMaster()
-		w.SetOnClosed(display.Close)
-	}
-	quit := func() {
-		if display != nil {
-			display.Close()
-		}
-		a.Quit()
-	}
-	trace := tracer(o.trace)
-	var shell *teller.Shell
-	var signedOn ledger.User
-	var showSignOn func(lang string)
-	session := func() ledger.Session { return ledger.Session{Teller: signedOn.ID, Terminal: terminal} }
-	submit := exec.SubmitHook(session,
-		func(*dsl.Form, map[string]any) (*ledger.Credentials, error) {
-			c := shell.Authorizer()
-			if c == nil {
-				// No one authorized: the ledger decides whether this
-				// posting needed it and says E_AUTH_REQUIRED if so.
-				return nil, nil
-			}
-			return &ledger.Credentials{ID: c.ID, Password: c.Password, Finger: c.Finger}, nil
-		})
-	openShell := func() {
-		// The business date is the branch's, in the ledger (opened by the
-		// branch's first sign-on of the day, closed by day-end).
-		bizDate, err := store.BusinessDate(ctx, signedOn.Branch)
-		if err != nil {
-			bizDate = ledger.Today()
-		}
-		status := fmt.Sprintf("%s %s · %s %s · %s %s · %s", signedOn.ID, signedOn.Name, signedOn.Branch, terminal,
-			teller.BusinessDateCaption(lang), bizDate, shownDSN(dsn))
-		if teller.IsDemoCardReader(cardDev) {
-			status += " · " + teller.DemoCardHint()
-		}
-		shell = teller.New(w, teller.Config{
-			Forms:  forms,
-			Bus:    bus,
-			Lang:   lang,
-			Seal:   teller.DemoSeal,
-			Submit: submit,
-			Lookup: exec.LookupHook(session),
-			Audit: func() (teller.AuditState, error) {
-				st, err := store.AuditState(ctx)
-				return teller.AuditState{Records: st.Records, Anchored: st.Anchored}, err
-			},
-			Status: status,
-			Trace:  trace,
-			SignOff: func() error {
-				if err := store.SignOff(ctx, signedOn.ID, terminal); err != nil {
-					return fmt.Errorf("%s", ledger.MessageOf(err, lang))
-				}
-				return nil
-			},
-			SignedOff:   func() { showSignOn(lang) },
-			User:        signedOn.ID + " " + signedOn.Name,
-			Finger:      scan,
-			DemoFingers: demoFingers,
-			CardReader:  cardReader,
-			Display:     display,
-			IdleLock:    o.idleLock,
-			Unlock: func(password string) error {
-				if _, err := store.Authenticate(ctx, signedOn.ID, password, terminal); err != nil {
-					return fmt.Errorf("%s", ledger.MessageOf(err, lang))
-				}
-				return nil
-			},
-			// Receipts print after each posting; the journal screen and
-			// the reprint queue read the ledger.
-			Journal:      store,
-			Printer:      receiptPrinter(devs),
-			Teller:       signedOn.ID,
-			Terminal:     terminal,
-			BusinessDate: bizDate,
-			Bank:         bank,
-			Branch:       "网点 Branch " + signedOn.Branch,
-		})
-		if o.open != "" {
-			if err := shell.Open(o.open); err != nil {
-				fmt.Fprintln(os.Stderr, "teller:", err)
-			}
-		}
-	}
-	signOn := func(id, password string) error {
-		u, err := store.SignOn(ctx, id, password, terminal)
-		if err != nil {
-			return fmt.Errorf("%s", ledger.MessageOf(err, lang))
-		}
-		signedOn = u
-		return nil
-	}
-	showSignOn = func(lang string) {
-		defer func() {
-			if trace != nil {
-				trace("signon")
-			}
-		}()
-		so := teller.ShowSignOn(w, lang, ledger.Today(), signOnHint(keys.Demo), signOn, openShell)
-		// A wrong password says how many tries are left before the lock
-		// (teller ids are no secret at a counter: they are on every
-		// receipt).
-		so.TriesLeft = func(id string) (int, bool) {
-			u, err := store.GetUser(ctx, id)
-			if err != nil {
-				return 0, false
-			}
-			return max(ledger.MaxFailures-u.Failed, 0), true
-		}
-		if scan != nil {
-			so.EnableFinger(demoFingers, func(who string) error {
-				m, err := scan(who)
-				if err == nil {
-					var u ledger.User
-					if u, err = store.SignOnFinger(ctx, *m, terminal); err == nil {
-						signedOn = u
-						return nil
-					}
-				}
-				return fmt.Errorf("%s", ledger.MessageOf(err, lang))
-			})
-		}
-	}
-	switch {
-	case o.shots != "":
-		// Screenshots: the sign-on screen (unless -teller signed on
-		// already), then everything the shell shows, in zh and en.
-		account, err := store.FirstActiveAccount(ctx)
-		if err != nil {
-			return fmt.Errorf("screenshots: a demo account: %w", err)
-		}
-		user := o.user
-		if user == "" {
-			showSignOn(lang)
-		} else if err := signOn(user, ledger.DemoPassword); err != nil {
-			return fmt.Errorf("sign on %s: %w", user, err)
-		} else {
-			openShell()
-		}
-		a.Lifecycle().SetOnStarted(func() {
-			go func() {
-				err := screenshots(o.shots, w, display, user == "", func() error {
-					if err := signOn("010101", ledger.DemoPassword); err != nil {
-						return fmt.Errorf("sign on 010101: %w", err)
-					}
-					fyne.DoAndWait(openShell)
-					return nil
-				}, showSignOn, func() *teller.Shell { return shell },
-					teller.ShotDemo{Account: account, Supervisor: "010199", Password: ledger.DemoPassword})
-				if err != nil {
-					fmt.Fprintln(os.Stderr, "teller: screenshots:", err)
-					os.Exit(1)
-				}
-				fyne.Do(quit)
-			}()
-		})
-	case o.user != "":
-		if err := signOn(o.user, ledger.DemoPassword); err != nil {
-			return fmt.Errorf("sign on %s: %w", o.user, err)
-		}
-		openShell()
-	default:
-		showSignOn(lang)
-	}
-	if o.exitWhenReady && o.shots == "" { // -screenshots quits when it is done
-		a.Lifecycle().SetOnStarted(func() {
-			// The run loop is up and the first frame is queued; the next
-			// event it runs is the first the teller's keys could be.
-			fyne.Do(func() {
-				fmt.Println("ready")
-				// What the window came up with, for scripts and tests.
-				th, _ := a.Settings().Theme().(widgets.Theme)
-				shown := "no customer display"
-				if display != nil {
-					shown = "customer display " + display.Placement()
-				}
-				fmt.Fprintf(os.Stderr, "teller: ready: lang %s, theme %q scale %g, %s\n", lang, th.Variant, th.Scale, shown)
-				quit()
-			})
-		})
-	}
-	w.Show()
+	ws.win.Show()
 	// Once the window is up: the demo card keys, wherever the focus is.
-	teller.BindDemoCardKeys(w, cardDev, func(in bool) {
+	teller.BindDemoCardKeys(ws.win, ws.cardDev, func(in bool) {
 		if in {
 			fmt.Fprintln(os.Stderr, "teller: demo card inserted")
 		} else {
@@ -409,6 +179,35 @@ func run(o options) error {
 	})
 	a.Run()
 	return nil
+}
+
+// loadForms is the built-in forms, with those of -forms DIR over them.
+func loadForms(o options) ([]*dsl.Form, error) {
+	forms, err := assets.Forms()
+	if err != nil || o.forms == "" {
+		return forms, err
+	}
+	return teller.LoadForms(o.forms, forms)
+}
+
+// openWorkstationLedger opens the ledger of -db with the keys it allows
+// (the demo ones only on a demo ledger, the one a first run creates).
+// Opening it installs its audit log; the terminal's SM2 key, beside the
+// database, signs its checkpoints.
+func openWorkstationLedger(ctx context.Context, o options) (*ledger.Store, ledger.Keys, error) {
+	dsn := o.db
+	keyPath := filepath.Join(filepath.Dir(ledger.DefaultPath()), "terminal.key")
+	if filepath.IsAbs(dsn) || o.shots != "" {
+		if err := os.MkdirAll(filepath.Dir(dsn), 0o700); err != nil {
+			return nil, ledger.Keys{}, err
+		}
+		keyPath = filepath.Join(filepath.Dir(dsn), "terminal.key")
+	}
+	store, keys, err := openLedger(ctx, dsn, keyPath, "guitai/"+o.terminal, os.Getenv)
+	if err != nil {
+		return nil, ledger.Keys{}, fmt.Errorf("ledger %s: %w", shownDSN(dsn), err)
+	}
+	return store, keys, nil
 }
 
 // screenshots shoots the sign-on screen in zh and en when withSignOn,

@@ -75,6 +75,10 @@ type Status struct {
 	Attempts int    // failed connection attempts since the last success
 }
 
+// Scope is the StateBus scope the manager publishes each device's state
+// in, under its logical name; the window's status bar follows it.
+const Scope = "devices"
+
 // Manager runs the configured devices.
 type Manager struct {
 	cfg   Config
@@ -100,7 +104,7 @@ type entry struct {
 // New makes the devices of cfg (without opening them) and publishes them
 // as "closed" into the devices scope of bus.
 func New(cfg Config, bus *state.Bus) (*Manager, error) {
-	m := &Manager{cfg: cfg, scope: bus.Scope("devices"), devs: map[string]*entry{}}
+	m := &Manager{cfg: cfg, scope: bus.Scope(Scope), devs: map[string]*entry{}}
 	for _, dc := range cfg.Devices {
 		drv := lookup(dc.Driver)
 		if drv == nil {
