@@ -12,12 +12,13 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
+
+	"guitai/internal/cjkfont"
 )
 
 // icon is one application's icon: a character in white on a rounded
@@ -49,7 +50,7 @@ func main() {
 	dir := flag.String("dir", filepath.Join("assets", "icons"), "output folder")
 	fontPath := flag.String("font", "", "a CJK OpenType font or collection (default: Noto Sans CJK Bold of fonts-noto-cjk)")
 	flag.Parse()
-	f, err := loadCJK(*fontPath)
+	f, err := cjkfont.Load(*fontPath, fontFiles)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -162,38 +163,4 @@ func inRoundRect(x, y, x0, y0, x1, y1, r float64) bool {
 func mix(a, b color.NRGBA, t float64) color.NRGBA {
 	m := func(p, q uint8) uint8 { return uint8(math.Round(float64(p)*(1-t) + float64(q)*t)) }
 	return color.NRGBA{R: m(a.R, b.R), G: m(a.G, b.G), B: m(a.B, b.B), A: 255}
-}
-
-// loadCJK opens path, or the first of fontFiles that exists, and returns
-// its Simplified Chinese face.
-func loadCJK(path string) (*sfnt.Font, error) {
-	paths := fontFiles
-	if path != "" {
-		paths = []string{path}
-	}
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			continue
-		}
-		coll, err := opentype.ParseCollection(data)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", p, err)
-		}
-		var first *sfnt.Font
-		for i := range coll.NumFonts() {
-			f, err := coll.Font(i)
-			if err != nil {
-				return nil, fmt.Errorf("%s: font %d: %w", p, i, err)
-			}
-			if first == nil {
-				first = f
-			}
-			if fam, _ := f.Name(nil, sfnt.NameIDFamily); strings.Contains(fam, " SC") {
-				return f, nil
-			}
-		}
-		return first, nil
-	}
-	return nil, fmt.Errorf("no CJK font: install fonts-noto-cjk or pass -font (looked in %s)", strings.Join(paths, ", "))
 }

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"flag"
-	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -14,13 +13,13 @@ import (
 	mrand "math/rand/v2"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
 
+	"guitai/internal/cjkfont"
 	"guitai/seal"
 	"guitai/widgets"
 )
@@ -62,7 +61,7 @@ func main() {
 	fontPath := flag.String("font", "", "a CJK OpenType font or collection (default: Noto CJK of fonts-noto-cjk)")
 	flag.Parse()
 	var err error
-	if cjk, err = loadCJK(*fontPath); err != nil {
+	if cjk, err = cjkfont.Load(*fontPath, fontFiles); err != nil {
 		log.Fatal(err)
 	}
 
@@ -199,40 +198,6 @@ func (g glyph) inked(lx, ly float64) bool {
 	x := int((lx + 1) / 2 * glyphMask)
 	y := int((ly + 1) / 2 * glyphMask)
 	return g.mask.AlphaAt(x, y).A >= 128
-}
-
-// loadCJK opens path, or the first of fontFiles that exists, and returns
-// its Simplified Chinese face.
-func loadCJK(path string) (*sfnt.Font, error) {
-	paths := fontFiles
-	if path != "" {
-		paths = []string{path}
-	}
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			continue
-		}
-		coll, err := opentype.ParseCollection(data)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", p, err)
-		}
-		var first *sfnt.Font
-		for i := range coll.NumFonts() {
-			f, err := coll.Font(i)
-			if err != nil {
-				return nil, fmt.Errorf("%s: font %d: %w", p, i, err)
-			}
-			if first == nil {
-				first = f
-			}
-			if fam, _ := f.Name(nil, sfnt.NameIDFamily); strings.Contains(fam, " SC") {
-				return f, nil
-			}
-		}
-		return first, nil
-	}
-	return nil, fmt.Errorf("no CJK font: install fonts-noto-cjk or pass -font (looked in %s)", strings.Join(paths, ", "))
 }
 
 // sealInk reports whether the point (u, v) of the unit seal is inked.
