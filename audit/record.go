@@ -44,13 +44,16 @@ func ParseHash(s string) (Hash, error) {
 // Action names. The ledger's names are listed so callers and auditctl
 // filters agree; ActionKeyRotate is written by this package itself.
 const (
-	ActionPosting       = "posting"
-	ActionReversal      = "reversal"
-	ActionSignOn        = "sign_on"  // take a checkpoint in the same transaction
-	ActionSignOff       = "sign_off" // take a checkpoint in the same transaction
-	ActionAuthorization = "authorization"
-	ActionLoginFailed   = "login_failed"
-	ActionKeyRotate     = "audit.key.rotate" // Object: new public key; Result: old key's signature
+	ActionPosting  = "posting"
+	ActionReversal = "reversal"
+	ActionSignOn   = "sign_on"  // take a checkpoint in the same transaction
+	ActionSignOff  = "sign_off" // take a checkpoint in the same transaction
+	// ActionSignOffRefused is a sign-off the ledger refused (Result: its
+	// code); a checkpoint is taken all the same.
+	ActionSignOffRefused = "sign_off_refused"
+	ActionAuthorization  = "authorization"
+	ActionLoginFailed    = "login_failed"
+	ActionKeyRotate      = "audit.key.rotate" // Object: new public key; Result: old key's signature
 	// Refusals: a posting the ledger refused (Result: its code), after
 	// any authorization it carried.
 	ActionRefused = "refused"

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync/atomic"
+	"time"
 
 	"github.com/emmansun/gmsm/sm3"
 	"github.com/jmoiron/sqlx"
@@ -33,6 +35,21 @@ type auditHook struct {
 	dialect  audit.Dialect
 	signs    bool
 	observer Auditor
+	// lastSigned is when this hook last signed a checkpoint (Unix ns): the
+	// tail is signed at least every CheckpointInterval while postings
+	// happen.
+	lastSigned atomic.Int64
+}
+
+// CheckpointInterval is how long records may wait for a signed checkpoint
+// while postings happen, besides DefaultCheckpointEvery records.
+const CheckpointInterval = 60 * time.Second
+
+// signsAt lists the actions a checkpoint is signed at, in the same
+// transaction: sign-on, sign-off and a refused sign-off attempt (the day's
+// tail is never left unsigned), and the close of a business day.
+var signsAt = map[string]bool{
+	audit.ActionSignOn: true, audit.ActionSignOff: true, audit.ActionSignOffRefused: true, audit.ActionDayClose: true,
 }
 
 func newAuditHook(driver string, opt Options) (*auditHook, error) {
@@ -55,7 +72,9 @@ func newAuditHook(driver string, opt Options) (*auditHook, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ledger: audit log: %w", err)
 	}
-	return &auditHook{log: log, dialect: dialect, signs: opt.Signer != nil, observer: opt.Observer}, nil
+	h := &auditHook{log: log, dialect: dialect, signs: opt.Signer != nil, observer: opt.Observer}
+	h.lastSigned.Store(time.Now().UnixNano())
+	return h, nil
 }
 
 // migrate creates the audit tables beside the ledger's.
@@ -72,8 +91,16 @@ func (h *auditHook) append(ctx context.Context, tx *sql.Tx, e AuditEvent) error 
 	_, err := h.log.Append(ctx, tx, audit.Record{Time: e.Time, Teller: e.Teller, Authorizer: e.Authorizer,
 		Terminal: e.Terminal, Branch: e.Branch, Action: e.Action, Object: e.Object, Result: e.Result,
 		PayloadDigest: sm3.Sum(e.Payload)})
-	if err == nil && h.signs && (e.Action == audit.ActionSignOn || e.Action == audit.ActionSignOff) {
-		_, err = h.log.Checkpoint(ctx, tx, e.Action)
+	if err == nil && h.signs {
+		now := time.Now()
+		if reason := e.Action; signsAt[reason] || now.Sub(time.Unix(0, h.lastSigned.Load())) >= CheckpointInterval {
+			if !signsAt[reason] {
+				reason = "interval"
+			}
+			if _, err = h.log.Checkpoint(ctx, tx, reason); err == nil {
+				h.lastSigned.Store(now.UnixNano())
+			}
+		}
 	}
 	if err == nil && h.observer != nil {
 		err = h.observer.Append(ctx, tx, e)

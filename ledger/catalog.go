@@ -276,6 +276,11 @@ func paramText(p *catalog.Param, v any) (string, error) {
 	if !utf8.ValidString(s) {
 		return "", errf("E_TYPE", p.Name, nil)
 	}
+	// A NUL is no text a teller types: SQLite would store it and
+	// PostgreSQL refuse it (SQLSTATE 22021), so both refuse it here.
+	if strings.IndexByte(s, 0) >= 0 {
+		return "", errf("E_TYPE", p.Name, fmt.Errorf("a NUL byte at %d", strings.IndexByte(s, 0)))
+	}
 	if p.MaxLen > 0 && utf8.RuneCountInString(s) > p.MaxLen {
 		return "", errf("E_TOO_LONG", p.Name, nil)
 	}

@@ -119,6 +119,7 @@ var Messages = map[string]dsl.Text{
 	"E_BRANCH_UNKNOWN":        {Zh: "网点不存在", En: "no such branch"},
 	"E_PENDING":               {Zh: "尚有未完成事项（尾箱未轧账或凭证待打印）", En: "something is pending (box not balanced or receipts to print)"},
 	"E_CONSTRAINT":            {Zh: "数据约束不满足", En: "constraint violated"},
+	"E_DB_UNREACHABLE":        {Zh: "无法连接账务数据库，请检查网络或数据库服务", En: "the ledger database cannot be reached: check the network or the database server"},
 	"E_BUSY":                  {Zh: "系统繁忙，请重试", En: "database busy, try again"},
 	"E_DB":                    {Zh: "数据库错误", En: "database error"},
 }

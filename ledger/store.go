@@ -167,7 +167,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("ledger: open %s: %w", redact(dsn), err)
+		return nil, errf("E_DB_UNREACHABLE", "", fmt.Errorf("open %s: %w", redact(dsn), err))
 	}
 	hook, err := newAuditHook(driver, opt)
 	if err != nil {

@@ -261,7 +261,7 @@ func (s *Store) SignOff(ctx context.Context, id, terminal string) error {
 	if err != nil {
 		return err
 	}
-	return wrapDB(s.inTx(ctx, nil, func(tx *sqlx.Tx) error {
+	err = wrapDB(s.inTx(ctx, nil, func(tx *sqlx.Tx) error {
 		date, err := s.businessDate(ctx, tx, u.Branch)
 		if err != nil {
 			return err
@@ -282,6 +282,15 @@ func (s *Store) SignOff(ctx context.Context, id, terminal string) error {
 		}
 		return s.record(ctx, tx, AuditEvent{Teller: id, Terminal: terminal, Branch: u.Branch, Action: audit.ActionSignOff, Object: id, Result: "ok"})
 	}))
+	if code := CodeOf(err); code != "" && code != "E_DB" && code != "E_BUSY" {
+		// The attempt is a fact too, and the day's tail is signed with
+		// it (audit.ActionSignOffRefused takes a checkpoint).
+		_ = s.inTx(ctx, nil, func(tx *sqlx.Tx) error {
+			return s.record(ctx, tx, AuditEvent{Teller: id, Terminal: terminal, Branch: u.Branch,
+				Action: audit.ActionSignOffRefused, Object: id, Result: code})
+		})
+	}
+	return err
 }
 
 func (s *Store) businessDate(ctx context.Context, tx *sqlx.Tx, branch string) (string, error) {

@@ -158,6 +158,10 @@ func (c *cmd) fail(err error) int {
 		out := map[string]any{"error": err.Error()}
 		if errors.As(err, &e) {
 			out = map[string]any{"code": e.Code, "field": e.Field, "zh": e.Msg.Zh, "en": e.Msg.En}
+			if e.Err != nil {
+				// The cause stays: a database failure says what failed.
+				out["cause"] = e.Err.Error()
+			}
 		}
 		c.print(out)
 	} else {
@@ -167,7 +171,7 @@ func (c *cmd) fail(err error) int {
 	if fingerCodes[code] {
 		return ExitDevice
 	}
-	if code != "" && code != "E_DB" && code != "E_BUSY" {
+	if code != "" && code != "E_DB" && code != "E_BUSY" && code != "E_DB_UNREACHABLE" {
 		return ExitRefused
 	}
 	return ExitFailure
