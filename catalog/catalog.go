@@ -82,7 +82,7 @@ var ContextNames = []string{"teller", "branch", "terminal", "business_date", "se
 // ParamTypes is the form field value type each param type takes (and each
 // returned value type is read as).
 var ParamTypes = map[string]dsl.ValueType{
-	"string": dsl.ValueString, "account": dsl.ValueString, "idcard": dsl.ValueString,
+	"string": dsl.ValueString, "account": dsl.ValueString, "idcard": dsl.ValueString, "pii": dsl.ValueString,
 	"money": dsl.ValueMoney, "int": dsl.ValueInt, "bool": dsl.ValueBool, "date": dsl.ValueDate,
 }
 
@@ -154,7 +154,9 @@ func (t *Txn) Check(codes func(code string) bool) error {
 			errs = append(errs, fmt.Errorf("param %s: declared twice or shadows a context value", p.Name))
 		}
 		known[p.Name] = true
-		if p.Type == "idcard" {
+		if p.Type == "idcard" || p.Type == "pii" {
+			// Steps write the sealed value and its blind index, never
+			// the clear one (the ledger's coerce makes them).
 			known[p.Name+"_cipher"], known[p.Name+"_index"] = true, true
 		}
 	}

@@ -12,7 +12,7 @@ import (
 // WidgetFor is the widget type a new field for a param of type t gets.
 var WidgetFor = map[string]string{
 	"string": "text", "account": "account", "idcard": "idcard", "money": "amount",
-	"int": "number", "bool": "check", "date": "date",
+	"int": "number", "bool": "check", "date": "date", "pii": "text",
 }
 
 // catalogProblems returns the catalog problems of a form, each at its node

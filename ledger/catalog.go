@@ -55,6 +55,19 @@ func coerce(t *catalog.Txn, values map[string]any, k keys) (map[string]any, erro
 				out[p.Name+"_cipher"], out[p.Name+"_index"] = c, k.indexID(s)
 			}
 		}
+		if p.Type == "pii" {
+			// Personal data (a phone, an address): sealed like an ID
+			// number, with a blind index of its own.
+			s := v.(string)
+			out[p.Name+"_cipher"], out[p.Name+"_index"] = "", ""
+			if s != "" {
+				c, err := k.sealPII(s)
+				if err != nil {
+					return nil, err
+				}
+				out[p.Name+"_cipher"], out[p.Name+"_index"] = c, k.indexPII(s)
+			}
+		}
 		out[p.Name] = v
 	}
 	return out, nil
@@ -93,6 +106,7 @@ var paramCoercers = map[string]paramCoercer{
 	"date":    coerceDate,
 	"account": coerceAccount,
 	"idcard":  coerceIDCard,
+	"pii":     coerceString,
 }
 
 // badParam is the refusal of p's value with code.

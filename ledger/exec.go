@@ -754,8 +754,11 @@ func postedParams(t *catalog.Txn, p map[string]any) map[string]any {
 		if !ok || v == nil || v == "" {
 			continue
 		}
-		if prm.Type == "idcard" {
+		switch prm.Type {
+		case "idcard":
 			v = maskID(fmt.Sprint(v))
+		case "pii":
+			v = maskPII(fmt.Sprint(v))
 		}
 		out[prm.Name] = v
 	}
@@ -763,6 +766,16 @@ func postedParams(t *catalog.Txn, p map[string]any) map[string]any {
 		return nil
 	}
 	return out
+}
+
+// maskPII keeps personal data's last 4 characters: a receipt reprinted
+// from the journal shows a phone as ****1111.
+func maskPII(s string) string {
+	r := []rune(s)
+	if len(r) <= 4 {
+		return strings.Repeat("*", len(r))
+	}
+	return strings.Repeat("*", len(r)-4) + string(r[len(r)-4:])
 }
 
 // maskID keeps an ID number's first 6 and last 4 characters.

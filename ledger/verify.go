@@ -75,7 +75,7 @@ func requestDigest(t *catalog.Txn, params map[string]any, teller, key string) st
 	vals := make(map[string]any, len(t.Params))
 	for _, prm := range t.Params {
 		v := params[prm.Name]
-		if prm.Type == "idcard" {
+		if prm.Type == "idcard" || prm.Type == "pii" {
 			v = params[prm.Name+"_index"]
 		}
 		vals[prm.Name] = v
