@@ -39,6 +39,9 @@ type auditHook struct {
 	// tail is signed at least every CheckpointInterval while postings
 	// happen.
 	lastSigned atomic.Int64
+	// signed is set when a checkpoint was signed in a transaction not yet
+	// committed: the commit then kicks the witness loop.
+	signed atomic.Bool
 }
 
 // CheckpointInterval is how long records may wait for a signed checkpoint
@@ -99,6 +102,7 @@ func (h *auditHook) append(ctx context.Context, tx *sql.Tx, e AuditEvent) error 
 			}
 			if _, err = h.log.Checkpoint(ctx, tx, reason); err == nil {
 				h.lastSigned.Store(now.UnixNano())
+				h.signed.Store(true)
 			}
 		}
 	}

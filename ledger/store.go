@@ -23,6 +23,8 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/mattn/go-sqlite3"
 	"github.com/pressly/goose/v3"
+
+	"guitai/audit"
 )
 
 //go:embed migrations/*.sql
@@ -79,6 +81,11 @@ type Options struct {
 	// admin that tellerctl runs as. It is recorded as the one who did an
 	// admin action (a user added, a password set).
 	Actor string
+	// Witness, if set, is the branch's witness: every signed checkpoint
+	// is submitted to it for a cosignature once its transaction has
+	// committed (witness.go); WitnessFailed, if set, hears of a failure.
+	Witness       *audit.WitnessClient
+	WitnessFailed func(error)
 	// Observer, if set, is told of every audit event after the audit log
 	// recorded it, in the same transaction (tests).
 	Observer Auditor
@@ -103,14 +110,18 @@ type Options struct {
 
 // Store is an open ledger database.
 type Store struct {
-	db      *sqlx.DB
-	driver  string
-	keys    keys
-	audit   *auditHook
-	actor   string
-	now     func() time.Time
-	iter    int
-	retries int
+	db     *sqlx.DB
+	driver string
+	keys   keys
+	audit  *auditHook
+	actor  string
+	// the witness loop (witness.go)
+	witnessKick chan struct{}
+	witnessStop context.CancelFunc
+	witnessDone chan struct{}
+	now         func() time.Time
+	iter        int
+	retries     int
 	// maxGroup is Options.MaxGroup resolved; group queues submissions for
 	// a group commit.
 	maxGroup int
@@ -202,6 +213,9 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 			db.Close()
 			return nil, err
 		}
+	}
+	if opt.Witness != nil {
+		s.startWitness(opt.Witness, opt.WitnessFailed)
 	}
 	return s, nil
 }
@@ -319,6 +333,7 @@ func (s *Store) migrate(ctx context.Context) error {
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.stopWitness()
 	return s.db.Close()
 }
 
@@ -378,7 +393,10 @@ func (s *Store) once(ctx context.Context, opts *sql.TxOptions, fn func(tx *sqlx.
 	if err = fn(tx); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err = tx.Commit(); err == nil && s.audit.signed.Swap(false) {
+		s.kickWitness() // a checkpoint was signed and now stands
+	}
+	return err
 }
 
 // isRetryable reports whether err is a transient conflict worth retrying.

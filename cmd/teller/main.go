@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	"guitai/assets"
+	"guitai/audit"
 	"guitai/devices/manager"
 	"guitai/dsl"
 	"guitai/ledger"
@@ -55,6 +56,8 @@ func parseArgs(args []string) (options, error) {
 	fs.DurationVar(&o.idleLock, "idle-lock", 5*time.Minute, "lock the session after this long without activity (0: never)")
 	fs.StringVar(&o.theme, "theme", "", "light, dark or system (default: the settings' theme, else light)")
 	fs.Float64Var(&o.scale, "scale", 0, "text size, 1 to 2 (default: the settings' fontScale, else 1)")
+	fs.StringVar(&o.witness, "witness", "", "the branch's witness (C2SP tlog-witness, cmd/witness) URL: every checkpoint the terminal signs is cosigned there")
+	fs.StringVar(&o.witnessKey, "witness-key", "", "the witness's verifier key (name+keyid+base64), with -witness")
 	fs.BoolVar(&o.trace, "trace", false, "print what the window does (a form opened, a dialog shown, a key set, a posting) on stderr, each line \"teller: trace <ms since start> <event>\", for scripts and tests to wait on")
 	fs.BoolVar(&o.customerDisplay, "customer-display", false, "open the customer-facing display (on the second monitor when there is one)")
 	if err := fs.Parse(args); err != nil {
@@ -69,6 +72,7 @@ func parseArgs(args []string) (options, error) {
 // are put together.
 type options struct {
 	lang, open, shots, db, user, terminal, devices, forms, theme, bank string
+	witness, witnessKey                                                string
 	scale                                                              float64
 	idleLock                                                           time.Duration
 	customerDisplay, exitWhenReady, trace                              bool
@@ -203,7 +207,16 @@ func openWorkstationLedger(ctx context.Context, o options) (*ledger.Store, ledge
 		}
 		keyPath = filepath.Join(filepath.Dir(dsn), "terminal.key")
 	}
-	store, keys, err := openLedger(ctx, dsn, keyPath, "guitai/"+o.terminal, os.Getenv)
+	opt := ledger.Options{Origin: "guitai/" + o.terminal}
+	if o.witness != "" {
+		key, err := audit.ParseWitnessKey(o.witnessKey)
+		if err != nil {
+			return nil, ledger.Keys{}, fmt.Errorf("-witness-key: %w", err)
+		}
+		opt.Witness = &audit.WitnessClient{URL: o.witness, Key: key}
+		opt.WitnessFailed = func(err error) { fmt.Fprintln(os.Stderr, "teller: witness:", err) }
+	}
+	store, keys, err := openLedgerWith(ctx, dsn, keyPath, opt, os.Getenv)
 	if err != nil {
 		return nil, ledger.Keys{}, fmt.Errorf("ledger %s: %w", shownDSN(dsn), err)
 	}
@@ -245,7 +258,13 @@ func screenshots(dir string, w fyne.Window, display *teller.CustomerDisplay, wit
 // encrypted file at keyPath (created on first use), opened with that
 // passphrase.
 func openLedger(ctx context.Context, dsn, keyPath, origin string, getenv func(string) string) (*ledger.Store, ledger.Keys, error) {
-	return ledger.OpenKeyed(ctx, dsn, ledger.Options{Origin: origin}, ledger.KeySource{
+	return openLedgerWith(ctx, dsn, keyPath, ledger.Options{Origin: origin}, getenv)
+}
+
+// openLedgerWith is openLedger with more of the ledger's options (the
+// branch's witness).
+func openLedgerWith(ctx context.Context, dsn, keyPath string, opt ledger.Options, getenv func(string) string) (*ledger.Store, ledger.Keys, error) {
+	return ledger.OpenKeyed(ctx, dsn, opt, ledger.KeySource{
 		Getenv:       getenv,
 		SeedDemo:     true,
 		BusinessDate: ledger.Today(),
