@@ -62,11 +62,16 @@ func (s *Store) openDay(ctx context.Context, tx *sqlx.Tx, u User, terminal strin
 		Object: u.Branch, Result: today})
 }
 
-// openBoxes counts the branch's cash boxes of date that are open and have
-// held or moved cash.
+// boxInUse is the condition on cash_boxes of a box still being worked: open
+// (not balanced) and holding or having moved cash. Sign-off, the opening
+// of a new day and day-end all ask it.
+const boxInUse = `status = 'open' AND (balance <> 0 OR cash_in <> 0 OR cash_out <> 0)`
+
+// openBoxes counts the branch's cash boxes of date still in use
+// (boxInUse).
 func (s *Store) openBoxes(ctx context.Context, tx *sqlx.Tx, branch, date string) (int64, error) {
 	rows, err := s.query(ctx, tx, `SELECT COUNT(*) AS n FROM cash_boxes WHERE branch = :branch AND business_date = :date
-		AND status = 'open' AND (balance <> 0 OR cash_in <> 0 OR cash_out <> 0)`, map[string]any{"branch": branch, "date": date})
+		AND `+boxInUse, map[string]any{"branch": branch, "date": date})
 	if err != nil {
 		return 0, err
 	}

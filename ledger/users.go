@@ -268,8 +268,7 @@ func (s *Store) SignOff(ctx context.Context, id, terminal string) error {
 		}
 		arg := map[string]any{"id": id, "date": date, "terminal": terminal, "now": s.stamp()}
 		rows, err := s.query(ctx, tx, `SELECT
-			(SELECT COUNT(*) FROM cash_boxes WHERE teller = :id AND business_date = :date AND status = 'open'
-			   AND (balance <> 0 OR cash_in <> 0 OR cash_out <> 0)) AS boxes,
+			(SELECT COUNT(*) FROM cash_boxes WHERE teller = :id AND business_date = :date AND `+boxInUse+`) AS boxes,
 			(SELECT COUNT(*) FROM receipts WHERE teller = :id AND status = 'pending') AS receipts`, arg)
 		if err != nil {
 			return err

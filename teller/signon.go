@@ -233,6 +233,9 @@ func (s *SignOn) EnableFinger(demo []DemoFinger, signOn func(demo string) error)
 func hintLines(hint string) fyne.CanvasObject {
 	box := container.NewVBox()
 	for _, line := range strings.Split(hint, "\n") {
+		if line == "" {
+			continue // no hint (not a demo ledger): no empty line either
+		}
 		ascii := true
 		for _, r := range line {
 			ascii = ascii && r < 0x80
