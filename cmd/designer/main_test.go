@@ -153,9 +153,11 @@ func TestRealMouseDragAndSave(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
 	t.Cleanup(func() {
 		cmd.Process.Kill()
-		cmd.Wait()
+		<-exited
 	})
 	xdo := func(args ...string) (string, error) {
 		xd := exec.Command("xdotool", args...)
@@ -173,6 +175,12 @@ func TestRealMouseDragAndSave(t *testing.T) {
 	// a loaded machine either can take several seconds.
 	var win string
 	eventually.True(t, 60*time.Second, func() bool {
+		select {
+		case err := <-exited:
+			exited <- err
+			t.Fatalf("the designer exited before its window showed (%v): %s", err, &stderr)
+		default:
+		}
 		out, _ := xdo("search", "--onlyvisible", "--pid", strconv.Itoa(cmd.Process.Pid), "--name", "Form designer")
 		win, _, _ = strings.Cut(out, "\n")
 		return win != ""
