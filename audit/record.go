@@ -52,8 +52,11 @@ const (
 	// code); a checkpoint is taken all the same.
 	ActionSignOffRefused = "sign_off_refused"
 	ActionAuthorization  = "authorization"
-	ActionLoginFailed    = "login_failed"
-	ActionKeyRotate      = "audit.key.rotate" // Object: new public key; Result: old key's signature
+	// ActionCounterpart is the other person of a cash handover confirming
+	// it (dual control): Object the posting's serial, Authorizer that user.
+	ActionCounterpart = "counterpart"
+	ActionLoginFailed = "login_failed"
+	ActionKeyRotate   = "audit.key.rotate" // Object: new public key; Result: old key's signature
 	// Refusals: a posting the ledger refused (Result: its code), after
 	// any authorization it carried.
 	ActionRefused = "refused"
@@ -73,6 +76,13 @@ const (
 	// ActionPolicySet is an authorization policy set (Object: the
 	// transaction id; the payload digest covers the new policy).
 	ActionPolicySet = "policy_set"
+	// Release packages (Object: "ID@VERSION", and the target of an
+	// activation): the steps of a package's maker-checker lifecycle.
+	ActionReleaseSubmit    = "release_submit"
+	ActionReleaseApprove   = "release_approve"
+	ActionReleaseActivate  = "release_activate"
+	ActionReleaseSupersede = "release_supersede"
+	ActionReleaseRollback  = "release_rollback"
 )
 
 // Record is one audit log entry. Seq and PrevHash are assigned by

@@ -261,7 +261,7 @@ func TestAuthorizationBoundToRequest(t *testing.T) {
 		}
 		cached := sup()
 		hook := x.SubmitHook(func() ledger.Session { return ledger.Session{Teller: T1, Terminal: "T-01"} },
-			func(*dsl.Form, map[string]any) (*ledger.Credentials, error) { return cached, nil })
+			func(*dsl.Form, map[string]any) (*ledger.Credentials, error) { return cached, nil }, nil)
 		if _, err := hook(f, map[string]any{"account": A1, "amount": money.Fen(6_000_000)}); err != nil {
 			t.Fatal(err)
 		}
@@ -269,7 +269,7 @@ func TestAuthorizationBoundToRequest(t *testing.T) {
 			t.Fatalf("cached credentials for another posting: %v", err)
 		}
 		fresh := x.SubmitHook(func() ledger.Session { return ledger.Session{Teller: T1, Terminal: "T-01"} },
-			func(*dsl.Form, map[string]any) (*ledger.Credentials, error) { return sup(), nil })
+			func(*dsl.Form, map[string]any) (*ledger.Credentials, error) { return sup(), nil }, nil)
 		if _, err := fresh(f, map[string]any{"account": A1, "amount": money.Fen(9_000_000)}); err != nil {
 			t.Fatalf("fresh credentials: %v", err)
 		}

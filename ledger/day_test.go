@@ -33,7 +33,7 @@ func TestBusinessDay(t *testing.T) {
 		// A box of 2026-11-23 with cash in it keeps the branch on that day.
 		x := e.exec
 		if _, err := x.Submit(ctx, ledger.Request{Txn: "cashbox_allocate", Teller: T1, Terminal: "T-01", Key: "day-alloc",
-			Values: map[string]any{"amount": "100", "handover_id": T2, "n100": "1"}}); err != nil {
+			Values: map[string]any{"amount": "100", "handover_id": T2, "n100": "1"}, Counterpart: t2()}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.SignOn(ctx, T2, ledger.DemoPassword, "T-02"); err != nil {
@@ -47,7 +47,7 @@ func TestBusinessDay(t *testing.T) {
 		}
 		// Handed in and balanced: the day closes and the branch moves on.
 		if _, err := x.Submit(ctx, ledger.Request{Txn: "cashbox_settle", Teller: T1, Terminal: "T-01", Key: "day-settle",
-			Values: map[string]any{"amount": "100", "handover_id": T2, "n100": "1"}}); err != nil {
+			Values: map[string]any{"amount": "100", "handover_id": T2, "n100": "1"}, Counterpart: t2()}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.CloseDay(ctx, "0101", "test"); ledger.CodeOf(err) != "E_DAY_OPEN" {

@@ -94,6 +94,11 @@ type Request struct {
 	// Second is the second authorizer, for a transaction whose policy
 	// asks for two; another user than Authorizer.
 	Second *Credentials
+	// Counterpart is the other person of a cash handover (the teller who
+	// hands cash into this teller's box, or receives the hand-in), who
+	// confirms it with their own password or finger: a transaction under
+	// dual control (DualControl) posts only with it.
+	Counterpart *Credentials
 	// Key is the idempotency key: the same key posts at most once, and a
 	// repeated submission gets the first result back with Replayed set.
 	Key string
@@ -158,12 +163,28 @@ func (x *Executor) Submit(ctx context.Context, req Request) (*Result, error) {
 		}
 		auth = append(auth, u)
 	}
+	ap := approvals{auth: auth}
+	switch c := req.Counterpart; {
+	case c.given() && c.Finger == nil && c.ID == req.Teller:
+		// The teller cannot confirm their own handover; the steps say
+		// first whether the handover names the teller (at its field).
+		ap.selfOffered = true
+	case c.given():
+		if !c.bind(digest) {
+			return nil, x.refused(ctx, req, digest, errf("E_AUTH_REUSED", "counterpart", nil))
+		}
+		u, err := s.counterpart(ctx, c, req.Teller, req.Terminal)
+		if err != nil {
+			return nil, x.refused(ctx, req, digest, err)
+		}
+		ap.counterpart = u
+	}
 
 	var opts *sql.TxOptions
 	if t.Isolation == "serializable" {
 		opts = &sql.TxOptions{Isolation: sql.LevelSerializable}
 	}
-	res, err := s.post(&member{ctx: ctx, x: x, t: t, req: req, auth: auth, digest: digest, params: params, opts: opts})
+	res, err := s.post(&member{ctx: ctx, x: x, t: t, req: req, ap: ap, digest: digest, params: params, opts: opts})
 	if err != nil {
 		if t.Journal && isUnique(err) {
 			// The key was used before, or a concurrent submission with
@@ -257,8 +278,16 @@ func (x *Executor) replay(ctx context.Context, t *catalog.Txn, key, digest strin
 	return r, nil
 }
 
-// run posts one submission in tx. auth are the authorizers Submit
-// authenticated and digest the request's digest (requestDigest).
+// approvals are the people besides the teller that Submit authenticated
+// for a posting.
+type approvals struct {
+	auth        []*User // the authorizers, in the order given
+	counterpart *User   // the other person of a cash handover, or nil
+	selfOffered bool    // the teller offered their own password as the counterpart's
+}
+
+// run posts one submission in tx. ap are the people Submit authenticated
+// and digest the request's digest (requestDigest).
 //
 // It is the posting path, step by step: the teller is loaded and may
 // post this transaction, the teller's cash box of the day exists, the
@@ -266,7 +295,7 @@ func (x *Executor) replay(ctx context.Context, t *catalog.Txn, key, digest strin
 // opens its journal row and meets the four-eyes rule, the catalog's
 // steps run, and a journaled transaction then checks its postings
 // balance, writes its result, its receipt and its audit records.
-func (x *Executor) run(ctx context.Context, tx *sqlx.Tx, t *catalog.Txn, req Request, auth []*User, digest string, p map[string]any) (*Result, error) {
+func (x *Executor) run(ctx context.Context, tx *sqlx.Tx, t *catalog.Txn, req Request, ap approvals, digest string, p map[string]any) (*Result, error) {
 	s := x.store
 	teller, err := loadTeller(ctx, tx, req.Teller)
 	if err != nil {
@@ -278,7 +307,7 @@ func (x *Executor) run(ctx context.Context, tx *sqlx.Tx, t *catalog.Txn, req Req
 	if err := s.openBox(ctx, tx, teller); err != nil {
 		return nil, err
 	}
-	ps := x.newPosting(t, req, auth, digest, p, teller)
+	ps := x.newPosting(t, req, ap, digest, p, teller)
 	ps.setContextParams(s.stamp())
 	if err := ps.allocateNumbers(ctx, tx); err != nil {
 		return nil, err
@@ -296,6 +325,9 @@ func (x *Executor) run(ctx context.Context, tx *sqlx.Tx, t *catalog.Txn, req Req
 	}
 	if !t.Journal {
 		return ps.res, nil
+	}
+	if err := ps.checkDualControl(ctx, tx); err != nil {
+		return nil, err
 	}
 	ps.res.Params = postedParams(t, p)
 	body, err := json.Marshal(ps.res)
@@ -374,14 +406,18 @@ func (s *Store) openBox(ctx context.Context, tx *sqlx.Tx, teller tellerRow) erro
 // posting is one submission on its way through run: what the request
 // brought and what the earlier steps found, for the later ones.
 type posting struct {
-	x      *Executor
-	t      *catalog.Txn
-	req    Request
-	auth   []*User        // the authorizers Submit authenticated
-	authID string         // the first of them, or ""
-	digest string         // the request's digest (requestDigest)
-	p      map[string]any // the statements' params: coerced values and context
-	teller tellerRow
+	x    *Executor
+	t    *catalog.Txn
+	req  Request
+	auth []*User // the authorizers Submit authenticated
+	// counterpart is the other person of a cash handover, when Submit
+	// authenticated one.
+	counterpart *User
+	selfOffered bool           // see approvals
+	authID      string         // the first of them, or ""
+	digest      string         // the request's digest (requestDigest)
+	p           map[string]any // the statements' params: coerced values and context
+	teller      tellerRow
 	// formID and formVersion name the form that posts t (t's id and ""
 	// when no form does), for the journal and the audit record.
 	formID, formVersion string
@@ -390,8 +426,9 @@ type posting struct {
 
 // newPosting starts the posting of a submission by teller: its result
 // (business date, transaction, authorizer) and the form that posts it.
-func (x *Executor) newPosting(t *catalog.Txn, req Request, auth []*User, digest string, p map[string]any, teller tellerRow) *posting {
-	ps := &posting{x: x, t: t, req: req, auth: auth, digest: digest, p: p, teller: teller,
+func (x *Executor) newPosting(t *catalog.Txn, req Request, ap approvals, digest string, p map[string]any, teller tellerRow) *posting {
+	auth := ap.auth
+	ps := &posting{x: x, t: t, req: req, auth: auth, counterpart: ap.counterpart, selfOffered: ap.selfOffered, digest: digest, p: p, teller: teller,
 		res: &Result{BusinessDate: teller.Date, Txn: t.ID, Values: map[string]any{}}}
 	if len(auth) > 0 {
 		ps.authID, ps.res.Authorizer = auth[0].ID, auth[0].ID
@@ -596,6 +633,16 @@ func (ps *posting) recordAudit(ctx context.Context, tx *sqlx.Tx, fig journalFigu
 		a := ev
 		a.Action, a.Authorizer = audit.ActionAuthorization, u.ID
 		if a.Payload, err = authorizationPayload(res.Serial, ps.digest, u.ID); err != nil {
+			return err
+		}
+		if err := s.record(ctx, tx, a); err != nil {
+			return err
+		}
+	}
+	if c := ps.counterpart; c != nil {
+		a := ev
+		a.Action, a.Authorizer = audit.ActionCounterpart, c.ID
+		if a.Payload, err = counterpartPayload(res.Serial, ps.digest, c.ID); err != nil {
 			return err
 		}
 		if err := s.record(ctx, tx, a); err != nil {

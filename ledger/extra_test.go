@@ -118,7 +118,7 @@ func TestSubmitHook(t *testing.T) {
 	}
 	asked := 0
 	hook := e.exec.SubmitHook(func() ledger.Session { return ledger.Session{Teller: T1, Terminal: "T-01"} },
-		func(*dsl.Form, map[string]any) (*ledger.Credentials, error) { asked++; return sup(), nil })
+		func(*dsl.Form, map[string]any) (*ledger.Credentials, error) { asked++; return sup(), nil }, nil)
 	e.must(t, "cashbox_allocate", T1, nil, allocate("100.00", 1))
 	before := e.balance(t, A1)
 	vals := map[string]any{"account": A1, "amount": money.Fen(1000), "acct_name": "shown only"}

@@ -40,7 +40,7 @@ type member struct {
 	x      *Executor
 	t      *catalog.Txn
 	req    Request
-	auth   []*User
+	ap     approvals
 	digest string // requestDigest of req
 	params map[string]any
 	opts   *sql.TxOptions
@@ -179,7 +179,7 @@ func (s *Store) commitGroup(batch []*member) {
 			if _, err := tx.ExecContext(ctx, "SAVEPOINT member"); err != nil {
 				return err
 			}
-			res, err := m.x.run(ctx, tx, m.t, m.req, m.auth, m.digest, maps.Clone(m.params))
+			res, err := m.x.run(ctx, tx, m.t, m.req, m.ap, m.digest, maps.Clone(m.params))
 			if err != nil {
 				if isRetryable(err) {
 					return err // the transaction is doomed: retry the group
@@ -211,7 +211,7 @@ func (s *Store) solo(m *member) (*Result, error) {
 	var res *Result
 	err := s.inTx(m.ctx, m.opts, func(tx *sqlx.Tx) error {
 		var err error
-		res, err = m.x.run(m.ctx, tx, m.t, m.req, m.auth, m.digest, maps.Clone(m.params))
+		res, err = m.x.run(m.ctx, tx, m.t, m.req, m.ap, m.digest, maps.Clone(m.params))
 		return err
 	})
 	return res, err

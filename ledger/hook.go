@@ -36,9 +36,16 @@ type Session struct {
 // approved one request are refused for any other (E_AUTH_REUSED).
 type AuthorizeFunc func(f *dsl.Form, values map[string]any) (*Credentials, error)
 
+// CounterpartFunc gives the confirmation of the other person of a cash
+// handover for form f: id is the user the transaction's dual-control
+// param names (the window has asked them for their password or finger
+// before it posted). It may return nil credentials: the ledger then
+// refuses with E_COUNTERPART_REQUIRED.
+type CounterpartFunc func(f *dsl.Form, id string) (*Credentials, error)
+
 // SubmitHook adapts the executor to the teller window's Config.Submit:
 //
-//	cfg.Submit = exec.SubmitHook(func() ledger.Session { return sess }, askSupervisor)
+//	cfg.Submit = exec.SubmitHook(func() ledger.Session { return sess }, askSupervisor, askCounterpart)
 //
 // It asks for authorization when the form needs it (authorize may return
 // nil credentials: the ledger then refuses with E_AUTH_REQUIRED if they
@@ -48,7 +55,7 @@ type AuthorizeFunc func(f *dsl.Form, values map[string]any) (*Credentials, error
 // submission identical to one made in the last few seconds (a double click)
 // reuses its idempotency key, so it returns the first result instead of
 // posting twice. The error is an *Error whose Field names the form field.
-func (x *Executor) SubmitHook(session func() Session, authorize AuthorizeFunc) func(f *dsl.Form, values map[string]any) (*Result, error) {
+func (x *Executor) SubmitHook(session func() Session, authorize AuthorizeFunc, counterpart CounterpartFunc) func(f *dsl.Form, values map[string]any) (*Result, error) {
 	var mu sync.Mutex
 	recent := map[string]recentKey{}
 	return func(f *dsl.Form, values map[string]any) (*Result, error) {
@@ -120,8 +127,29 @@ func (x *Executor) SubmitHook(session func() Session, authorize AuthorizeFunc) f
 				req.Second = c
 			}
 		}
+		if t != nil && counterpart != nil {
+			if err := x.askCounterpart(f, t.ID, vals, counterpart, &req); err != nil {
+				return nil, err
+			}
+		}
 		return x.Submit(context.Background(), req)
 	}
+}
+
+// askCounterpart sets req.Counterpart from ask when txn is under dual
+// control and its param names someone.
+func (x *Executor) askCounterpart(f *dsl.Form, txn string, vals map[string]any, ask CounterpartFunc, req *Request) error {
+	param, err := x.Counterpart(context.Background(), txn)
+	if err != nil || param == "" {
+		return err
+	}
+	id, _ := vals[param].(string)
+	if id == "" {
+		return nil
+	}
+	c, err := ask(f, id)
+	req.Counterpart = c
+	return err
 }
 
 // formAsks evaluates the form's authorize.when on the coerced values: the

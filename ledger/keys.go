@@ -42,19 +42,6 @@ type Keys struct {
 }
 
 // Key error codes; the message of each *Error names the variable to set.
-var keyMessages = map[string]dsl.Text{
-	"E_KEY_MISSING":   {Zh: "不是演示账簿，须设置密钥环境变量", En: "not a demo ledger: set the key's environment variable"},
-	"E_KEY_DEMO":      {Zh: "演示密钥只能用于演示账簿", En: "the demo key is only for a demo ledger"},
-	"E_KEY_MALFORMED": {Zh: "密钥格式不正确", En: "malformed key"},
-}
-
-func init() {
-	for code, msg := range keyMessages {
-		if _, ok := Messages[code]; !ok {
-			Messages[code] = msg
-		}
-	}
-}
 
 // keyError is a key refusal naming the variable (Field) in its message.
 func keyError(code, variable string, zh, en string) *Error {

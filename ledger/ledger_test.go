@@ -39,9 +39,15 @@ func key() string {
 	return hex.EncodeToString(b)
 }
 
+// post submits txn as teller. A cash handover (vals name a handover_id)
+// carries that user's confirmation, as dual control asks
+// (TestDualControl tests its absence).
 func (e *env) post(txn, teller string, auth *ledger.Credentials, vals map[string]any) (*ledger.Result, error) {
-	return e.exec.Submit(context.Background(), ledger.Request{Txn: txn, Values: vals, Teller: teller,
-		Terminal: "T-01", Authorizer: auth, Key: key()})
+	req := ledger.Request{Txn: txn, Values: vals, Teller: teller, Terminal: "T-01", Authorizer: auth, Key: key()}
+	if id, ok := vals["handover_id"].(string); ok {
+		req.Counterpart = &ledger.Credentials{ID: id, Password: ledger.DemoPassword}
+	}
+	return e.exec.Submit(context.Background(), req)
 }
 
 func (e *env) must(t testing.TB, txn, teller string, auth *ledger.Credentials, vals map[string]any) *ledger.Result {

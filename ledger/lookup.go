@@ -30,7 +30,7 @@ func (x *Executor) Lookup(ctx context.Context, req Request) (*Result, error) {
 	}
 	defer tx.Rollback()
 	req.Authorizer = nil
-	res, err := x.run(ctx, tx, t, req, nil, "", params)
+	res, err := x.run(ctx, tx, t, req, approvals{}, "", params)
 	if err != nil {
 		return nil, wrapDB(err)
 	}

@@ -96,7 +96,7 @@ func TestSubmitHookDayEndAuthorization(t *testing.T) {
 	var give *ledger.Credentials
 	asked := 0
 	hook := e.exec.SubmitHook(func() ledger.Session { return ledger.Session{Teller: T1, Terminal: "T-01"} },
-		func(*dsl.Form, map[string]any) (*ledger.Credentials, error) { asked++; return give, nil })
+		func(*dsl.Form, map[string]any) (*ledger.Credentials, error) { asked++; return give, nil }, nil)
 	e.must(t, "cashbox_allocate", T1, nil, allocate("100.00", 1))
 	short := map[string]any{"n50": int64(1), "diff_reason": "点钞差错短款"}
 	if _, err := hook(f, short); ledger.CodeOf(err) != "E_AUTH_REQUIRED" || asked != 1 {

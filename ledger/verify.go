@@ -178,7 +178,7 @@ func VerifyLedger(ctx context.Context, db *sql.DB, postgres bool, l *audit.Log) 
 	bySerial := map[string][]logRec{}
 	err := l.Scan(ctx, db, audit.Filter{}, func(e *audit.Entry) error {
 		switch e.Action {
-		case audit.ActionPosting, audit.ActionReversal, audit.ActionAuthorization:
+		case audit.ActionPosting, audit.ActionReversal, audit.ActionAuthorization, audit.ActionCounterpart:
 			bySerial[e.Object] = append(bySerial[e.Object], logRec{e.Seq, e.Action, e.Authorizer, e.PayloadDigest})
 			rep.Records++
 		}
@@ -299,6 +299,12 @@ func checkEntry(d *postingDoc, result string, recs []logRec, legacy *int) []Mism
 				continue
 			}
 			m.Detail = "the authorization does not match the entry's request digest"
+		case audit.ActionCounterpart:
+			cp, err := counterpartPayload(d.Serial, d.Request, r.auth)
+			if err == nil && r.digest == audit.Hash(sm3.Sum(cp)) {
+				continue
+			}
+			m.Detail = "the counterpart's confirmation does not match the entry's request digest"
 		}
 		out = append(out, m)
 	}

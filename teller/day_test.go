@@ -35,6 +35,9 @@ func TestWholeDayOnTheDemoSeed(t *testing.T) {
 	e.typeIn(f, "n100", "2000")
 	o := e.submit(false)
 	e.checkPosted(o, want{code: "3101", account: "010102", amount: yuan("200000")})
+	if !o.handover {
+		t.Error("the allocation posted without the vault keeper's confirmation")
+	}
 
 	// A deposit with fen.
 	acct := e.account(0, 0)
@@ -143,6 +146,9 @@ func TestWholeDayOnTheDemoSeed(t *testing.T) {
 	}
 	o = e.submit(false)
 	e.checkPosted(o, want{code: "3102", account: "010102", amount: expected})
+	if !o.handover {
+		t.Error("the hand-in posted without the receiver's confirmation")
+	}
 	if b := e.box(); b.Balance != 0 {
 		t.Errorf("box %+v after the hand-in", b)
 	}
@@ -157,7 +163,7 @@ func TestWholeDayOnTheDemoSeed(t *testing.T) {
 	tap(t, e.w, confirmZh)
 	wait(t, e.s)
 	if !e.signedOff {
-		t.Errorf("sign-off refused: %q", e.s.status.Text)
+		t.Errorf("sign-off refused: %q", e.s.summary.status.Text)
 	}
 	e.checkBooksAndAudit()
 }

@@ -73,7 +73,14 @@ func (e *e2e) post(txn string, vals map[string]any, authorized bool) *ledger.Res
 // allocate moves cash from the vault into the teller's box.
 func (e *e2e) allocate(yuan int64) {
 	e.t.Helper()
-	e.post("cashbox_allocate", map[string]any{"amount": fmt.Sprint(yuan), "handover_id": "010102", "n100": fmt.Sprint(yuan / 100)}, false)
+	e.t.Helper()
+	e.setups++
+	if _, err := e.x.Submit(context.Background(), ledger.Request{Txn: "cashbox_allocate", Teller: "010101", Terminal: "T01",
+		Key:         fmt.Sprintf("e2e-setup-%d", e.setups),
+		Values:      map[string]any{"amount": fmt.Sprint(yuan), "handover_id": "010102", "n100": fmt.Sprint(yuan / 100)},
+		Counterpart: &ledger.Credentials{ID: "010102", Password: ledger.DemoPassword}}); err != nil {
+		e.t.Fatalf("setup allocation: %v", err)
+	}
 }
 
 // account returns the n-th active 0101 account holding at least min.
@@ -111,9 +118,9 @@ func (e *e2e) openFor(id string, deposit string) string {
 // openCode opens a form as a teller does: its code in the code box, Enter.
 func (e *e2e) openCode(code, id string) *widgets.Form {
 	e.t.Helper()
-	e.w.Canvas().Focus(e.s.code)
-	test.Type(e.s.code, code)
-	e.s.code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	e.w.Canvas().Focus(e.s.layout.code)
+	test.Type(e.s.layout.code, code)
+	e.s.layout.code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	f := e.s.Current()
 	if f == nil || f.Def.ID != id {
 		e.t.Fatalf("code %s opened %v, want %s", code, f, id)
@@ -283,6 +290,9 @@ type outcome struct {
 	serial  string // "" when nothing was journaled
 	printed string // the lines the printer got meanwhile
 	auth    bool   // the window asked for a supervisor
+	// handover: the window asked the other teller of a cash handover to
+	// confirm it (the e2e confirms as 010102 with the demo password).
+	handover bool
 }
 
 // submit taps Submit, confirms, authorizes when asked (or cancels, with
@@ -305,6 +315,11 @@ func (e *e2e) submit(cancelAuth bool) outcome {
 		}
 	}
 	wait(e.t, e.s)
+	if e.dialogHas("确认交接 Enter") {
+		o.handover = true
+		confirmHandover(e.t, e.w, ledger.DemoPassword)
+		wait(e.t, e.s)
+	}
 	if s := e.lastSerial(); s != before {
 		o.serial = s
 	}
@@ -325,7 +340,7 @@ type want struct {
 func (e *e2e) checkPosted(o outcome, w want) {
 	e.t.Helper()
 	if o.serial == "" {
-		e.t.Fatalf("nothing posted; status %q", e.s.status.Text)
+		e.t.Fatalf("nothing posted; status %q", e.s.summary.status.Text)
 	}
 	j := e.journal(o.serial)
 	if j.Code != w.code || j.Teller != "010101" || j.Authorizer != w.authorizer || j.Amount != int64(w.amount) ||
@@ -344,8 +359,8 @@ func (e *e2e) checkPosted(o outcome, w want) {
 			e.t.Errorf("%d audit records of the authorization of %s", n, o.serial)
 		}
 	}
-	if !strings.Contains(e.s.status.Text, o.serial) {
-		e.t.Errorf("status %q does not show the serial %s", e.s.status.Text, o.serial)
+	if !strings.Contains(e.s.summary.status.Text, o.serial) {
+		e.t.Errorf("status %q does not show the serial %s", e.s.summary.status.Text, o.serial)
 	}
 	if w.receipt == nil {
 		if o.printed != "" {
@@ -366,8 +381,8 @@ func (e *e2e) checkPosted(o outcome, w want) {
 		if r := receiptOf(e.t, e.store, o.serial); r.Status != ledger.ReceiptPrinted {
 			e.t.Errorf("receipt %s is %s", o.serial, r.Status)
 		}
-		if !strings.Contains(e.s.status.Text, "凭条已打印") {
-			e.t.Errorf("status %q", e.s.status.Text)
+		if !strings.Contains(e.s.summary.status.Text, "凭条已打印") {
+			e.t.Errorf("status %q", e.s.summary.status.Text)
 		}
 	}
 	e.checkBooksAndAudit()
@@ -381,15 +396,15 @@ func (e *e2e) checkRefused(o outcome, f *widgets.Form, field, code string) {
 		e.t.Fatalf("posted %s; want it refused with %s", o.serial, code)
 	}
 	// The status says why in words; the code is for the detail line only.
-	if code != "" && !strings.Contains(e.s.status.Text, ledger.Messages[code].Zh) {
-		e.t.Errorf("status %q, want %s's message %q", e.s.status.Text, code, ledger.Messages[code].Zh)
+	if code != "" && !strings.Contains(e.s.summary.status.Text, ledger.Messages[code].Zh) {
+		e.t.Errorf("status %q, want %s's message %q", e.s.summary.status.Text, code, ledger.Messages[code].Zh)
 	}
-	if strings.Contains(e.s.status.Text, "E_") {
-		e.t.Errorf("status %q shows an error code", e.s.status.Text)
+	if strings.Contains(e.s.summary.status.Text, "E_") {
+		e.t.Errorf("status %q shows an error code", e.s.summary.status.Text)
 	}
 	if field != "" {
 		if msg := fieldError(f, field); msg == "" {
-			e.t.Errorf("no error shown at %s (status %q)", field, e.s.status.Text)
+			e.t.Errorf("no error shown at %s (status %q)", field, e.s.summary.status.Text)
 		}
 		if foc := f.Field(field).Focusable(); e.w.Canvas().Focused() != foc {
 			e.t.Errorf("focus on %T, not on %s", e.w.Canvas().Focused(), field)
@@ -816,6 +831,12 @@ func TestE2E(t *testing.T) {
 			e.typeIn(f, "n50", "20")
 			o := e.submit(false)
 			e.checkPosted(o, want{code: "3101", account: "010102", amount: yuan("10000")})
+			if !o.handover {
+				t.Error("the allocation posted without asking 010102, who handed the cash over, to confirm")
+			}
+			if n := e.count(`SELECT COUNT(*) FROM audit_log WHERE action = 'counterpart' AND authorizer = '010102' AND object = ?`, o.serial); n != 1 {
+				t.Errorf("%d counterpart records for %s", n, o.serial)
+			}
 			if b := e.box(); b.Balance-box.Balance != 1000000 || b.CashIn-box.CashIn != 1000000 {
 				t.Errorf("box %+v after %+v", b, box)
 			}
@@ -828,6 +849,42 @@ func TestE2E(t *testing.T) {
 				t.Errorf("vault moved by -%s", d.Grouped())
 			}
 		}},
+		{"3101 the other teller must confirm", func(t *testing.T, e *e2e) {
+			box := e.box()
+			f := e.openCode("3101", "cashbox_allocate")
+			e.typeIn(f, "amount", "100")
+			e.typeIn(f, "handover_id", "010102")
+			e.typeIn(f, "n100", "1")
+			before := e.lastSerial()
+			// Cancelled: nothing posts and what was typed stays.
+			e.submitButton()
+			if e.dialogHas(confirmZh) {
+				tap(t, e.w, confirmZh)
+			}
+			wait(t, e.s)
+			if !e.dialogHas("确认交接 Enter") {
+				t.Fatal("no handover confirmation asked")
+			}
+			tap(t, e.w, "取消 Esc")
+			wait(t, e.s)
+			if v, _ := f.Scope.Get("handover_id"); v != "010102" || e.lastSerial() != before {
+				t.Fatalf("a cancelled confirmation posted or lost the form (handover_id %v)", v)
+			}
+			// A wrong password: refused, and the box has not moved.
+			e.submitButton()
+			if e.dialogHas(confirmZh) {
+				tap(t, e.w, confirmZh)
+			}
+			wait(t, e.s)
+			confirmHandover(t, e.w, "not-the-password")
+			wait(t, e.s)
+			if e.lastSerial() != before || e.box() != box {
+				t.Fatal("posted with a wrong password of the other teller")
+			}
+			if !strings.Contains(e.s.summary.status.Text, "密码错误") {
+				t.Errorf("status %q after a wrong password", e.s.summary.status.Text)
+			}
+		}},
 		{"3102 cash box settlement", func(t *testing.T, e *e2e) {
 			e.allocate(10000)
 			box, vault := e.box(), e.vault()
@@ -837,6 +894,9 @@ func TestE2E(t *testing.T) {
 			e.typeIn(f, "n100", "50")
 			o := e.submit(false)
 			e.checkPosted(o, want{code: "3102", account: "010102", amount: yuan("5000")})
+			if !o.handover {
+				t.Error("the hand-in posted without asking 010102, who received the cash, to confirm")
+			}
 			if b := e.box(); box.Balance-b.Balance != 500000 || b.CashOut-box.CashOut != 500000 {
 				t.Errorf("box %+v after %+v", b, box)
 			}
@@ -886,16 +946,16 @@ func TestE2E(t *testing.T) {
 				t.Errorf("a query printed:\n%s", o.printed)
 			}
 			// What the teller sees of the result: the table or the message.
-			shown := e.s.status.Text
+			shown := e.s.summary.status.Text
 			if rows, _ := f.Scope.Get("journal_rows"); rows != nil {
 				shown += fmt.Sprint(rows)
 			}
-			if strings.Contains(e.s.status.Text, "E_") {
-				t.Fatalf("query refused: %q", e.s.status.Text)
+			if strings.Contains(e.s.summary.status.Text, "E_") {
+				t.Fatalf("query refused: %q", e.s.summary.status.Text)
 			}
 			e.checkBooksAndAudit()
 			if !strings.Contains(shown, dep) {
-				t.Errorf("the journal query's rows do not show %s (status %q)", dep, e.s.status.Text)
+				t.Errorf("the journal query's rows do not show %s (status %q)", dep, e.s.summary.status.Text)
 			}
 		}},
 		{"3901 day-end balancing and sign-off", func(t *testing.T, e *e2e) {
@@ -933,7 +993,7 @@ func TestE2E(t *testing.T) {
 			e.s.signOff()
 			tap(t, e.w, confirmZh)
 			if !e.signedOff {
-				t.Errorf("sign-off refused after balancing and printing: %q", e.s.status.Text)
+				t.Errorf("sign-off refused after balancing and printing: %q", e.s.summary.status.Text)
 			}
 			if n := e.count(`SELECT COUNT(*) FROM audit_log WHERE action = 'sign_off' AND teller = '010101'`); n != 1 {
 				t.Errorf("%d sign-off audit records", n)
@@ -949,7 +1009,7 @@ func TestE2E(t *testing.T) {
 				t.Fatalf("a short count posted %s without explanation", o.serial)
 			}
 			if msg := fieldError(f, "diff_reason"); msg == "" {
-				t.Errorf("no word that the difference needs explaining (status %q)", e.s.status.Text)
+				t.Errorf("no word that the difference needs explaining (status %q)", e.s.summary.status.Text)
 			}
 			if b := e.box(); b.Status != "open" {
 				t.Errorf("box %+v", b)

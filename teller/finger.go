@@ -6,11 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/layout"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"guitai/devices"
@@ -76,83 +71,6 @@ func demoUser(sel *widget.Select) string {
 	}
 	id, _, _ := strings.Cut(sel.Selected, " ")
 	return id
-}
-
-// askSupervisor shows the authorization dialog: the supervisor's id and
-// password, or their finger on the module when one is configured. then is
-// called with what was given.
-func (s *Shell) askSupervisor(then func(*Credentials)) {
-	var m *modal
-	cancelDialog := func() { m.answer(false) }
-	id := newDialogEntry(false, cancelDialog)
-	id.SetPlaceHolder(s.t("主管柜员号", "Supervisor id"))
-	pw := newDialogEntry(true, cancelDialog)
-	msg := widget.NewLabel("")
-	msg.Importance = widget.DangerImportance
-	msg.Wrapping = fyne.TextWrapWord
-	msg.Hide()
-	form := widget.NewForm(
-		widget.NewFormItem(s.t("主管", "Supervisor"), id),
-		widget.NewFormItem(s.t("密码", "Password"), pw),
-	)
-	authorized := func(c *Credentials) {
-		m.answer(true)
-		then(c)
-	}
-	submit := func() {
-		if strings.TrimSpace(id.Text) == "" {
-			s.win.Canvas().Focus(id)
-			return
-		}
-		authorized(&Credentials{ID: strings.TrimSpace(id.Text), Password: pw.Text})
-	}
-	authorize := widget.NewButtonWithIcon(s.t("授权 Enter", "Authorize Enter"), theme.ConfirmIcon(), submit)
-	authorize.Importance = widget.HighImportance
-	cancel := widget.NewButtonWithIcon(s.t("取消 Esc", "Cancel Esc"), theme.CancelIcon(), cancelDialog)
-	buttons := []fyne.CanvasObject{layout.NewSpacer(), cancel}
-	body := []fyne.CanvasObject{form}
-	if s.cfg.Finger != nil {
-		demo := s.demoPicker(firstOf(s.cfg.DemoFingers, ledger.RoleSupervisor))
-		if demo != nil {
-			body = append(body, widget.NewForm(widget.NewFormItem(s.t("模拟", "Simulator"), demo)))
-		}
-		var finger *widget.Button
-		finger = widget.NewButtonWithIcon(s.t("指纹授权", "Fingerprint"), theme.AccountIcon(), func() {
-			finger.Disable()
-			msg.SetText(s.t("请主管在指纹仪上按手指…", "Supervisor: place your finger on the sensor…"))
-			msg.Importance = widget.MediumImportance
-			msg.Show()
-			who := demoUser(demo)
-			background(func() {
-				fm, err := s.cfg.Finger(who)
-				fyne.Do(func() {
-					finger.Enable()
-					if err != nil {
-						msg.Importance = widget.DangerImportance
-						msg.SetText(s.message(err))
-						msg.Refresh()
-						return
-					}
-					authorized(&Credentials{ID: strings.TrimSpace(id.Text), Finger: fm})
-				})
-			})
-		})
-		buttons = append(buttons, finger)
-	}
-	buttons = append(buttons, authorize)
-	id.OnSubmitted = func(string) { s.win.Canvas().Focus(pw) }
-	pw.OnSubmitted = func(string) { submit() }
-	content := container.NewVBox(append(body, msg, container.NewHBox(buttons...))...)
-	title := s.t("主管授权", "Supervisor authorization")
-	d := dialog.NewCustomWithoutButtons(title, content, s.win)
-	d.Resize(fyne.NewSize(460, 0))
-	m = s.push(title, d, func(ok bool) {
-		if !ok {
-			s.idleDisplay() // nothing is posted: the customer display goes back to its welcome
-		}
-	})
-	m.onEnter = submit
-	s.win.Canvas().Focus(id)
 }
 
 // fingerModule is what a fingerprint scan needs of the device.

@@ -115,7 +115,7 @@ func (s *Shell) ShowJournal() {
 		s.inform(s.t("电子流水", "Journal"), s.t("未连接账务数据库", "No ledger is connected"))
 		return
 	}
-	if s.current != nil {
+	if s.form.current != nil {
 		s.close()
 	}
 	j := &journalScreen{selected: -1}
@@ -207,9 +207,8 @@ func (s *Shell) ShowJournal() {
 	split := container.NewVSplit(container.NewBorder(nil, j.count, nil, nil, j.table), detail)
 	split.Offset = 0.6
 
-	s.setTitle(s.t("电子流水", "Electronic journal"))
-	s.host.Objects = []fyne.CanvasObject{container.NewBorder(container.NewVBox(filters, widget.NewSeparator()), nil, nil, nil, split)}
-	s.host.Refresh()
+	s.layout.setTitle(s.t("电子流水", "Electronic journal"))
+	s.layout.show(container.NewBorder(container.NewVBox(filters, widget.NewSeparator()), nil, nil, nil, split))
 	s.queryJournal()
 }
 
@@ -443,13 +442,13 @@ func (s *Shell) reprintSelected() {
 		fyne.Do(func() {
 			switch {
 			case err != nil && copy:
-				s.status.SetText(s.t("副本未打印：", "Copy not printed: ") + s.deviceReason(err))
+				s.summary.say(s.t("副本未打印：", "Copy not printed: ") + s.deviceReason(err))
 			case err != nil:
-				s.status.SetText(s.printOutcome(err, queued))
+				s.summary.say(s.printOutcome(err, queued))
 			case copy:
-				s.status.SetText(s.t("已补打凭条副本 ", "Copy printed: ") + serial)
+				s.summary.say(s.t("已补打凭条副本 ", "Copy printed: ") + serial)
 			default:
-				s.status.SetText(s.t("凭条已打印 ", "Receipt printed: ") + serial)
+				s.summary.say(s.t("凭条已打印 ", "Receipt printed: ") + serial)
 			}
 			if s.rx.journal == j && j.entry != nil && j.entry.Serial == serial {
 				s.selectEntry(serial) // the receipt's state changed

@@ -48,6 +48,23 @@ func authorize(t *testing.T, w fyne.Window) {
 	tap(t, w, "授权 Enter")
 }
 
+// confirmHandover types the other teller's password into the handover
+// confirmation dialog (its id is filled in and fixed) and confirms.
+func confirmHandover(t *testing.T, w fyne.Window, password string) {
+	t.Helper()
+	var entries []*dialogEntry
+	for _, o := range test.LaidOutObjects(w.Canvas().Overlays().Top()) {
+		if e, ok := o.(*dialogEntry); ok {
+			entries = append(entries, e)
+		}
+	}
+	if len(entries) != 2 || !entries[0].Disabled() || entries[0].Text == "" {
+		t.Fatalf("the handover dialog has %d entries, the id not filled in and fixed", len(entries))
+	}
+	test.Type(entries[1], password)
+	tap(t, w, "确认交接 Enter")
+}
+
 func TestJournalFilterReverseAndReprint(t *testing.T) {
 	s, w, store, sim := shellWithPrinter(t)
 	a1, a2 := firstAccount(t, store, 0), firstAccount(t, store, 1)
@@ -57,8 +74,8 @@ func TestJournalFilterReverseAndReprint(t *testing.T) {
 
 	s.ShowJournal()
 	j := s.rx.journal
-	if s.title.Text != "电子流水" || j.date.Text != s.cfg.BusinessDate || j.teller.Text != "010101" {
-		t.Fatalf("title %q, default filter %q %q", s.title.Text, j.date.Text, j.teller.Text)
+	if s.layout.title.Text != "电子流水" || j.date.Text != s.cfg.BusinessDate || j.teller.Text != "010101" {
+		t.Fatalf("title %q, default filter %q %q", s.layout.title.Text, j.date.Text, j.teller.Text)
 	}
 	if got := journalRows(s); len(got) != 2 || got[0] != d2 || got[1] != d1 {
 		t.Fatalf("today's entries %v, want [%s %s]", got, d2, d1)
@@ -113,8 +130,8 @@ func TestJournalFilterReverseAndReprint(t *testing.T) {
 	if !strings.Contains(copyText, "副本 COPY") || !strings.Contains(copyText, d1) {
 		t.Errorf("reprint is not a marked copy of %s:\n%s", d1, copyText)
 	}
-	if !strings.Contains(s.status.Text, "副本") {
-		t.Errorf("status %q", s.status.Text)
+	if !strings.Contains(s.summary.status.Text, "副本") {
+		t.Errorf("status %q", s.summary.status.Text)
 	}
 
 	// Reverse: the reversal form, prefilled, through the usual submit.
@@ -134,13 +151,13 @@ func TestJournalFilterReverseAndReprint(t *testing.T) {
 	f.Scope.Set("reason", "金额录入错误")
 	s.submit()
 	if m := s.Modal(); m != "请确认" {
-		t.Fatalf("%q on top, not the confirmation: status %q, problems %v", m, s.status.Text, f.Validate())
+		t.Fatalf("%q on top, not the confirmation: status %q, problems %v", m, s.summary.status.Text, f.Validate())
 	}
 	tap(t, w, confirmZh)
 	authorize(t, w)
 	wait(t, s)
 	if got := balance(t, store, a1); got != b1 {
-		t.Fatalf("balance %s after the reversal, want %s (status %q)", got.Grouped(), b1.Grouped(), s.status.Text)
+		t.Fatalf("balance %s after the reversal, want %s (status %q)", got.Grouped(), b1.Grouped(), s.summary.status.Text)
 	}
 	printed := strings.Join(sim.Lines(), "\n")
 	if !strings.Contains(printed, "冲正凭条") || !strings.Contains(printed, "金额录入错误") {
@@ -200,8 +217,8 @@ func TestScreenshots(t *testing.T) {
 
 		s.ShowJournal()
 		j := s.rx.journal
-		if s.title.Text != tc.title {
-			t.Errorf("%s: journal title %q, want %q", lang, s.title.Text, tc.title)
+		if s.layout.title.Text != tc.title {
+			t.Errorf("%s: journal title %q, want %q", lang, s.layout.title.Text, tc.title)
 		}
 		if got := journalRows(s); len(got) != 2 || got[0] != d2 || got[1] != d1 {
 			t.Fatalf("%s: journal shows %v, want [%s %s]", lang, got, d2, d1)

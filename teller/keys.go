@@ -28,17 +28,17 @@ type Command struct {
 func baseCommands() []Command {
 	return []Command{
 		{Key: fyne.KeyF1, Zh: "按键帮助", En: "Keys", run: (*Shell).showKeys},
-		{Key: fyne.KeyF2, Zh: "交易码", En: "Transaction code", run: func(s *Shell) { s.win.Canvas().Focus(s.code) }},
-		{Key: fyne.KeyF3, Zh: "搜索交易", En: "Search", run: func(s *Shell) { s.win.Canvas().Focus(s.search) }},
+		{Key: fyne.KeyF2, Zh: "交易码", En: "Transaction code", run: func(s *Shell) { s.layout.focusCode() }},
+		{Key: fyne.KeyF3, Zh: "搜索交易", En: "Search", run: func(s *Shell) { s.layout.focusSearch() }},
 		{Key: fyne.KeyF4, Zh: "电子流水", En: "Electronic journal", run: (*Shell).ShowJournal,
 			when: func(s *Shell) bool { return s.cfg.Journal != nil }},
 		{Key: fyne.KeyF5, Zh: "凭条补打", En: "Reprint queue", run: (*Shell).ShowReprintQueue,
 			when: func(s *Shell) bool { return s.cfg.Journal != nil }},
-		{Key: fyne.KeyF6, Zh: "清空表单", En: "Clear the form", run: func(s *Shell) { s.clearForm(s.current); s.focusFirst(s.current) },
-			when: func(s *Shell) bool { return s.current != nil }},
+		{Key: fyne.KeyF6, Zh: "清空表单", En: "Clear the form", run: func(s *Shell) { s.form.clear(s.form.current); s.form.focusFirst(s.form.current) },
+			when: func(s *Shell) bool { return s.form.current != nil }},
 		{Key: fyne.KeyF9, Zh: "锁屏", En: "Lock the screen", run: (*Shell).Lock,
 			when: func(s *Shell) bool { return s.cfg.Unlock != nil }},
-		{Key: fyne.KeyF10, Zh: "提交", En: "Submit", run: (*Shell).submit, when: func(s *Shell) bool { return s.current != nil }},
+		{Key: fyne.KeyF10, Zh: "提交", En: "Submit", run: (*Shell).submit, when: func(s *Shell) bool { return s.form.current != nil }},
 		{Key: fyne.KeyF12, Zh: "签退", En: "Sign off", run: (*Shell).signOff, when: func(s *Shell) bool { return s.cfg.SignOff != nil }},
 	}
 }
@@ -111,10 +111,11 @@ func (s *Shell) keysGrid() fyne.CanvasObject {
 // box) that gives function keys to the window.
 type shellEntry struct {
 	widget.Entry
-	s *Shell
+	s keySink
 }
 
-func (s *Shell) newEntry() *shellEntry {
+// newShellEntry is an entry that gives function keys and activity to s.
+func newShellEntry(s keySink) *shellEntry {
 	e := &shellEntry{s: s}
 	e.ExtendBaseWidget(e)
 	return e

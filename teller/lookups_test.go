@@ -95,7 +95,7 @@ func TestCloseFocusesTheCodeBox(t *testing.T) {
 	}
 	w.Canvas().Focus(s.Current().Field("amount").Focusable())
 	s.close()
-	if w.Canvas().Focused() != s.code {
+	if w.Canvas().Focused() != s.layout.code {
 		t.Fatalf("focus on %T after closing, not the code box", w.Canvas().Focused())
 	}
 }

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"unicode"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/widget"
 	"github.com/mozillazg/go-pinyin"
 
 	"guitai/dsl"
@@ -149,92 +147,4 @@ func groupForms(forms []*dsl.Form, keys map[*dsl.Form]searchKey, q string) []nav
 		out[i] = *g
 	}
 	return out
-}
-
-// navTree is the module navigator: categories with their forms. Enter or
-// Space on a form opens it; the function keys work while it has the focus.
-type navTree struct {
-	widget.Tree
-	s *Shell
-}
-
-func (s *Shell) newNavigator() *navTree {
-	t := &navTree{s: s}
-	t.ChildUIDs = func(id widget.TreeNodeID) []widget.TreeNodeID {
-		if id == "" {
-			ids := make([]string, len(s.groups))
-			for i, g := range s.groups {
-				ids[i] = g.Key
-			}
-			return ids
-		}
-		for _, g := range s.groups {
-			if g.Key == id {
-				ids := make([]string, len(g.forms))
-				for i, f := range g.forms {
-					ids[i] = f.ID
-				}
-				return ids
-			}
-		}
-		return nil
-	}
-	t.IsBranch = func(id widget.TreeNodeID) bool { return id == "" || strings.HasPrefix(id, "cat:") }
-	t.CreateNode = func(bool) fyne.CanvasObject {
-		l := widget.NewLabel("")
-		l.Truncation = fyne.TextTruncateEllipsis
-		return l
-	}
-	t.UpdateNode = func(id widget.TreeNodeID, branch bool, o fyne.CanvasObject) {
-		l := o.(*widget.Label)
-		if branch {
-			for _, g := range s.groups {
-				if g.Key == id {
-					l.TextStyle = fyne.TextStyle{Bold: true}
-					l.Text = s.t(g.Zh, g.En)
-					l.Refresh()
-				}
-			}
-			return
-		}
-		l.TextStyle = fyne.TextStyle{}
-		if f := s.formByID(id); f != nil {
-			l.Text = f.Code + "  " + f.Title.In(s.lang)
-			l.Refresh()
-		}
-	}
-	t.OnSelected = func(id widget.TreeNodeID) {
-		if t.IsBranch(id) {
-			t.ToggleBranch(id)
-			t.Unselect(id)
-			return
-		}
-		if f := s.formByID(id); f != nil && f != s.currentDef() {
-			s.open(f)
-		}
-	}
-	t.ExtendBaseWidget(t)
-	t.OpenAllBranches()
-	return t
-}
-
-// TypedKey opens the focused form on Enter and gives function keys to the
-// window.
-func (t *navTree) TypedKey(k *fyne.KeyEvent) {
-	switch {
-	case t.s.functionKey(k):
-	case k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter:
-		t.Tree.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
-	default:
-		t.Tree.TypedKey(k)
-	}
-}
-
-func (s *Shell) formByID(id string) *dsl.Form {
-	for _, f := range s.forms {
-		if f.ID == id {
-			return f
-		}
-	}
-	return nil
 }

@@ -80,17 +80,17 @@ func TestSearchEnterOpensTheFirstMatch(t *testing.T) {
 	w := test.NewWindow(nil)
 	defer w.Close()
 	s := New(w, Config{Forms: forms, Bus: state.NewBus()})
-	test.Type(s.search, "xjqk")
-	s.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	test.Type(s.layout.search, "xjqk")
+	s.layout.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	if s.Current() == nil || s.Current().Def.ID != "cash_withdrawal" {
 		t.Fatalf("open form %v, want cash_withdrawal", s.currentDef())
 	}
-	if s.search.Text != "" {
-		t.Errorf("search box kept %q", s.search.Text)
+	if s.layout.search.Text != "" {
+		t.Errorf("search box kept %q", s.layout.search.Text)
 	}
 	// The navigator shows every form again once the search is cleared.
 	n := 0
-	for _, g := range s.groups {
+	for _, g := range s.layout.groups {
 		n += len(g.forms)
 	}
 	if n != len(forms) {
@@ -117,16 +117,16 @@ func TestFunctionKeysFromAFormField(t *testing.T) {
 	}
 	// F3 from inside the form moves to the search box.
 	focused.TypedKey(&fyne.KeyEvent{Name: fyne.KeyF3})
-	if w.Canvas().Focused() != s.search {
+	if w.Canvas().Focused() != s.layout.search {
 		t.Fatalf("F3 focused %T, want the search box", w.Canvas().Focused())
 	}
 	// F2 from the search box to the code box; the code opens its form.
-	s.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyF2})
-	if w.Canvas().Focused() != s.code {
+	s.layout.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyF2})
+	if w.Canvas().Focused() != s.layout.code {
 		t.Fatalf("F2 focused %T, want the code box", w.Canvas().Focused())
 	}
-	test.Type(s.code, "1401")
-	s.code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	test.Type(s.layout.code, "1401")
+	s.layout.code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	if s.currentDef() == nil || s.currentDef().ID != "cash_deposit" {
 		t.Fatalf("code 1401 opened %v", s.currentDef())
 	}
@@ -135,7 +135,7 @@ func TestFunctionKeysFromAFormField(t *testing.T) {
 	if len(submitted) != 0 {
 		t.Fatalf("an invalid form was submitted: %v", submitted)
 	}
-	if s.status.Text == "" {
+	if s.summary.status.Text == "" {
 		t.Error("F10 on an invalid form says nothing")
 	}
 	// F1 lists the keys.

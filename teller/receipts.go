@@ -461,7 +461,7 @@ func (s *Shell) afterPost(key string, values map[string]any, msg string) {
 		}
 		fyne.Do(func() {
 			line := s.printOutcome(err, queued)
-			s.status.SetText(firstLine(msg) + " · " + line)
+			s.summary.say(firstLine(msg) + " · " + line)
 			if doc != nil {
 				s.showPreview(serial, doc)
 			}
@@ -550,7 +550,7 @@ func (s *Shell) previewSerial(serial string, copy bool) {
 // showErr shows an error in the status bar and a dialog, a ledger error in
 // the window's language.
 func (s *Shell) showErr(err error) {
-	s.status.SetText(s.message(err))
+	s.summary.say(s.message(err))
 	s.showError(err)
 }
 
@@ -649,7 +649,7 @@ func (s *Shell) ShowReprintQueue() {
 					line += " · " + s.printOutcome(err, queued)
 				}
 				note.SetText(line)
-				s.status.SetText(line)
+				s.summary.say(line)
 				reload(nil)
 			})
 		})

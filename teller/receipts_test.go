@@ -70,7 +70,7 @@ func deposit(t *testing.T, s *Shell, w fyne.Window, store *ledger.Store, acct, a
 	var serial string
 	if err := store.DB().Get(&serial, store.DB().Rebind(`SELECT serial FROM journal WHERE account = ? AND amount = ? ORDER BY serial DESC LIMIT 1`),
 		acct, int64(money.MustParse(amount))); err != nil {
-		t.Fatalf("deposit of %s not posted (status %q): %v", amount, s.status.Text, err)
+		t.Fatalf("deposit of %s not posted (status %q): %v", amount, s.summary.status.Text, err)
 	}
 	return serial
 }
@@ -107,8 +107,8 @@ func TestDepositPrintsItsReceipt(t *testing.T) {
 	if r := receiptOf(t, store, serial); r.Status != ledger.ReceiptPrinted {
 		t.Errorf("receipt %s after printing", r.Status)
 	}
-	if !strings.Contains(s.status.Text, serial) || !strings.Contains(s.status.Text, "凭条已打印") {
-		t.Errorf("status %q", s.status.Text)
+	if !strings.Contains(s.summary.status.Text, serial) || !strings.Contains(s.summary.status.Text, "凭条已打印") {
+		t.Errorf("status %q", s.summary.status.Text)
 	}
 	// A retry of the same original does not print it twice.
 	if err := s.receiptService().Print(context.Background(), serial); err != nil {
@@ -138,8 +138,8 @@ func TestPaperOutQueuesTheReceiptUntilRetried(t *testing.T) {
 		t.Errorf("receipt %s after %d attempts, want pending after 1", r.Status, r.Attempts)
 	}
 	for _, want := range []string{serial, "缺纸", "补打队列", "共 1 张"} {
-		if !strings.Contains(s.status.Text, want) {
-			t.Errorf("status %q lacks %q", s.status.Text, want)
+		if !strings.Contains(s.summary.status.Text, want) {
+			t.Errorf("status %q lacks %q", s.summary.status.Text, want)
 		}
 	}
 
@@ -192,7 +192,7 @@ func TestPaperOutQueuesTheReceiptUntilRetried(t *testing.T) {
 	s.signOff()
 	tap(t, w, confirmZh)
 	if !signedOff {
-		t.Errorf("sign-off refused once the receipts printed: %q", s.status.Text)
+		t.Errorf("sign-off refused once the receipts printed: %q", s.summary.status.Text)
 	}
 }
 
@@ -203,8 +203,8 @@ func TestNoPrinterPreviewsAndQueues(t *testing.T) {
 	if r := receiptOf(t, store, serial); r.Status != ledger.ReceiptPending {
 		t.Errorf("receipt %s without a printer", r.Status)
 	}
-	if !strings.Contains(s.status.Text, "未连接打印机") {
-		t.Errorf("status %q", s.status.Text)
+	if !strings.Contains(s.summary.status.Text, "未连接打印机") {
+		t.Errorf("status %q", s.summary.status.Text)
 	}
 	top := w.Canvas().Overlays().Top()
 	found := false

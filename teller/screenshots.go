@@ -177,11 +177,11 @@ func (s *Shell) Shoot(sh *Shooter, langs []string, demo ShotDemo) error {
 	for _, lang := range langs {
 		ui(func() {
 			s.setLang(lang)
-			if s.current != nil {
+			if s.form.current != nil {
 				s.close()
 			}
 			s.showWelcome()
-			s.nav.OpenAllBranches()
+			s.layout.nav.OpenAllBranches()
 		})
 		if err := shoot(ScreenWelcome, "", lang); err != nil {
 			return err
@@ -194,7 +194,7 @@ func (s *Shell) Shoot(sh *Shooter, langs []string, demo ShotDemo) error {
 		for _, f := range s.forms {
 			ui(func() { s.open(f) })
 			err := sh.Window(s.win, ScreenForm, f.ID, lang, func(shot *Shot) {
-				shot.Truncated = s.current.Truncated()
+				shot.Truncated = s.form.current.Truncated()
 			})
 			if err != nil {
 				return err
@@ -276,7 +276,7 @@ func (s *Shell) shootDeposit(sh *Shooter, lang string, demo ShotDemo) error {
 		for k, v := range map[string]any{"account": demo.Account, "amount": money.MustParse("60000"),
 			"memo": s.t("货款", "Sales takings"), "depositor_name": "张三",
 			"depositor_id": "11010519491231002X", "fund_source": "business"} {
-			if err = s.current.Scope.Set(k, v); err != nil {
+			if err = s.form.current.Scope.Set(k, v); err != nil {
 				return
 			}
 		}
@@ -287,14 +287,14 @@ func (s *Shell) shootDeposit(sh *Shooter, lang string, demo ShotDemo) error {
 	time.Sleep(sh.Settle) // the account lookup fills the holder's name
 	fyne.DoAndWait(s.submit)
 	if err := waitFor(func() bool { return s.win.Canvas().Overlays().Top() != nil }); err != nil {
-		return fmt.Errorf("deposit %s: no confirm dialog (status %q): %w", lang, s.status.Text, err)
+		return fmt.Errorf("deposit %s: no confirm dialog (status %q): %w", lang, s.summary.text(), err)
 	}
 	if err := sh.Window(s.win, ScreenConfirm, "cash_deposit", lang, nil); err != nil {
 		return err
 	}
 	if d := sh.Display; d != nil {
 		fyne.DoAndWait(func() {
-			f := s.current
+			f := s.form.current
 			account, amount := DisplayValues(f.Def, f.Values())
 			d.Show(f.Def.Title, account, amount, lang)
 			d.win.Show()
@@ -329,7 +329,7 @@ func (s *Shell) shootDeposit(sh *Shooter, lang string, demo ShotDemo) error {
 	var status string
 	var posted bool
 	err = waitFor(func() bool {
-		status, posted = s.status.Text, s.posts > posts
+		status, posted = s.summary.text(), s.posts > posts
 		return !s.posting.Load()
 	})
 	if err != nil || !posted {

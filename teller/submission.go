@@ -13,7 +13,7 @@ import (
 // This file holds a submission: one press of Submit (F10) on the open
 // form, and the named steps it goes through:
 //
-//	check → confirm → authorize → post → posted | answered | refused
+//	check → confirm → authorize → handover → post → posted | answered | refused
 //
 // Each step is a method of submission; the shell only starts one.
 
@@ -34,20 +34,23 @@ func (s *Shell) submit() {
 	if !ok {
 		return
 	}
-	u.confirm(func() { u.authorize(u.post) })
+	u.confirm(func() {
+		u.authorize(func(auth *Credentials) {
+			u.handover(func(cp *Credentials) { u.post(auth, cp) })
+		})
+	})
 }
 
 // check validates the open form and gathers what it posts; it reports
 // false, with the problems counted in the status bar, when there is
 // nothing to post yet.
 func (s *Shell) check() (*submission, bool) {
-	f := s.current
+	f := s.form.current
 	if f == nil || s.posting.Load() {
 		return nil, false
 	}
 	if problems := f.Validate(); len(problems) > 0 {
-		s.invalid = s.invalidText(len(problems))
-		s.status.SetText(s.invalid)
+		s.summary.refuse(len(problems))
 		s.trace(fmt.Sprintf("invalid %s %s: %s", f.Def.ID, problems[0].Node, problems[0].Message.En))
 		return nil, false
 	}
@@ -101,22 +104,55 @@ func (u *submission) authorize(post func(*Credentials)) {
 	u.s.askSupervisor(post)
 }
 
+// handover asks the other teller of a cash handover to confirm it with
+// their own password or finger, when the ledger puts the transaction
+// under dual control (Config.Counterpart names the param holding them),
+// then posts with their confirmation; otherwise it posts at once. A
+// cancelled confirmation posts nothing.
+func (u *submission) handover(post func(*Credentials)) {
+	s := u.s
+	if s.cfg.Counterpart == nil || u.f.Def.Submit == nil || u.query {
+		post(nil)
+		return
+	}
+	txn := u.f.Def.Submit.Txn
+	// Posting from here: Submit is not taken again while the ledger is
+	// asked, and a waiter sees the dialog or the posting, never a gap.
+	s.posting.Store(true)
+	background(func() {
+		param, err := s.cfg.Counterpart(txn)
+		fyne.Do(func() {
+			switch id, _ := u.values[param].(string); {
+			case err != nil:
+				s.showError(err)
+				s.posting.Store(false)
+			case param == "" || id == "":
+				post(nil) // the ledger refuses a missing handover_id at its field
+			default:
+				s.askCredentials(counterpartPrompt(id), post)
+				s.posting.Store(false)
+			}
+		})
+	})
+}
+
 // post sends the values to the ledger off the UI goroutine, with the
-// supervisor's credentials when one authorized, and shows the outcome.
-func (u *submission) post(auth *Credentials) {
+// supervisor's credentials when one authorized and the other teller's
+// confirmation of a handover, and shows the outcome.
+func (u *submission) post(auth, counterpart *Credentials) {
 	s := u.s
 	s.posting.Store(true)
-	s.authorizer = auth
+	s.authorizer, s.counterpart = auth, counterpart
 	if u.query {
-		s.status.SetText(s.t("正在查询…", "Searching…"))
+		s.summary.say(s.t("正在查询…", "Searching…"))
 	} else {
-		s.status.SetText(s.t("正在记账…", "Posting…"))
+		s.summary.say(s.t("正在记账…", "Posting…"))
 	}
 	background(func() {
 		res, err := s.cfg.Submit(u.f.Def, u.values)
 		fyne.Do(func() {
 			defer s.posting.Store(false) // last: what follows is done when it reads false
-			s.authorizer = nil
+			s.authorizer, s.counterpart = nil, nil
 			switch {
 			case err != nil:
 				u.refused(err)
@@ -137,9 +173,9 @@ func (u *submission) refused(err error) {
 	// before any key sent after it.
 	s.trace("refused " + f.Def.ID)
 	s.idleDisplay()
-	s.status.SetText(s.message(err))
+	s.summary.say(s.message(err))
 	var le *ledger.Error
-	if errors.As(err, &le) && le.Field != "" && s.current == f && f.ShowError(le.Field, le.Msg.In(s.lang)) {
+	if errors.As(err, &le) && le.Field != "" && s.form.current == f && f.ShowError(le.Field, le.Msg.In(s.lang)) {
 		return
 	}
 	s.showError(err)
@@ -151,10 +187,10 @@ func (u *submission) answered(res *ledger.Result) {
 	s, f := u.s, u.f
 	s.posts++
 	defer s.trace("posted " + f.Def.ID)
-	if s.current == f {
-		s.fill(f, res, nil)
+	if s.form.current == f {
+		s.form.fill(f, res, nil)
 	}
-	s.status.SetText(queryStatus(res, s.lang))
+	s.summary.say(queryStatus(res, s.lang))
 	s.idleDisplay()
 }
 
@@ -166,17 +202,17 @@ func (u *submission) posted(res *ledger.Result) {
 	s.posts++
 	defer s.trace("posted " + f.Def.ID)
 	msg := postedMessage(f.Def, res, s.lang)
-	s.status.SetText(msg)
-	s.refreshAudit()
+	s.summary.say(msg)
+	s.summary.refreshAudit()
 	// The message first: a receipt preview (no printer) goes over it.
 	s.tell(s.t("交易成功", "Posted"), summaryGrid(append(PostedRows(f.Def, res, s.lang), u.computed...)), func() {
-		if s.current == f {
-			s.focusFirst(f)
+		if s.form.current == f {
+			s.form.focusFirst(f)
 		}
 	})
 	s.afterPost(fmt.Sprint(u.values[ledger.KeyField]), u.values, msg)
 	s.idleDisplay()
-	if s.current == f {
-		s.clearForm(f)
+	if s.form.current == f {
+		s.form.clear(f)
 	}
 }

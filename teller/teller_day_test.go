@@ -39,7 +39,7 @@ func TestDayEndSummaryShowsEightRows(t *testing.T) {
 		t.Fatal("no table in summary_table")
 	}
 	var scroll *container.Scroll
-	for _, o := range test.LaidOutObjects(s.host) {
+	for _, o := range test.LaidOutObjects(s.layout.host) {
 		if sc, ok := o.(*container.Scroll); ok && sc.Direction == container.ScrollBoth {
 			scroll = sc
 			break

@@ -88,7 +88,7 @@ func TestEscAsksBeforeDiscardingTypedData(t *testing.T) {
 		t.Fatalf("Close on a typed form: dialog %q", s.Modal())
 	}
 	s.modalKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	if s.Current() != nil || w.Canvas().Focused() != s.code {
+	if s.Current() != nil || w.Canvas().Focused() != s.layout.code {
 		t.Errorf("after discarding: form %v, focus %T", s.Current(), w.Canvas().Focused())
 	}
 
@@ -113,11 +113,11 @@ func TestEscAsksBeforeDiscardingTypedData(t *testing.T) {
 // it into its first field.
 func TestFocusInTheCodeBoxAfterSignOn(t *testing.T) {
 	s, w, _ := shellOnLedger(t)
-	if w.Canvas().Focused() != s.code {
+	if w.Canvas().Focused() != s.layout.code {
 		t.Fatalf("focus on %T after sign-on, want the code box", w.Canvas().Focused())
 	}
-	test.Type(s.code, "1401")
-	s.code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	test.Type(s.layout.code, "1401")
+	s.layout.code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	if f := s.Current(); f == nil || f.Def.ID != "cash_deposit" {
 		t.Fatalf("1401 typed at once opened %v", f)
 	}
@@ -130,35 +130,35 @@ func TestFocusInTheCodeBoxAfterSignOn(t *testing.T) {
 // opened afresh does not show it.
 func TestInvalidCountFollowsTheFixes(t *testing.T) {
 	s, _, store := shellOnLedger(t)
-	base := s.status.Text
+	base := s.summary.status.Text
 	if err := s.Open("cash_deposit"); err != nil {
 		t.Fatal(err)
 	}
 	f := s.Current()
 	s.submit()
-	if s.status.Text != "有 2 处需要修改" {
-		t.Fatalf("status %q after submitting an empty deposit", s.status.Text)
+	if s.summary.status.Text != "有 2 处需要修改" {
+		t.Fatalf("status %q after submitting an empty deposit", s.summary.status.Text)
 	}
 	f.Scope.Set("account", firstAccount(t, store, 0))
 	wait(t, s)
-	if s.status.Text != "有 1 处需要修改" {
-		t.Errorf("status %q after the account was given", s.status.Text)
+	if s.summary.status.Text != "有 1 处需要修改" {
+		t.Errorf("status %q after the account was given", s.summary.status.Text)
 	}
 	f.Scope.Set("amount", money.MustParse("10"))
-	if s.status.Text != base {
-		t.Errorf("status %q after the last fix, want %q", s.status.Text, base)
+	if s.summary.status.Text != base {
+		t.Errorf("status %q after the last fix, want %q", s.summary.status.Text, base)
 	}
 	// Refused again, then another form: the count goes with the form.
 	f.Scope.Set("amount", nil)
 	s.submit()
-	if s.status.Text != "有 1 处需要修改" {
-		t.Fatalf("status %q", s.status.Text)
+	if s.summary.status.Text != "有 1 处需要修改" {
+		t.Fatalf("status %q", s.summary.status.Text)
 	}
 	if err := s.Open("transfer"); err != nil {
 		t.Fatal(err)
 	}
-	if s.status.Text != base {
-		t.Errorf("status %q on a fresh form, want %q", s.status.Text, base)
+	if s.summary.status.Text != base {
+		t.Errorf("status %q on a fresh form, want %q", s.summary.status.Text, base)
 	}
 }
 
@@ -211,12 +211,12 @@ func TestDemoCardHintTranslated(t *testing.T) {
 	s.cfg.Status = "010101 张敏 · " + DemoCardHint()
 	s.lang = ""
 	s.setLang("en")
-	if !strings.Contains(s.status.Text, DemoCardHintIn("en")) || strings.Contains(s.status.Text, "插") {
-		t.Errorf("English status %q", s.status.Text)
+	if !strings.Contains(s.summary.status.Text, DemoCardHintIn("en")) || strings.Contains(s.summary.status.Text, "插") {
+		t.Errorf("English status %q", s.summary.status.Text)
 	}
 	s.setLang("zh")
-	if !strings.Contains(s.status.Text, DemoCardHintIn("zh")) || strings.Contains(s.status.Text, "demo card") {
-		t.Errorf("Chinese status %q", s.status.Text)
+	if !strings.Contains(s.summary.status.Text, DemoCardHintIn("zh")) || strings.Contains(s.summary.status.Text, "demo card") {
+		t.Errorf("Chinese status %q", s.summary.status.Text)
 	}
 }
 

@@ -70,18 +70,18 @@ func shellOnLedger(t testing.TB) (*Shell, fyne.Window, *ledger.Store) {
 	var s *Shell
 	submit := x.SubmitHook(func() ledger.Session { return ledger.Session{Teller: "010101", Terminal: "T01"} },
 		func(*dsl.Form, map[string]any) (*ledger.Credentials, error) {
-			c := s.Authorizer()
-			if c == nil {
-				return nil, nil
-			}
-			return &ledger.Credentials{ID: c.ID, Password: c.Password, Finger: c.Finger}, nil
+			return s.Authorizer().Ledger(), nil
+		},
+		func(*dsl.Form, string) (*ledger.Credentials, error) {
+			return s.Counterpart().Ledger(), nil
 		})
 	lookup := x.LookupHook(func() ledger.Session { return ledger.Session{Teller: "010101", Terminal: "T01"} })
 	auditState := func() (AuditState, error) {
 		st, err := store.AuditState(ctx)
 		return AuditState{Records: st.Records, Anchored: st.Anchored}, err
 	}
-	s = New(w, Config{Forms: forms, Bus: state.NewBus(), Lang: "zh", Submit: submit, Lookup: lookup, Seal: DemoSeal, Audit: auditState,
+	s = New(w, Config{Forms: forms, Bus: state.NewBus(), Lang: "zh", Submit: submit, Lookup: lookup,
+		Counterpart: func(txn string) (string, error) { return x.Counterpart(ctx, txn) }, Seal: DemoSeal, Audit: auditState,
 		BusinessDate: ledger.Today()})
 	return s, w, store
 }
@@ -117,7 +117,7 @@ func balance(t *testing.T, store *ledger.Store, acct string) money.Fen {
 // wait lets the posting goroutine finish and its fyne.Do run.
 func wait(t *testing.T, s *Shell) {
 	t.Helper()
-	eventually.True(t, 10*time.Second, func() bool { return !s.posting.Load() && s.lookingUp.Load() == 0 },
+	eventually.True(t, 10*time.Second, func() bool { return !s.posting.Load() && s.form.lookingUp.Load() == 0 },
 		"posting or lookup never finished")
 }
 
@@ -140,8 +140,8 @@ func TestDepositThroughTheWindow(t *testing.T) {
 	if got := balance(t, store, acct); got-before != money.MustParse("1234.56") {
 		t.Fatalf("balance moved by %s, want 1,234.56", (got - before).Grouped())
 	}
-	if !strings.Contains(s.status.Text, "流水号") {
-		t.Errorf("status %q does not show the serial", s.status.Text)
+	if !strings.Contains(s.summary.status.Text, "流水号") {
+		t.Errorf("status %q does not show the serial", s.summary.status.Text)
 	}
 	if v, _ := f.Scope.Get("amount"); v != nil {
 		t.Errorf("form not cleared after posting: amount %v", v)
@@ -184,8 +184,8 @@ func TestFailedPostingKeepsWhatWasTyped(t *testing.T) {
 		t.Errorf("account field shows %q, not the refusal", shown)
 	}
 	// The status line says it in words; the code stays out of it.
-	if s.status.Text != ledger.Messages["E_ACCOUNT_UNKNOWN"].Zh {
-		t.Errorf("status %q, want %q", s.status.Text, ledger.Messages["E_ACCOUNT_UNKNOWN"].Zh)
+	if s.summary.status.Text != ledger.Messages["E_ACCOUNT_UNKNOWN"].Zh {
+		t.Errorf("status %q, want %q", s.summary.status.Text, ledger.Messages["E_ACCOUNT_UNKNOWN"].Zh)
 	}
 }
 
@@ -222,7 +222,7 @@ func TestLargeDepositNeedsASupervisor(t *testing.T) {
 func checkAuthorized60000(t *testing.T, s *Shell, store *ledger.Store, acct string, before money.Fen) {
 	t.Helper()
 	if got := balance(t, store, acct); got-before != money.MustParse("60000") {
-		t.Fatalf("balance moved by %s (status %q)", (got - before).Grouped(), s.status.Text)
+		t.Fatalf("balance moved by %s (status %q)", (got - before).Grouped(), s.summary.status.Text)
 	}
 	var auth string
 	store.DB().Get(&auth, store.DB().Rebind(`SELECT COALESCE(authorizer, '') FROM journal WHERE account = ? AND amount = 6000000`), acct)
@@ -283,8 +283,8 @@ func TestSignOffRefusedWhilePendingThenAllowed(t *testing.T) {
 	if signedOff {
 		t.Fatal("signed off with an unbalanced box")
 	}
-	if !strings.Contains(s.status.Text, "未完成") && !strings.Contains(s.status.Text, "pending") {
-		t.Errorf("refusal not shown: %q", s.status.Text)
+	if !strings.Contains(s.summary.status.Text, "未完成") && !strings.Contains(s.summary.status.Text, "pending") {
+		t.Errorf("refusal not shown: %q", s.summary.status.Text)
 	}
 	// A teller who has moved no cash may sign off.
 	s2, w2, _ := shellOnLedger(t)
@@ -305,7 +305,7 @@ func TestAuditStatus(t *testing.T) {
 		t.Helper()
 		var txt string
 		eventually.NoError(t, 10*time.Second, func() error {
-			if txt = s.audit.Text; !ok(txt) {
+			if txt = s.summary.audit.Text; !ok(txt) {
 				return fmt.Errorf("audit status %q: want %s", txt, what)
 			}
 			return nil

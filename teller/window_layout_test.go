@@ -255,7 +255,7 @@ func TestWindowFitsAtTextScale125(t *testing.T) {
 			for _, p := range screenshot.CheckLayout(w.Canvas()) {
 				t.Errorf("%s at %.0f px: %s", lang, width, p)
 			}
-			if width == 1000 && s.status.Size().Height < 1.5*widget.NewLabel("x").MinSize().Height {
+			if width == 1000 && s.summary.status.Size().Height < 1.5*widget.NewLabel("x").MinSize().Height {
 				t.Errorf("%s at %.0f px: the long status line is on one line", lang, width)
 			}
 			for _, o := range test.LaidOutObjects(w.Content()) {
@@ -335,24 +335,24 @@ func TestOpenFocusesTheFirstField(t *testing.T) {
 func TestHeaderFollowsTheTitle(t *testing.T) {
 	s, w, _ := largeShell(t, "en")
 	w.Resize(fyne.NewSize(1280, 800))
-	h := s.header.Layout.(*header)
+	h := s.layout.header.Layout.(*header)
 	s.showWelcome()
 	long := "3102  " + s.byCode["3102"].Title.En
-	s.title.Text = long
-	width := screenshot.LabelWidth(s.title) + theme.Padding() + h.toolsWidth(false) - 10
+	s.layout.title.Text = long
+	width := screenshot.LabelWidth(s.layout.title) + theme.Padding() + h.toolsWidth(false) - 10
 	s.showWelcome()
-	s.header.Resize(fyne.NewSize(width, s.header.MinSize().Height))
-	if buttons, _ := texts(s.header); !has(buttons, "Journal F4") {
+	s.layout.header.Resize(fyne.NewSize(width, s.layout.header.MinSize().Height))
+	if buttons, _ := texts(s.layout.header); !has(buttons, "Journal F4") {
 		t.Fatalf("the welcome title leaves no room for the captions: %q", buttons)
 	}
 	if err := s.Open("cashbox_settle"); err != nil {
 		t.Fatal(err)
 	}
-	if s.title.Text != long {
-		t.Fatalf("title %q", s.title.Text)
+	if s.layout.title.Text != long {
+		t.Fatalf("title %q", s.layout.title.Text)
 	}
-	if got, need := s.title.Size().Width, screenshot.LabelWidth(s.title); got+0.5 < need {
-		t.Errorf("the title is cut to %.0f px (needs %.0f); buttons %q", got, need, func() []string { b, _ := texts(s.header); return b }())
+	if got, need := s.layout.title.Size().Width, screenshot.LabelWidth(s.layout.title); got+0.5 < need {
+		t.Errorf("the title is cut to %.0f px (needs %.0f); buttons %q", got, need, func() []string { b, _ := texts(s.layout.header); return b }())
 	}
 }
 
@@ -413,21 +413,21 @@ func TestFunctionKeyFromAButton(t *testing.T) {
 		t.Fatalf("focus on %T, not the button", w.Canvas().Focused())
 	}
 	clear.TypedKey(&fyne.KeyEvent{Name: fyne.KeyF10}) // a button does nothing with it
-	if s.status.Text != "" && strings.Contains(s.status.Text, "处需要修改") {
+	if s.summary.status.Text != "" && strings.Contains(s.summary.status.Text, "处需要修改") {
 		t.Fatal("the button submitted by itself")
 	}
 	s.keyDown(&fyne.KeyEvent{Name: fyne.KeyF10})
 	// The empty form was submitted: its problems are counted in the
 	// status line.
-	if !strings.Contains(s.status.Text, "处需要修改") {
-		t.Errorf("F10 from a button did not submit: status %q", s.status.Text)
+	if !strings.Contains(s.summary.status.Text, "处需要修改") {
+		t.Errorf("F10 from a button did not submit: status %q", s.summary.status.Text)
 	}
 	// In a field of the form, the field passes it on itself: no second
 	// submission on key-down.
 	w.Canvas().Focus(s.Current().Field("cust_name").Focusable())
-	s.status.SetText("")
+	s.summary.status.SetText("")
 	s.keyDown(&fyne.KeyEvent{Name: fyne.KeyF10})
-	if s.status.Text != "" {
-		t.Errorf("key-down submitted from a field that passes F10 on itself: %q", s.status.Text)
+	if s.summary.status.Text != "" {
+		t.Errorf("key-down submitted from a field that passes F10 on itself: %q", s.summary.status.Text)
 	}
 }

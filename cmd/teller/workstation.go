@@ -179,11 +179,14 @@ func (ws *workstation) session() ledger.Session {
 // supervisor dialog, or none: the ledger then decides whether the posting
 // needed them and says E_AUTH_REQUIRED if so.
 func (ws *workstation) authorizer(*dsl.Form, map[string]any) (*ledger.Credentials, error) {
-	c := ws.shell.Authorizer()
-	if c == nil {
-		return nil, nil
-	}
-	return &ledger.Credentials{ID: c.ID, Password: c.Password, Finger: c.Finger}, nil
+	return ws.shell.Authorizer().Ledger(), nil
+}
+
+// counterpart gives the ledger the other teller's confirmation of a cash
+// handover, typed into the shell's handover dialog, or none: the ledger
+// then refuses with E_COUNTERPART_REQUIRED.
+func (ws *workstation) counterpart(*dsl.Form, string) (*ledger.Credentials, error) {
+	return ws.shell.Counterpart().Ledger(), nil
 }
 
 // signOn signs a teller on by password.
@@ -251,7 +254,10 @@ func (ws *workstation) openShell() {
 		Bus:    ws.bus,
 		Lang:   lang,
 		Seal:   teller.DemoSeal,
-		Submit: ws.exec.SubmitHook(ws.session, ws.authorizer),
+		Submit: ws.exec.SubmitHook(ws.session, ws.authorizer, ws.counterpart),
+		Counterpart: func(txn string) (string, error) {
+			return ws.exec.Counterpart(ctx, txn)
+		},
 		Lookup: ws.exec.LookupHook(ws.session),
 		Audit: func() (teller.AuditState, error) {
 			st, err := ws.store.AuditState(ctx)

@@ -474,7 +474,7 @@ func postWithPublished(t *testing.T, dir string) {
 	if v := f.Validate(); len(v) > 0 {
 		t.Fatalf("the published form refuses good values: %v", v[0])
 	}
-	submit := x.SubmitHook(func() ledger.Session { return ledger.Session{Teller: tellerID, Terminal: "T01"} }, nil)
+	submit := x.SubmitHook(func() ledger.Session { return ledger.Session{Teller: tellerID, Terminal: "T01"} }, nil, nil)
 	res, err := submit(def, f.Values())
 	if err != nil {
 		t.Fatalf("posting with the published form: %v", err)

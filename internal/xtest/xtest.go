@@ -74,9 +74,12 @@ func start(n int, size string) (*server, error) {
 	}
 	defer r.Close()
 	// -displayfd: Xvfb writes the display number to fd 3 once it accepts
-	// connections (with an explicit number it still does).
+	// connections (with an explicit number it still does). -noreset: by
+	// default the server resets whenever its last client leaves (each
+	// xdotool call, the check below), and a program that connects during
+	// the reset gets "Failed to open display".
 	cmd := exec.Command("Xvfb", fmt.Sprintf(":%d", n), "-displayfd", "3",
-		"-screen", "0", size, "-nolisten", "tcp")
+		"-screen", "0", size, "-nolisten", "tcp", "-noreset")
 	cmd.ExtraFiles = []*os.File{w}
 	var stderr strings.Builder
 	cmd.Stderr = &stderr

@@ -55,6 +55,12 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return c.day(pos[1:])
 	case "policy":
 		return c.policy(pos[1:])
+	case "forms":
+		return c.forms(pos[1:], args)
+	case "interest":
+		return c.interest(pos[1:])
+	case "aml":
+		return c.aml(pos[1:])
 	case "catalog":
 		if len(pos) == 2 && pos[1] == "check" {
 			return c.catalogCheck()
@@ -75,11 +81,19 @@ const usage = `usage: tellerctl [--db PATH|postgres://URL] [--json] [--as ADMIN]
   user enroll-finger ID --port DEV [--baud 57600] [--module M] [--page N] [--timeout 30s]
   user remove-finger ID [--module M] [--page N] [--port DEV] | user fingers ID
   finger identify --port DEV [--module M] [--timeout 30s]
-  post TXN key=value... --teller T [--authorizer S [--authorizer2 S2]] [--key K]     (teller's password, then the authorizers', on stdin)
+  post TXN key=value... --teller T [--authorizer S [--authorizer2 S2]] [--key K]
+       (on stdin: the teller's password, then the authorizers', then for a cash
+        handover under dual control the other teller's, named by handover_id)
   eod [--branch B]
   day show [--branch B] | day close [--branch B]              the branch's business date; day-end (日切)
   policy list | policy set TXN --threshold AMOUNT --role supervisor|admin [--authorizers 1|2]
   catalog check
+  forms submit FILE|DIR --as USER | forms approve ID@VERSION --as USER        (USER's password on stdin)
+  forms activate ID@VERSION [--branch B]... [--terminal T]... --as USER | forms rollback ID [--branch B] --as USER
+  forms list | forms show ID@VERSION | forms diff ID@A ID@B | forms resolve ID --branch B [--terminal T]
+  interest --principal AMOUNT --rate PCT --term MONTHS --opened YYYY-MM-DD --closed YYYY-MM-DD [--demand-rate PCT] [--withdraw AMOUNT]
+                                                              a term deposit's interest on closing (or partial early withdrawal)
+  aml report [--date YYYY-MM-DD] [--branch B]                 large cash report (大额现金交易): customers with cash in or out >= 50,000.00 a day
 every change is written to the ledger's audit log, as done by --as ADMIN (default: os:USER@HOST)
 exit codes: 0 ok, 1 refused, 2 usage, 3 database failure, 4 check failed, 5 fingerprint device`
 
@@ -359,6 +373,13 @@ func (c *cmd) post(args []string) int {
 		}
 		req.Second = &ledger.Credentials{ID: a, Password: pw}
 	}
+	if err := c.counterpart(x, &req); err != nil {
+		if ledger.CodeOf(err) != "" {
+			return c.fail(err)
+		}
+		fmt.Fprintln(c.err, "tellerctl: post:", err)
+		return ExitUsage
+	}
 	r, err := x.Submit(c.ctx, req)
 	if err != nil {
 		return c.fail(err)
@@ -387,6 +408,27 @@ func (c *cmd) post(args []string) int {
 		}
 	}
 	return ExitOK
+}
+
+// counterpart reads the password of a cash handover's other teller, the
+// user the transaction's dual-control param names, from the next line of
+// standard input: a transaction under dual control (ledger.DualControl)
+// posts only with that person's own confirmation, here as at the window.
+func (c *cmd) counterpart(x *ledger.Executor, req *ledger.Request) error {
+	param, err := x.Counterpart(c.ctx, req.Txn)
+	if err != nil || param == "" {
+		return err
+	}
+	id, _ := req.Values[param].(string)
+	if id == "" {
+		return nil // the ledger refuses the missing param with its field
+	}
+	pw, err := c.readPassword()
+	if err != nil {
+		return fmt.Errorf("the password of %s, who confirms the handover (%s): %w", id, param, err)
+	}
+	req.Counterpart = &ledger.Credentials{ID: id, Password: pw}
+	return nil
 }
 
 func (c *cmd) eod() int {

@@ -62,41 +62,21 @@ func queryStatus(res *ledger.Result, lang string) string {
 // key that is emptied or changed clears what its lookup filled, so a
 // holder's name never stands beside another account's number. It returns
 // the function that stops watching.
-func (s *Shell) watchLookups(f *widgets.Form) func() {
+func (h *formHost) watchLookups(f *widgets.Form) func() {
 	lookups := f.Def.Lookups()
-	s.onOpen = nil
-	if s.cfg.Lookup == nil || len(lookups) == 0 {
+	h.onOpen = nil
+	if h.lookup == nil || len(lookups) == 0 {
 		return func() {}
 	}
 	var stops []func()
 	for _, l := range lookups {
 		w := &lookupWatch{l: l, last: map[string]any{}}
 		if len(l.On) == 0 {
-			s.onOpen = append(s.onOpen, w)
-			s.lookup(f, w, "")
+			h.onOpen = append(h.onOpen, w)
+			h.runLookup(f, w, "")
 			continue
 		}
-		stops = append(stops, f.Scope.Subscribe(l.On, func(c state.Change) {
-			for _, key := range c.Keys {
-				if !slices.Contains(l.On, key) {
-					continue
-				}
-				v := c.Values[key]
-				if reflect.DeepEqual(v, w.last[key]) {
-					continue // no real change
-				}
-				w.last[key] = v
-				s.clearFilled(f, w)
-				if w.marked != "" {
-					// The refusal was about the value before this edit.
-					f.MarkError(w.marked, "")
-					w.marked = ""
-				}
-				if f.Complete(key) {
-					s.lookup(f, w, key)
-				}
-			}
-		}))
+		stops = append(stops, f.Scope.Subscribe(l.On, func(c state.Change) { h.triggered(f, w, c) }))
 	}
 	return func() {
 		for _, stop := range stops {
@@ -105,17 +85,27 @@ func (s *Shell) watchLookups(f *widgets.Form) func() {
 	}
 }
 
-// clearForm empties the form and runs again the lookups it ran when it
-// opened: after a posting the day-end figures and the cash box balance
-// are new.
-func (s *Shell) clearForm(f *widgets.Form) {
-	f.Clear()
-	if f != s.current {
-		return
-	}
-	s.resetStatus()
-	for _, w := range s.onOpen {
-		s.lookup(f, w, "")
+// triggered follows a change of w's trigger keys: what w filled goes, and
+// w runs again once a key that changed is complete.
+func (h *formHost) triggered(f *widgets.Form, w *lookupWatch, c state.Change) {
+	for _, key := range c.Keys {
+		if !slices.Contains(w.l.On, key) {
+			continue
+		}
+		v := c.Values[key]
+		if reflect.DeepEqual(v, w.last[key]) {
+			continue // no real change
+		}
+		w.last[key] = v
+		h.clearFilled(f, w)
+		if w.marked != "" {
+			// The refusal was about the value before this edit.
+			f.MarkError(w.marked, "")
+			w.marked = ""
+		}
+		if f.Complete(key) {
+			h.runLookup(f, w, key)
+		}
 	}
 }
 
@@ -128,10 +118,10 @@ type lookupWatch struct {
 	marked string // the key a refusal of this lookup is shown at
 }
 
-// lookup runs w's lookup off the UI goroutine and fills the form with its
+// runLookup runs w's lookup off the UI goroutine and fills the form with its
 // answer, unless the teller changed the trigger key meanwhile or left the
 // form.
-func (s *Shell) lookup(f *widgets.Form, w *lookupWatch, trigger string) {
+func (h *formHost) runLookup(f *widgets.Form, w *lookupWatch, trigger string) {
 	values := f.Scope.Snapshot()
 	vals := make(map[string]any, len(values))
 	for k, v := range values {
@@ -141,12 +131,12 @@ func (s *Shell) lookup(f *widgets.Form, w *lookupWatch, trigger string) {
 		vals[param] = values[key]
 	}
 	at := values[trigger]
-	s.lookingUp.Add(1)
+	h.lookingUp.Add(1)
 	background(func() {
-		res, err := s.cfg.Lookup(w.l.Txn, vals)
+		res, err := h.lookup(w.l.Txn, vals)
 		fyne.Do(func() {
-			defer s.lookingUp.Add(-1)
-			if s.current != f {
+			defer h.lookingUp.Add(-1)
+			if h.current != f {
 				return
 			}
 			if trigger != "" {
@@ -155,24 +145,25 @@ func (s *Shell) lookup(f *widgets.Form, w *lookupWatch, trigger string) {
 				}
 			}
 			if err != nil {
-				w.marked = s.lookupFailed(f, w.l, err)
+				w.marked = h.lookupFailed(f, w.l, err)
 				return
 			}
-			w.filled = s.fill(f, res, &w.l)
+			w.filled = h.fill(f, res, &w.l)
 		})
 	})
 }
 
 // lookupFailed shows a lookup's refusal at the field it names (an unknown
-// account) and returns its key, or shows it in the status bar.
-func (s *Shell) lookupFailed(f *widgets.Form, l dsl.Lookup, err error) string {
+// account) and returns its key, or has the session show it in the status
+// bar.
+func (h *formHost) lookupFailed(f *widgets.Form, l dsl.Lookup, err error) string {
 	var le *ledger.Error
 	if errors.As(err, &le) && le.Field != "" {
-		if key := l.Param(le.Field); f.MarkError(key, le.Msg.In(s.lang)) {
+		if key := l.Param(le.Field); f.MarkError(key, le.Msg.In(h.lang)) {
 			return key
 		}
 	}
-	s.status.SetText(s.message(err))
+	h.hooks.refused(err)
 	return ""
 }
 
@@ -180,7 +171,7 @@ func (s *Shell) lookupFailed(f *widgets.Form, l dsl.Lookup, err error) string {
 // a lookup, through its fill map), in one StateBus transaction, and
 // returns the keys written. Rows that carry a transaction code and no name
 // get the form's title for it.
-func (s *Shell) fill(f *widgets.Form, res *ledger.Result, l *dsl.Lookup) []string {
+func (h *formHost) fill(f *widgets.Form, res *ledger.Result, l *dsl.Lookup) []string {
 	bound := map[string]bool{}
 	for _, fld := range f.Def.Fields() {
 		bound[fld.Key] = true
@@ -199,7 +190,7 @@ func (s *Shell) fill(f *widgets.Form, res *ledger.Result, l *dsl.Lookup) []strin
 		put(name, v)
 	}
 	for name, rows := range res.Rows {
-		put(name, s.named(rows))
+		put(name, h.named(rows))
 	}
 	keys := make([]string, 0, len(writes))
 	tx := f.Scope.Begin()
@@ -219,7 +210,7 @@ func (s *Shell) fill(f *widgets.Form, res *ledger.Result, l *dsl.Lookup) []strin
 }
 
 // clearFilled empties what w's last answer filled, when its key changes.
-func (s *Shell) clearFilled(f *widgets.Form, w *lookupWatch) {
+func (h *formHost) clearFilled(f *widgets.Form, w *lookupWatch) {
 	if len(w.filled) == 0 {
 		return
 	}
@@ -233,7 +224,7 @@ func (s *Shell) clearFilled(f *widgets.Form, w *lookupWatch) {
 
 // named gives rows with a transaction code and no name the title of the
 // form of that code, in the window's language (the day's summary).
-func (s *Shell) named(rows []map[string]any) []map[string]any {
+func (h *formHost) named(rows []map[string]any) []map[string]any {
 	out, copied := rows, false
 	for i, r := range rows {
 		code, ok := r["code"].(string)
@@ -243,7 +234,7 @@ func (s *Shell) named(rows []map[string]any) []map[string]any {
 		if n, has := r["name"]; has && n != nil && n != "" {
 			continue
 		}
-		if f := s.byCode[code]; f != nil {
+		if f := h.byCode[code]; f != nil {
 			if !copied {
 				out, copied = slices.Clone(rows), true
 			}
@@ -251,7 +242,7 @@ func (s *Shell) named(rows []map[string]any) []map[string]any {
 			for k, v := range r {
 				c[k] = v
 			}
-			c["name"] = f.Title.In(s.lang)
+			c["name"] = f.Title.In(h.lang)
 			out[i] = c
 		}
 	}
