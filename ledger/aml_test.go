@@ -119,7 +119,7 @@ func TestLargeCash(t *testing.T) {
 			{"20261123", ledger.LargeCashThreshold, "E_DATE_SYNTAX"},
 			{bizDate, 0, "E_AMOUNT_MIN"},
 		} {
-			if _, err := e.store.LargeCash(ctx, bad.date, bad.threshold); ledger.CodeOf(err) != bad.code {
+			if _, err := e.store.LargeCash(ctx, bad.date, bad.threshold); string(ledger.CodeOf(err)) != bad.code {
 				t.Errorf("LargeCash(%q, %s): %v, want %s", bad.date, bad.threshold, err, bad.code)
 			}
 		}

@@ -20,7 +20,7 @@ import (
 // included (it must be one of Messages).
 func LoadCatalog(fsys fs.FS) (catalog.Catalog, error) {
 	return catalog.Load(fsys, func(code string) bool {
-		_, ok := Messages[code]
+		_, ok := Messages[Code(code)]
 		return ok
 	})
 }
@@ -110,7 +110,7 @@ var paramCoercers = map[string]paramCoercer{
 }
 
 // badParam is the refusal of p's value with code.
-func badParam(p *catalog.Param, code string, cause error) (any, error) {
+func badParam(p *catalog.Param, code Code, cause error) (any, error) {
 	return nil, errf(code, p.Name, cause)
 }
 

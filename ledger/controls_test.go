@@ -121,7 +121,7 @@ func TestPolicyNotForm(t *testing.T) {
 			if errors.As(err, &le) {
 				field = le.Field
 			}
-			if ledger.CodeOf(err) != tt.code || (tt.field != "" && field != tt.field) || (tt.code == "" && err != nil) {
+			if string(ledger.CodeOf(err)) != tt.code || (tt.field != "" && field != tt.field) || (tt.code == "" && err != nil) {
 				t.Errorf("%s: %v, want %s [%s]", tt.name, err, tt.code, tt.field)
 				continue
 			}
@@ -172,7 +172,7 @@ func TestSetPolicyAudited(t *testing.T) {
 		for _, tt := range tests {
 			rec.events = nil
 			err := s.SetPolicy(ctx, tt.p)
-			if ledger.CodeOf(err) != tt.code {
+			if string(ledger.CodeOf(err)) != tt.code {
 				t.Fatalf("%s: %v, want %s", tt.name, err, tt.code)
 			}
 			if tt.code != "" {
@@ -243,7 +243,7 @@ func TestAuthorizationBoundToRequest(t *testing.T) {
 		}
 		for _, st := range steps {
 			r, err := x.Submit(ctx, st.req)
-			if ledger.CodeOf(err) != st.code || (err == nil && (r.Replayed != st.replayed || r.Serial != first.Serial)) {
+			if string(ledger.CodeOf(err)) != st.code || (err == nil && (r.Replayed != st.replayed || r.Serial != first.Serial)) {
 				t.Errorf("%s: %+v %v, want %s", st.name, r, err, st.code)
 			}
 		}
@@ -307,7 +307,7 @@ func TestIdempotencyConflict(t *testing.T) {
 		}
 		for _, tt := range tests {
 			r, err := e.exec.Submit(ctx, tt.req)
-			if ledger.CodeOf(err) != tt.code {
+			if string(ledger.CodeOf(err)) != tt.code {
 				t.Errorf("%s: %v, want %q", tt.name, err, tt.code)
 				continue
 			}

@@ -117,7 +117,7 @@ func checkRefusal(t *testing.T, err error, codes, names []string) {
 		t.Fatalf("refusals %v, want codes %v", err, codes)
 	}
 	for i, e := range got {
-		if e.Code != codes[i] || e.Field != names[i] {
+		if string(e.Code) != codes[i] || e.Field != names[i] {
 			t.Errorf("refusal %d: %s [%s], want %s [%s]", i, e.Code, e.Field, codes[i], names[i])
 		}
 		if !strings.Contains(e.Msg.Zh, names[i]) || !strings.Contains(e.Msg.En, names[i]) {

@@ -52,7 +52,7 @@ func TestDualControl(t *testing.T) {
 			res, err := e.exec.Submit(ctx, ledger.Request{Txn: tt.txn, Teller: T1, Terminal: "T-01", Key: key(),
 				Values: allocate("100.00", 1), Counterpart: tt.counterpart})
 			if tt.code != "" {
-				if ledger.CodeOf(err) != tt.code || fieldOf(err) != tt.field {
+				if string(ledger.CodeOf(err)) != tt.code || fieldOf(err) != tt.field {
 					t.Fatalf("%s: got %v, want %s [%s]", tt.name, err, tt.code, tt.field)
 				}
 				if e.count(t, "journal") != before || boxBalance(t, e, T1) != box {

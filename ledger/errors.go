@@ -7,11 +7,16 @@ import (
 	"guitai/dsl"
 )
 
+// Code names why the ledger refused or failed, stable across releases so
+// that windows, scripts and tests can match on it ("E_DAILY_LIMIT"). The
+// codes a catalog step may name are the keys of Messages.
+type Code string
+
 // Error is a refused or failed submission: a stable code, the form field at
 // fault (empty when none) and the message to show the teller. Nothing is
 // posted when Submit returns an *Error.
 type Error struct {
-	Code  string
+	Code  Code
 	Field string
 	Msg   dsl.Text
 	Err   error // the underlying cause, if any
@@ -19,7 +24,7 @@ type Error struct {
 
 // Error returns "CODE [field]: english message".
 func (e *Error) Error() string {
-	s := e.Code
+	s := string(e.Code)
 	if e.Field != "" {
 		s += " [" + e.Field + "]"
 	}
@@ -40,7 +45,7 @@ func (e *Error) Is(target error) bool {
 }
 
 // CodeOf returns the code of an *Error in err's chain, or "" when there is none.
-func CodeOf(err error) string {
+func CodeOf(err error) Code {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Code
@@ -50,7 +55,7 @@ func CodeOf(err error) string {
 
 // Messages maps every error code to its message. Catalog steps may only name
 // codes listed here; Catalog.Check verifies it.
-var Messages = map[string]dsl.Text{
+var Messages = map[Code]dsl.Text{
 	"E_REQUIRED":              {Zh: "必填项未填写", En: "required value missing"},
 	"E_TYPE":                  {Zh: "数据类型不正确", En: "wrong value type"},
 	"E_AMOUNT_SYNTAX":         {Zh: "金额格式不正确（仅限半角数字，最多两位小数）", En: "not a decimal amount"},
@@ -148,10 +153,10 @@ var Messages = map[string]dsl.Text{
 }
 
 // errf returns the *Error of code for field, wrapping cause.
-func errf(code, field string, cause error) *Error {
+func errf(code Code, field string, cause error) *Error {
 	msg, ok := Messages[code]
 	if !ok {
-		msg = dsl.Text{Zh: code, En: code}
+		msg = dsl.Text{Zh: string(code), En: string(code)}
 	}
 	return &Error{Code: code, Field: field, Msg: msg, Err: cause}
 }

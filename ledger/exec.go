@@ -212,11 +212,11 @@ func (x *Executor) refused(ctx context.Context, req Request, digest string, err 
 	if code == "" || code == "E_DB" || code == "E_BUSY" {
 		return err
 	}
-	ev := AuditEvent{Teller: req.Teller, Terminal: req.Terminal, Action: audit.ActionRefused, Object: req.Txn, Result: code}
+	ev := AuditEvent{Teller: req.Teller, Terminal: req.Terminal, Action: audit.ActionRefused, Object: req.Txn, Result: string(code)}
 	if req.Authorizer != nil {
 		ev.Authorizer = req.Authorizer.ID
 	}
-	ev.Payload, _ = json.Marshal(map[string]string{"txn": req.Txn, "key": req.Key, "code": code, "field": fieldOf(err), "request": digest})
+	ev.Payload, _ = json.Marshal(map[string]string{"txn": req.Txn, "key": req.Key, "code": string(code), "field": fieldOf(err), "request": digest})
 	s := x.store
 	_ = s.inTx(ctx, nil, func(tx *sqlx.Tx) error { return s.record(ctx, tx, ev) })
 	return err
@@ -696,7 +696,7 @@ func (x *Executor) step(ctx context.Context, tx *sqlx.Tx, st catalog.Step, p map
 				return err
 			}
 		}
-		return errf(st.Error, st.Field, nil)
+		return errf(Code(st.Error), st.Field, nil)
 	}
 	return nil
 }

@@ -32,7 +32,7 @@ type Finger struct {
 // NewError returns the coded *Error of code (a key of Messages) for field,
 // wrapping cause. It lets callers outside the ledger, such as the device
 // wiring of tellerctl, report failures with the ledger's zh/en messages.
-func NewError(code, field string, cause error) *Error { return errf(code, field, cause) }
+func NewError(code Code, field string, cause error) *Error { return errf(code, field, cause) }
 
 func fingerPayload(module string, page int, extra map[string]any) []byte {
 	m := map[string]any{"module": module, "page": page}
@@ -178,7 +178,7 @@ func (s *Store) AuthenticateFinger(ctx context.Context, m FingerMatch, terminal 
 		return User{}, err
 	}
 	var out User
-	var refused string
+	var refused Code
 	err := s.inTx(ctx, nil, func(tx *sqlx.Tx) error {
 		refused = ""
 		err := tx.GetContext(ctx, &out, tx.Rebind(`SELECT u.id, u.name, u.branch, u.role, u.failed, u.locked

@@ -133,7 +133,7 @@ func TestFingerAuthorization(t *testing.T) {
 			{"no module", &ledger.Credentials{Finger: &ledger.FingerMatch{Page: 0}}, "E_FINGER_MODULE"},
 		}
 		for _, tt := range refusals {
-			if _, err := e.post("cash_deposit", T1, tt.c, dep); ledger.CodeOf(err) != tt.code {
+			if _, err := e.post("cash_deposit", T1, tt.c, dep); string(ledger.CodeOf(err)) != tt.code {
 				t.Errorf("%s: %v, want %s", tt.name, err, tt.code)
 			}
 		}
@@ -223,7 +223,7 @@ func TestFingerDuplicate(t *testing.T) {
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
 				err := s.EnrollFinger(ctx, c.user, mod, c.page, c.matches...)
-				if got := ledger.CodeOf(err); got != c.code {
+				if got := string(ledger.CodeOf(err)); got != c.code {
 					t.Fatalf("got %v, want %q", err, c.code)
 				}
 				u, lerr := s.UserByFinger(ctx, mod, c.page)

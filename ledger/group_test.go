@@ -277,7 +277,7 @@ func TestGroupCommitMatchesSequential(t *testing.T) {
 			var s snapshot
 			for _, o := range append([]outcome{head}, outs...) {
 				if o.err != nil {
-					s.Outcomes = append(s.Outcomes, "error "+ledger.CodeOf(o.err))
+					s.Outcomes = append(s.Outcomes, "error "+string(ledger.CodeOf(o.err)))
 				} else {
 					s.Outcomes = append(s.Outcomes, fmt.Sprintf("%s %v %v", o.res.Serial, o.res.Values, o.res.Replayed))
 				}

@@ -233,7 +233,7 @@ func (r *Result) Message(lang string) string {
 func MessageOf(err error, lang string) string {
 	var e *Error
 	if errors.As(err, &e) {
-		s := e.Msg.In(lang) + " (" + e.Code
+		s := e.Msg.In(lang) + " (" + string(e.Code)
 		if e.Field != "" {
 			s += " · " + e.Field
 		}

@@ -44,7 +44,7 @@ type Keys struct {
 // Key error codes; the message of each *Error names the variable to set.
 
 // keyError is a key refusal naming the variable (Field) in its message.
-func keyError(code, variable string, zh, en string) *Error {
+func keyError(code Code, variable string, zh, en string) *Error {
 	return &Error{Code: code, Field: variable, Msg: dsl.Text{Zh: zh, En: en}}
 }
 

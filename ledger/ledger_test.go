@@ -292,7 +292,7 @@ func TestBadInput(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				_, err := e.post(tt.txn, T1, sup(), tt.vals)
-				if ledger.CodeOf(err) != tt.code || fieldOf(err) != tt.field {
+				if string(ledger.CodeOf(err)) != tt.code || fieldOf(err) != tt.field {
 					t.Fatalf("got %v, want %s at %q", err, tt.code, tt.field)
 				}
 				if after := e.books(t); after.Customer != before.Customer || after.Cash != before.Cash || e.count(t, "journal") != entries {

@@ -50,7 +50,7 @@ func runHelper(mode string) {
 						Key: fmt.Sprintf("%s-%d", teller, i), Values: map[string]any{"account": os.Getenv("ACCOUNT"), "amount": "1.00"}})
 					code := "ok"
 					if err != nil {
-						code = ledger.CodeOf(err)
+						code = string(ledger.CodeOf(err))
 						fmt.Fprintln(os.Stderr, err)
 					}
 					mu.Lock()

@@ -63,7 +63,7 @@ func TestPropertyConcurrent(t *testing.T) {
 					}
 					code := "ok"
 					if err != nil {
-						code = ledger.CodeOf(err)
+						code = string(ledger.CodeOf(err))
 						if code == "" || code == "E_DB" || code == "E_BUSY" || code == "E_CONSTRAINT" || code == "E_UNBALANCED" {
 							t.Errorf("unexpected failure: %v", err)
 						}

@@ -155,7 +155,7 @@ func (r *Releases) Submit(ctx context.Context, p *release.Package, by string, si
 			}
 			q.Version = int(max(top.Int64, release.BuiltinVersion) + 1)
 		}
-		if err := release.Check(&q, r.base, func(code string) bool { _, ok := Messages[code]; return ok }); err != nil {
+		if err := release.Check(&q, r.base, func(code string) bool { _, ok := Messages[Code(code)]; return ok }); err != nil {
 			if errors.Is(err, release.ErrNoTxn) {
 				return errf("E_RELEASE_NO_TXN", "forms", err)
 			}

@@ -164,7 +164,7 @@ func TestReleaseLifecycle(t *testing.T) {
 		}
 		for _, st := range steps {
 			err := st.do()
-			if got := ledger.CodeOf(err); got != st.code || (st.code == "" && err != nil) {
+			if got := string(ledger.CodeOf(err)); got != st.code || (st.code == "" && err != nil) {
 				t.Fatalf("%s: %v, want %q", st.name, err, st.code)
 			}
 		}

@@ -170,7 +170,7 @@ func (s *Store) GetUser(ctx context.Context, id string) (User, error) {
 // the MaxFailures-th failure in a row locks the user.
 func (s *Store) Authenticate(ctx context.Context, id, password, terminal string) (User, error) {
 	var out User
-	var refused string // "", E_BAD_CREDENTIALS or E_USER_LOCKED
+	var refused Code // "", E_BAD_CREDENTIALS or E_USER_LOCKED
 	err := s.inTx(ctx, nil, func(tx *sqlx.Tx) error {
 		refused = ""
 		var u userRow
@@ -286,7 +286,7 @@ func (s *Store) SignOff(ctx context.Context, id, terminal string) error {
 		// it (audit.ActionSignOffRefused takes a checkpoint).
 		_ = s.inTx(ctx, nil, func(tx *sqlx.Tx) error {
 			return s.record(ctx, tx, AuditEvent{Teller: id, Terminal: terminal, Branch: u.Branch,
-				Action: audit.ActionSignOffRefused, Object: id, Result: code})
+				Action: audit.ActionSignOffRefused, Object: id, Result: string(code)})
 		})
 	}
 	return err

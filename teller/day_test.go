@@ -27,6 +27,9 @@ func TestWholeDayOnTheDemoSeed(t *testing.T) {
 	if !shows(e.w.Content(), "3101") {
 		t.Error("the welcome screen does not say to allocate cash (3101) into the empty box")
 	}
+	if d := e.s.cfg.BusinessDate; d == "" || !shows(e.w.Content(), "营业日 "+d) {
+		t.Errorf("the header does not show the business date %q", d)
+	}
 
 	// Cash from the vault, counted by the vault keeper 010102.
 	f := e.openCode("3101", "cashbox_allocate")

@@ -396,8 +396,8 @@ func (e *e2e) checkRefused(o outcome, f *widgets.Form, field, code string) {
 		e.t.Fatalf("posted %s; want it refused with %s", o.serial, code)
 	}
 	// The status says why in words; the code is for the detail line only.
-	if code != "" && !strings.Contains(e.s.summary.status.Text, ledger.Messages[code].Zh) {
-		e.t.Errorf("status %q, want %s's message %q", e.s.summary.status.Text, code, ledger.Messages[code].Zh)
+	if code != "" && !strings.Contains(e.s.summary.status.Text, ledger.Messages[ledger.Code(code)].Zh) {
+		e.t.Errorf("status %q, want %s's message %q", e.s.summary.status.Text, code, ledger.Messages[ledger.Code(code)].Zh)
 	}
 	if strings.Contains(e.s.summary.status.Text, "E_") {
 		e.t.Errorf("status %q shows an error code", e.s.summary.status.Text)

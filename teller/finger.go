@@ -118,7 +118,7 @@ func ModuleFinger(ctx context.Context, dev any, moduleID string, store *ledger.S
 			page, _, err = mod.Identify(ctx)
 		}
 		if err != nil {
-			return nil, ledger.NewError(finger.Code(err), "finger", err)
+			return nil, ledger.NewError(ledger.Code(finger.Code(err)), "finger", err)
 		}
 		return &ledger.FingerMatch{Module: moduleID, Page: page}, nil
 	}

@@ -30,7 +30,7 @@ func errorText(err error, lang string) (msg, detail string) {
 	}
 	var le *ledger.Error
 	if errors.As(err, &le) {
-		detail = le.Code
+		detail = string(le.Code)
 		if le.Field != "" {
 			detail += " · " + le.Field
 		}
@@ -58,7 +58,7 @@ func splitCode(text string) (msg, detail string) {
 func errorCode(err error) string {
 	var le *ledger.Error
 	if errors.As(err, &le) {
-		return le.Code
+		return string(le.Code)
 	}
 	if err == nil {
 		return ""

@@ -276,7 +276,8 @@ func (p *summaryPane) signOffBody(balance money.Fen, ok bool) fyne.CanvasObject 
 	return body
 }
 
-// BusinessDateCaption names the business date in the status line.
+// BusinessDateCaption names the business date in the header and the
+// status line.
 func BusinessDateCaption(lang string) string {
 	if lang == "en" {
 		return "business date"

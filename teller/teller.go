@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -80,7 +81,9 @@ type Config struct {
 	// Teller and Terminal are who is signed on where: the journal's
 	// default filter, the reprint queue.
 	Teller, Terminal string
-	// BusinessDate is the journal's default date; "" is today.
+	// BusinessDate is the ledger's business date of the teller's branch:
+	// shown in the header and the journal's default date; "" is today
+	// (and not shown).
 	BusinessDate string
 	// Bank and Branch head the receipts.
 	Bank, Branch string
@@ -266,6 +269,14 @@ func (s *Shell) tools() []headerTool {
 	var tools []headerTool
 	tool := func(zh, en string, key fyne.KeyName, icon fyne.Resource, run func()) {
 		tools = append(tools, newHeaderTool(s.t(zh, en), key, icon, run))
+	}
+	if d := s.cfg.BusinessDate; d != "" {
+		// The ledger's business date of the branch, the day every
+		// posting goes to: in the header, where the teller looks.
+		full := widget.NewLabelWithStyle(BusinessDateCaption(s.lang)+" "+d, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		// Too tight for it (a narrow window, large text), the header
+		// drops it; the status line still says it.
+		tools = append(tools, headerTool{full: full, short: layout.NewSpacer()})
 	}
 	if s.cfg.Journal != nil {
 		tool("电子流水", "Journal", fyne.KeyF4, theme.ListIcon(), s.ShowJournal)

@@ -135,17 +135,19 @@ func blinkWait(t *testing.T, v *SealViewer, n int) {
 }
 
 func TestSealViewerBlink(t *testing.T) {
+	// Each stop acts on the renderer taken before the blinking started:
+	// asking the test driver for it again (test.WidgetRenderer) would
+	// touch its cache entry while the ticker's fyne.Do, which the test
+	// driver runs on the ticker goroutine, refreshes the widget.
 	stops := []struct {
 		name string
-		stop func(v *SealViewer, w fyne.Window)
+		stop func(v *SealViewer, r *sealRenderer)
 	}{
-		{"toggle off", func(v *SealViewer, _ fyne.Window) { v.SetBlink(false) }},
-		{"check box", func(v *SealViewer, _ fyne.Window) {
-			test.WidgetRenderer(v).(*sealRenderer).blink.SetChecked(false)
-		}},
-		{"compare off", func(v *SealViewer, _ fyne.Window) { v.SetCompare(false) }},
-		{"hidden", func(v *SealViewer, _ fyne.Window) { v.Hide() }},
-		{"renderer destroyed", func(v *SealViewer, _ fyne.Window) { test.WidgetRenderer(v).Destroy() }},
+		{"toggle off", func(v *SealViewer, _ *sealRenderer) { v.SetBlink(false) }},
+		{"check box", func(_ *SealViewer, r *sealRenderer) { r.blink.SetChecked(false) }},
+		{"compare off", func(v *SealViewer, _ *sealRenderer) { v.SetCompare(false) }},
+		{"hidden", func(v *SealViewer, _ *sealRenderer) { v.Hide() }},
+		{"renderer destroyed", func(_ *SealViewer, r *sealRenderer) { r.Destroy() }},
 	}
 	for _, tt := range stops {
 		t.Run(tt.name, func(t *testing.T) {
@@ -165,7 +167,7 @@ func TestSealViewerBlink(t *testing.T) {
 			done := v.blinkDone
 			v.mu.Unlock()
 			blinkWait(t, v, 3)
-			tt.stop(v, w)
+			tt.stop(v, r)
 
 			select {
 			case <-done:

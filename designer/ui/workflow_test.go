@@ -449,7 +449,8 @@ func postWithPublished(t *testing.T, dir string) {
 	}
 	x := ledger.NewExecutor(store, cat, forms)
 	if _, err := x.Submit(ctx, ledger.Request{Txn: "cashbox_allocate", Teller: tellerID, Terminal: "T01", Key: "box-" + dir,
-		Values: map[string]any{"amount": "10000.00", "handover_id": "010102", "n100": "100"}}); err != nil {
+		Values:      map[string]any{"amount": "10000.00", "handover_id": "010102", "n100": "100"},
+		Counterpart: &ledger.Credentials{ID: "010102", Password: ledger.DemoPassword}}); err != nil {
 		t.Fatalf("opening the cash box: %v", err)
 	}
 	acct := ledger.AccountNumber("0101", 1)

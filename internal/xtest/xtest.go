@@ -43,7 +43,16 @@ func Display(t testing.TB, size string, require bool) string {
 			last = err
 			continue
 		}
-		t.Cleanup(s.stop)
+		t.Cleanup(func() {
+			select {
+			case <-s.exited:
+				// Ended before the test did: whatever failed to open the
+				// display is explained here.
+				t.Errorf("Xvfb :%d ended during the test: %s", n, lastLine(s.stderr.String()))
+			default:
+				s.stop()
+			}
+		})
 		return fmt.Sprintf(":%d", n)
 	}
 	t.Fatalf("no Xvfb display after %d tries: %v", attempts, last)
@@ -61,6 +70,7 @@ const (
 type server struct {
 	cmd    *exec.Cmd
 	exited chan struct{}
+	stderr *strings.Builder // read only once exited is closed
 }
 
 // start runs Xvfb on display n and returns once it accepts connections.
@@ -81,14 +91,14 @@ func start(n int, size string) (*server, error) {
 	cmd := exec.Command("Xvfb", fmt.Sprintf(":%d", n), "-displayfd", "3",
 		"-screen", "0", size, "-nolisten", "tcp", "-noreset")
 	cmd.ExtraFiles = []*os.File{w}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
+	stderr := &strings.Builder{}
+	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("Xvfb: %w", err)
 	}
 	w.Close()
-	s := &server{cmd: cmd, exited: make(chan struct{})}
+	s := &server{cmd: cmd, exited: make(chan struct{}), stderr: stderr}
 	go func() { cmd.Wait(); close(s.exited) }()
 
 	got := make(chan string, 1)

@@ -20,7 +20,8 @@
 //	                                       whose finger is on the sensor
 //	post TXN key=value... --teller T [--authorizer S [--authorizer2 S2]] [--key K]
 //	                                       the teller's password, then the authorizers',
-//	                                       on standard input
+//	                                       then for a cash handover under dual control
+//	                                       the other teller's, on standard input
 //	                                       (a replayed --key says "replayed" and posts nothing)
 //	eod [--branch B]                       end-of-day report; balances re-derived from postings
 //	policy list                            the authorization policy (the four-eyes rule)
@@ -29,10 +30,27 @@
 //	                                       authorizers of ROLE, whatever the form says;
 //	                                       the change is audited with --as
 //	catalog check                          forms ↔ transactions, SQL ↔ live schema
+//	forms submit FILE|DIR --as USER [--version N] [--key terminal.key]
+//	forms approve ID@VERSION --as USER [--digest HEX]
+//	forms activate ID@VERSION [--branch B]... [--terminal T]... --as USER
+//	forms rollback ID [--branch B | --terminal T] --as USER
+//	forms list | forms show ID@VERSION | forms diff ID@A ID@B
+//	forms resolve FORM --branch B [--terminal T]
+//	                                       release packages of forms and transactions:
+//	                                       submitted, approved by another supervisor,
+//	                                       activated for all branches, some, or pilot
+//	                                       terminals, rolled back; every step audited
+//	interest --principal AMOUNT --rate PCT --term MONTHS --opened D --closed D
+//	         [--demand-rate PCT] [--withdraw AMOUNT]
+//	                                       interest on closing a term deposit (PBOC
+//	                                       rules: full term, early, overdue, partial)
+//	aml report [--date D] [--branch B]     large cash (大额): customers with cash in or
+//	                                       out of 50,000.00 or more on a business day
 //
 // --db defaults to $GUITAI_DB, else the SQLite file guitai/guitai.db in the
 // user's data directory. Passwords are read from standard input, a line
-// each (user add, user passwd; post: the teller's, then --authorizer's),
+// each (user add, user passwd; post: the teller's, then --authorizer's, then
+// the handover's other teller's),
 // never from arguments.
 //
 // Opening the ledger installs its audit log, so every change tellerctl

@@ -20,7 +20,7 @@ const DefaultFingerWait = 30 * time.Second
 
 // fingerCodes are the ledger codes of fingerprint device failures; a
 // command failing with one of them exits with ExitDevice.
-var fingerCodes = map[string]bool{
+var fingerCodes = map[ledger.Code]bool{
 	"E_FINGER_NONE": true, "E_FINGER_NO_MATCH": true, "E_FINGER_BAD_IMAGE": true,
 	"E_FINGER_TIMEOUT": true, "E_FINGER_CHECKSUM": true, "E_FINGER_DEVICE": true,
 }
@@ -32,7 +32,7 @@ func DeviceError(err error) error {
 	if err == nil || ledger.CodeOf(err) != "" {
 		return err
 	}
-	return ledger.NewError(finger.Code(err), "finger", err)
+	return ledger.NewError(ledger.Code(finger.Code(err)), "finger", err)
 }
 
 // IdentifyFinger waits (until ctx ends) for a finger on module m and turns

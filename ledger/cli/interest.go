@@ -121,7 +121,7 @@ func (c *cmd) interest(args []string) int {
 
 // codedError is the *ledger.Error of code, with its message from
 // ledger.Messages.
-func codedError(code, field string, cause error) *ledger.Error {
+func codedError(code ledger.Code, field string, cause error) *ledger.Error {
 	return &ledger.Error{Code: code, Field: field, Msg: ledger.Messages[code], Err: cause}
 }
 
@@ -130,7 +130,7 @@ func codedError(code, field string, cause error) *ledger.Error {
 func (c *cmd) amountFlag(flag string) (money.Fen, error) {
 	v := c.flags[flag]
 	f, err := money.Parse(v)
-	code := ""
+	var code ledger.Code
 	switch {
 	case errors.Is(err, money.ErrPrecision):
 		code = "E_AMOUNT_PRECISION"
@@ -157,7 +157,7 @@ func (c *cmd) rateFlag(flag string) (interest.Rate, error) {
 }
 
 // rateCode is the code of a refused rate.
-func rateCode(err error) string {
+func rateCode(err error) ledger.Code {
 	switch {
 	case errors.Is(err, interest.ErrPrecision):
 		return "E_RATE_PRECISION"
@@ -179,7 +179,7 @@ func (c *cmd) dateFlag(flag string) (time.Time, error) {
 
 // interestErr codes an error of package interest.
 func interestErr(err error) error {
-	code, field := "E_AMOUNT_RANGE", "principal"
+	code, field := ledger.Code("E_AMOUNT_RANGE"), "principal"
 	switch {
 	case errors.Is(err, interest.ErrDates):
 		code, field = "E_DATE_ORDER", "closed"
