@@ -27,6 +27,8 @@ var requiredForms = []struct {
 	{"cashbox_settle", "3102", "cashbox_settle", ""},
 	{"day_end_balance", "3901", "day_end_balance", "day_end"},
 	{"journal_query", "1906", "journal_query", ""},
+	{"freeze", "2204", "freeze", "hold"},
+	{"stop_payment", "2206", "stop_payment", "hold"},
 }
 
 // loadForms decodes every embedded form, keyed by id.

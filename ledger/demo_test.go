@@ -7,6 +7,8 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -171,14 +173,9 @@ func TestIsDemo(t *testing.T) {
 				}
 				if tt.remark {
 					// Back to a ledger of migration 00004: the later
-					// migrations' tables go too.
-					for _, q := range []string{
-						`DROP TABLE dual_control`,
-						`DROP TABLE ledger_meta`,
-						`ALTER TABLE customers DROP COLUMN address_cipher`,
-						`ALTER TABLE customers DROP COLUMN phone_cipher`,
-						`DELETE FROM goose_db_version WHERE version_id >= 5`,
-					} {
+					// migrations are undone by their own Down sections,
+					// newest first, and run again at the next Open.
+					for _, q := range append(downTo(t, 4), `DELETE FROM goose_db_version WHERE version_id >= 5`) {
 						if _, err := s.DB().Exec(q); err != nil {
 							t.Fatal(q, err)
 						}
@@ -193,6 +190,67 @@ func TestIsDemo(t *testing.T) {
 			})
 		}
 	})
+}
+
+// downTo returns the statements of the Down sections of the ledger's
+// migrations after version, newest first: what winds a ledger back to
+// that version (the migrations' own text, so a new migration is undone
+// without this test knowing it).
+func downTo(t *testing.T, version int) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join("migrations", "*.sql"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("migrations: %v %v", files, err)
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(files)))
+	var out []string
+	for _, f := range files {
+		n, err := strconv.Atoi(strings.SplitN(filepath.Base(f), "_", 2)[0])
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if n <= version {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, down, ok := strings.Cut(string(b), "-- +goose Down")
+		if !ok {
+			t.Fatalf("%s has no Down section", f)
+		}
+		// Statements end with ';' at the end of a line, except inside a
+		// StatementBegin/StatementEnd block.
+		var cur strings.Builder
+		block := false
+		for _, line := range strings.Split(down, "\n") {
+			trim := strings.TrimSpace(line)
+			switch {
+			case strings.HasPrefix(trim, "-- +goose StatementBegin"):
+				block = true
+				continue
+			case strings.HasPrefix(trim, "-- +goose StatementEnd"):
+				block = false
+				if q := strings.TrimSpace(cur.String()); q != "" {
+					out = append(out, q)
+				}
+				cur.Reset()
+				continue
+			case strings.HasPrefix(trim, "--") || trim == "":
+				continue
+			}
+			cur.WriteString(line + "\n")
+			if !block && strings.HasSuffix(trim, ";") {
+				out = append(out, strings.TrimSpace(cur.String()))
+				cur.Reset()
+			}
+		}
+		if q := strings.TrimSpace(cur.String()); q != "" {
+			out = append(out, q)
+		}
+	}
+	return out
 }
 
 // eachBackend runs fn as a subtest on SQLite and on PostgreSQL, without a

@@ -22,10 +22,11 @@ import (
 
 // Executor posts catalog transactions against a Store.
 type Executor struct {
-	store *Store
-	cat   catalog.Catalog
-	forms map[string]*dsl.Form // by transaction id
-	used  sync.Map             // *catalog.Txn -> txnUses
+	store        *Store
+	cat          catalog.Catalog
+	forms        map[string]*dsl.Form // by transaction id
+	used         sync.Map             // *catalog.Txn -> txnUses
+	releaseState                      // the release packages it posts with (formset.go)
 }
 
 // NewExecutor returns an executor of cat's transactions on s. forms are the
@@ -102,6 +103,15 @@ type Request struct {
 	// Key is the idempotency key: the same key posts at most once, and a
 	// repeated submission gets the first result back with Replayed set.
 	Key string
+	// Package is the release package version ("ID@VERSION") the form
+	// came from: Txn is taken from that package's catalog, and the
+	// journal records the version. "" (or a version 1) is the built-in
+	// catalog. The version must be approved and have been active, now or
+	// earlier, for the terminal, the teller's branch or all branches
+	// (Executor.UseReleases; see formset.go).
+	Package string
+
+	pkg *pkgPosting // set by Submit (txnOf); SubmitHook sets its form
 }
 
 // Result is what a successful submission returns.
@@ -125,9 +135,9 @@ type Result struct {
 // Every refusal is an *Error and leaves the database as it was (apart from
 // the failed-password count of an authorizer).
 func (x *Executor) Submit(ctx context.Context, req Request) (*Result, error) {
-	t, ok := x.cat[req.Txn]
-	if !ok {
-		return nil, errf("E_UNKNOWN_TXN", "", fmt.Errorf("%q", req.Txn))
+	t, err := x.txnOf(ctx, &req)
+	if err != nil {
+		return nil, err
 	}
 	s := x.store
 	params, err := coerce(t, req.Values, s.keys)
@@ -137,7 +147,7 @@ func (x *Executor) Submit(ctx context.Context, req Request) (*Result, error) {
 	if t.Journal && req.Key == "" {
 		return nil, errf("E_NO_IDEMPOTENCY_KEY", "", nil)
 	}
-	digest := requestDigest(t, params, req.Teller, req.Key)
+	digest := requestDigest(t, params, req.Teller, req.Key, req.pkg.digestOrNone())
 	// Every authorizer given is checked here, outside the posting
 	// transaction, so a wrong password counts even though the posting
 	// rolls back; whether the posting needed them, and of which role, is
@@ -216,7 +226,11 @@ func (x *Executor) refused(ctx context.Context, req Request, digest string, err 
 	if req.Authorizer != nil {
 		ev.Authorizer = req.Authorizer.ID
 	}
-	ev.Payload, _ = json.Marshal(map[string]string{"txn": req.Txn, "key": req.Key, "code": string(code), "field": fieldOf(err), "request": digest})
+	pl := map[string]string{"txn": req.Txn, "key": req.Key, "code": string(code), "field": fieldOf(err), "request": digest}
+	if req.Package != "" {
+		pl["package"] = req.Package // the release package version it was posted with
+	}
+	ev.Payload, _ = json.Marshal(pl)
 	s := x.store
 	_ = s.inTx(ctx, nil, func(tx *sqlx.Tx) error { return s.record(ctx, tx, ev) })
 	return err
@@ -301,13 +315,16 @@ func (x *Executor) run(ctx context.Context, tx *sqlx.Tx, t *catalog.Txn, req Req
 	if err != nil {
 		return nil, err
 	}
+	ps := x.newPosting(t, req, ap, digest, p, teller)
+	if err := ps.checkPackage(ctx, tx); err != nil {
+		return nil, err
+	}
 	if err := mayPost(t, teller.User); err != nil {
 		return nil, err
 	}
 	if err := s.openBox(ctx, tx, teller); err != nil {
 		return nil, err
 	}
-	ps := x.newPosting(t, req, ap, digest, p, teller)
 	ps.setContextParams(s.stamp())
 	if err := ps.allocateNumbers(ctx, tx); err != nil {
 		return nil, err
@@ -421,7 +438,10 @@ type posting struct {
 	// formID and formVersion name the form that posts t (t's id and ""
 	// when no form does), for the journal and the audit record.
 	formID, formVersion string
-	res                 *Result
+	// packageRef and packageDigest name the release package version it
+	// is posted with ("" for the built-in catalog).
+	packageRef, packageDigest string
+	res                       *Result
 }
 
 // newPosting starts the posting of a submission by teller: its result
@@ -436,6 +456,12 @@ func (x *Executor) newPosting(t *catalog.Txn, req Request, ap approvals, digest 
 	ps.formID = t.ID
 	if f := x.forms[t.ID]; f != nil {
 		ps.formID, ps.formVersion = f.ID, f.Version
+	}
+	if pk := req.pkg; pk != nil {
+		ps.packageRef, ps.packageDigest = pk.ref.String(), pk.digest
+		if pk.form != nil {
+			ps.formID, ps.formVersion = pk.form.ID, pk.form.Version
+		}
 	}
 	return ps
 }
@@ -492,12 +518,21 @@ func (ps *posting) openJournal(ctx context.Context, tx *sqlx.Tx) error {
 	if t.Reversible {
 		rev = 1
 	}
-	_, err = s.exec(ctx, tx, `INSERT INTO journal (serial, business_date, branch, teller, authorizer, terminal,
-			txn_code, form_id, form_version, reversible, idem_key, request_digest, created_at)
-			VALUES (:serial, :date, :branch, :teller, :auth, :terminal, :code, :form, :version, :rev, :key, :digest, :now)`,
-		map[string]any{"serial": serial, "date": teller.Date, "branch": teller.Branch, "teller": teller.ID, "auth": authArg,
-			"terminal": ps.req.Terminal, "code": t.Code, "form": ps.formID, "version": ps.formVersion, "rev": rev,
-			"key": ps.req.Key, "digest": ps.digest, "now": p["now"]})
+	insert := `INSERT INTO journal (serial, business_date, branch, teller, authorizer, terminal,
+			txn_code, form_id, form_version, reversible, idem_key, request_digest, created_at%s)
+			VALUES (:serial, :date, :branch, :teller, :auth, :terminal, :code, :form, :version, :rev, :key, :digest, :now%s)`
+	args := map[string]any{"serial": serial, "date": teller.Date, "branch": teller.Branch, "teller": teller.ID, "auth": authArg,
+		"terminal": ps.req.Terminal, "code": t.Code, "form": ps.formID, "version": ps.formVersion, "rev": rev,
+		"key": ps.req.Key, "digest": ps.digest, "now": p["now"]}
+	// A built-in posting names the package columns not at all: their
+	// defaults ('') are its values, and its statement is the one it was.
+	if ps.packageDigest != "" {
+		insert = fmt.Sprintf(insert, ", package_ref, package_digest", ", :package_ref, :package_digest")
+		args["package_ref"], args["package_digest"] = ps.packageRef, ps.packageDigest
+	} else {
+		insert = fmt.Sprintf(insert, "", "")
+	}
+	_, err = s.exec(ctx, tx, insert, args)
 	return err
 }
 
@@ -510,7 +545,7 @@ func (ps *posting) checkPolicy(ctx context.Context, tx *sqlx.Tx) error {
 	if err != nil {
 		return err
 	}
-	return checkAuthorizers(requires(ps.t, pol, had, ps.p), ps.auth)
+	return checkAuthorizers(requires(ps.x.policyTxn(ps.t, ps.req.pkg), pol, had, ps.p), ps.auth)
 }
 
 // runSteps runs the catalog's steps in order. An error that is not coded,
@@ -615,7 +650,7 @@ func (ps *posting) recordAudit(ctx context.Context, tx *sqlx.Tx, fig journalFigu
 	s, t, res, teller := ps.x.store, ps.t, ps.res, ps.teller
 	doc := postingDoc{V: payloadVersion, Serial: res.Serial, Date: teller.Date, Branch: teller.Branch, Teller: teller.ID,
 		Authorizer: ps.authID, Terminal: ps.req.Terminal, Txn: t.Code, Form: ps.formID, FormVersion: ps.formVersion,
-		Account: fig.account, Amount: fig.amount, Request: ps.digest, Result: sm3Hex(body)}
+		Package: ps.packageRef, PackageDigest: ps.packageDigest, Account: fig.account, Amount: fig.amount, Request: ps.digest, Result: sm3Hex(body)}
 	if t.ReversalOf != "" {
 		doc.ReversalOf, _ = ps.p[t.ReversalOf].(string)
 	}

@@ -47,7 +47,9 @@ type CounterpartFunc func(f *dsl.Form, id string) (*Credentials, error)
 //
 //	cfg.Submit = exec.SubmitHook(func() ledger.Session { return sess }, askSupervisor, askCounterpart)
 //
-// It asks for authorization when the form needs it (authorize may return
+// A form pinned by Pin is posted with the package version it came from
+// (Request.Package), its transaction taken from that package. It asks for
+// authorization when the form needs it (authorize may return
 // nil credentials: the ledger then refuses with E_AUTH_REQUIRED if they
 // were needed), posts the values and returns the result: the journal
 // serial and the returned values and rows ([Result.Message] is the text to
@@ -83,8 +85,17 @@ func (x *Executor) SubmitHook(session func() Session, authorize AuthorizeFunc, c
 			}
 			mu.Unlock()
 		}
-		req := Request{Txn: f.Submit.Txn, Values: vals, Teller: sess.Teller, Terminal: sess.Terminal, Key: key}
+		// A form pinned from a FormSet posts with the package version it
+		// came from, even when a newer one was activated since it opened.
+		req := Request{Txn: f.Submit.Txn, Values: vals, Teller: sess.Teller, Terminal: sess.Terminal, Key: key, Package: x.pinOf(f)}
 		t := x.cat[f.Submit.Txn]
+		if req.Package != "" {
+			req.pkg = &pkgPosting{form: f}
+			var err error
+			if t, err = x.txnOf(context.Background(), &req); err != nil {
+				return nil, err
+			}
+		}
 		if t != nil && authorize != nil {
 			need := 0
 			if t.Authorize != "never" {
@@ -98,7 +109,7 @@ func (x *Executor) SubmitHook(session func() Session, authorize AuthorizeFunc, c
 				if err != nil {
 					return nil, err
 				}
-				need = requires(t, pol, had, params).n
+				need = requires(x.policyTxn(t, req.pkg), pol, had, params).n
 				if need == 0 {
 					asks, err := formAsks(f, params)
 					if err != nil {

@@ -33,6 +33,9 @@ import (
 // Users hold no SM2 keys in this ledger, so a package is signed with the
 // key of the program that submits it: the terminal key (terminal.key, the
 // one that signs the audit log's checkpoints), passed to Submit.
+//
+// What a running teller opens and posts with (ISSUE 17 §2: FormSet,
+// Generation, FormOf, Executor.Pin and Request.Package) is in formset.go.
 
 // ReleaseInfo is what the ledger knows of one stored package.
 type ReleaseInfo struct {
@@ -81,6 +84,8 @@ type Releases struct {
 	digest  string          // the built-in package's
 	base    catalog.Catalog // the built-in catalog
 	loaded  sync.Map        // digest -> *release.Package
+	checked sync.Map        // digest -> error of release.Check at load (nil: passed); see load
+	signed  sync.Map        // digest, signer key and signature that verified; see verifiedRow
 }
 
 // Releases returns the ledger's release packages over builtin, the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -164,9 +165,53 @@ func (s *Store) SeedDemo(ctx context.Context, businessDate string) error {
 			if _, err := s.exec(ctx, tx, `INSERT INTO counters (name, value) VALUES (:name, :n)`, arg); err != nil {
 				return err
 			}
+			if branch == "0101" {
+				if err := s.seedHolds(ctx, tx, serial, businessDate, teller, now); err != nil {
+					return err
+				}
+			}
 		}
 		return nil
 	}))
+}
+
+// Demo holds (migration 00009): a court's freeze of the whole of
+// DemoFrozenAccount and a partial freeze of DemoPartialHold on
+// DemoHeldAccount (a wealthier customer's), both of branch 0101, high
+// numbers no test takes for ordinary work. 2204 can lift them (authority
+// DemoFreezeAuthority, hold ids "seed-" and the account number).
+var (
+	DemoFrozenAccount = AccountNumber("0101", 247)
+	DemoHeldAccount   = AccountNumber("0101", 245)
+)
+
+const (
+	DemoFreezeAuthority = "北京市东城区人民法院"
+	DemoPartialHold     = money.Fen(1_000_000) // 10,000.00 yuan
+)
+
+// seedHolds places the demo holds, made by the seed's journal entry
+// serial of the business date.
+func (s *Store) seedHolds(ctx context.Context, tx *sqlx.Tx, serial, businessDate, by, now string) error {
+	expiry := businessDate
+	if d, err := time.Parse(time.DateOnly, businessDate); err == nil {
+		expiry = d.AddDate(0, 6, 0).Format(time.DateOnly)
+	}
+	for _, h := range []map[string]any{
+		{"account": DemoFrozenAccount, "kind": "judicial_freeze", "amount": int64(0),
+			"doc": "（2026）京0101执保1234号", "officers": "王立新(京法0101023)、赵敏(京法0101077)"},
+		{"account": DemoHeldAccount, "kind": "partial_freeze", "amount": int64(DemoPartialHold),
+			"doc": "（2026）京0101执保1288号", "officers": "王立新(京法0101023)、孙浩(京法0101081)"},
+	} {
+		h["id"], h["authority"], h["start"], h["expiry"] = "seed-"+h["account"].(string), DemoFreezeAuthority, businessDate, expiry
+		h["by"], h["now"], h["serial"] = by, now, serial
+		if _, err := s.exec(ctx, tx, `INSERT INTO holds (id, account, kind, amount, authority, document_no, officers,
+			start_date, expiry_date, status, created_by, created_at, serial)
+			VALUES (:id, :account, :kind, :amount, :authority, :doc, :officers, :start, :expiry, 'active', :by, :now, :serial)`, h); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // OpenDemo opens the ledger at dsn and seeds the demo when it holds no

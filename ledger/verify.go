@@ -33,22 +33,28 @@ const payloadVersion = 2
 // (struct order) and JSON escapes are deterministic, so the same row always
 // gives the same bytes.
 type postingDoc struct {
-	V           int           `json:"v"`
-	Serial      string        `json:"serial"`
-	Date        string        `json:"date"`
-	Branch      string        `json:"branch"`
-	Teller      string        `json:"teller"`
-	Authorizer  string        `json:"authorizer"`
-	Terminal    string        `json:"terminal"`
-	Txn         string        `json:"txn"` // journal.txn_code
-	Form        string        `json:"form"`
-	FormVersion string        `json:"form_version"`
-	Account     string        `json:"account"`
-	Amount      int64         `json:"amount"`
-	ReversalOf  string        `json:"reversal_of"`
-	Request     string        `json:"request"` // journal.request_digest
-	Result      string        `json:"result"`  // SM3 of journal.result
-	Postings    []postingLine `json:"postings"`
+	V           int    `json:"v"`
+	Serial      string `json:"serial"`
+	Date        string `json:"date"`
+	Branch      string `json:"branch"`
+	Teller      string `json:"teller"`
+	Authorizer  string `json:"authorizer"`
+	Terminal    string `json:"terminal"`
+	Txn         string `json:"txn"` // journal.txn_code
+	Form        string `json:"form"`
+	FormVersion string `json:"form_version"`
+	// Package and PackageDigest name the release package version the
+	// entry was posted with (journal.package_ref, package_digest); left
+	// out when empty (the built-in catalog), so that every entry posted
+	// before packages verifies unchanged.
+	Package       string        `json:"package,omitempty"`
+	PackageDigest string        `json:"package_digest,omitempty"`
+	Account       string        `json:"account"`
+	Amount        int64         `json:"amount"`
+	ReversalOf    string        `json:"reversal_of"`
+	Request       string        `json:"request"` // journal.request_digest
+	Result        string        `json:"result"`  // SM3 of journal.result
+	Postings      []postingLine `json:"postings"`
 }
 
 // postingLine is one row of postings: a book's balance effect.
@@ -69,9 +75,11 @@ func sm3Hex(b []byte) string {
 
 // requestDigest is the SM3 of the canonical request: transaction, the
 // coerced params (an ID number by its blind index, never in clear),
-// teller and idempotency key. It binds an idempotency key and an
+// teller, idempotency key and, for a posting made with a release package,
+// the package's digest (pkg; left out when "", so a built-in request
+// digests as it always did). It binds an idempotency key and an
 // authorization to the exact posting asked for.
-func requestDigest(t *catalog.Txn, params map[string]any, teller, key string) string {
+func requestDigest(t *catalog.Txn, params map[string]any, teller, key, pkg string) string {
 	vals := make(map[string]any, len(t.Params))
 	for _, prm := range t.Params {
 		v := params[prm.Name]
@@ -85,7 +93,8 @@ func requestDigest(t *catalog.Txn, params map[string]any, teller, key string) st
 		Params map[string]any `json:"params"`
 		Teller string         `json:"teller"`
 		Key    string         `json:"key"`
-	}{t.ID, vals, teller, key})
+		Pkg    string         `json:"package,omitempty"`
+	}{t.ID, vals, teller, key, pkg})
 	return sm3Hex(b)
 }
 
@@ -187,13 +196,20 @@ func VerifyLedger(ctx context.Context, db *sql.DB, postgres bool, l *audit.Log) 
 	if err != nil {
 		return rep, err
 	}
+	// A ledger from before migration 00008 (auditctl verify --db opens
+	// the database as it is) has no package columns: its entries were
+	// all posted with the built-in catalog.
+	pkgCols := "'', ''"
+	if _, err := db.ExecContext(ctx, `SELECT package_ref, package_digest FROM journal WHERE 1 = 0`); err == nil {
+		pkgCols = "j.package_ref, j.package_digest"
+	}
 	tx, err := x.BeginTxx(ctx, &sql.TxOptions{ReadOnly: postgres})
 	if err != nil {
 		return rep, wrapDB(err)
 	}
 	defer tx.Rollback()
 	rows, err := tx.QueryxContext(ctx, `SELECT j.serial, j.business_date, j.branch, j.teller, COALESCE(j.authorizer, ''),
-		j.terminal, j.txn_code, j.form_id, j.form_version, j.account, j.amount, COALESCE(j.reversal_of, ''),
+		j.terminal, j.txn_code, j.form_id, j.form_version, `+pkgCols+`, j.account, j.amount, COALESCE(j.reversal_of, ''),
 		j.request_digest, j.result, p.line, p.book, p.amount
 		FROM journal j LEFT JOIN postings p ON p.serial = j.serial ORDER BY j.serial, p.line`)
 	if err != nil {
@@ -217,7 +233,7 @@ func VerifyLedger(ctx context.Context, db *sql.DB, postgres bool, l *audit.Log) 
 		var line, amount sql.NullInt64
 		var book sql.NullString
 		if err := rows.Scan(&d.Serial, &d.Date, &d.Branch, &d.Teller, &d.Authorizer, &d.Terminal, &d.Txn, &d.Form,
-			&d.FormVersion, &d.Account, &d.Amount, &d.ReversalOf, &d.Request, &res, &line, &book, &amount); err != nil {
+			&d.FormVersion, &d.Package, &d.PackageDigest, &d.Account, &d.Amount, &d.ReversalOf, &d.Request, &res, &line, &book, &amount); err != nil {
 			return rep, wrapDB(err)
 		}
 		if cur == nil || cur.Serial != d.Serial {

@@ -27,7 +27,7 @@ func TestWholeDayOnTheDemoSeed(t *testing.T) {
 	if !shows(e.w.Content(), "3101") {
 		t.Error("the welcome screen does not say to allocate cash (3101) into the empty box")
 	}
-	if d := e.s.cfg.BusinessDate; d == "" || !shows(e.w.Content(), "营业日 "+d) {
+	if d := e.s.cfg.BusinessDate; d == "" || !shows(e.s.layout.header, d) {
 		t.Errorf("the header does not show the business date %q", d)
 	}
 

@@ -63,6 +63,35 @@ func newLayout(win fyne.Window, forms []*dsl.Form, session layoutSession) *layou
 	return l
 }
 
+// setForms makes forms (in code order) the ones the navigator shows, in
+// place of the last ones: the menu shows them at once, filtered by the
+// search typed, a category new to it open.
+func (l *layoutPane) setForms(forms []*dsl.Form) {
+	keys := make(map[*dsl.Form]searchKey, len(forms))
+	for _, f := range forms {
+		if k, ok := l.keys[f]; ok {
+			keys[f] = k
+		} else {
+			keys[f] = newSearchKey(f)
+		}
+	}
+	l.forms, l.keys = forms, keys
+	if l.nav == nil {
+		return
+	}
+	shown := map[string]bool{}
+	for _, g := range l.groups {
+		shown[g.Key] = true
+	}
+	l.groups = groupForms(l.forms, l.keys, l.search.Text)
+	l.nav.Refresh()
+	for _, g := range l.groups {
+		if !shown[g.Key] {
+			l.nav.OpenBranch(g.Key)
+		}
+	}
+}
+
 // t is zh or en, in the layout's language.
 func (l *layoutPane) t(zh, en string) string {
 	if l.lang == "en" {
@@ -239,7 +268,9 @@ func (l *layoutPane) selected(t *navTree, id widget.TreeNodeID) {
 		t.Unselect(id)
 		return
 	}
-	if f := l.formByID(id); f != nil && f != l.session.currentDef() {
+	// By id: the open form, even in a version older than the menu's, is
+	// not replaced by choosing it again.
+	if f := l.formByID(id); f != nil && (l.session.currentDef() == nil || f.ID != l.session.currentDef().ID) {
 		l.session.open(f)
 	}
 }

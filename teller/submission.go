@@ -196,7 +196,7 @@ func (u *submission) answered(res *ledger.Result) {
 
 // posted tells the teller the posting stands (serial, what was posted,
 // the computed figures), prints its receipt and clears the form for the
-// next customer.
+// next customer (opens its newer version, when one arrived meanwhile).
 func (u *submission) posted(res *ledger.Result) {
 	s, f := u.s, u.f
 	s.posts++
@@ -205,14 +205,15 @@ func (u *submission) posted(res *ledger.Result) {
 	s.summary.say(msg)
 	s.summary.refreshAudit()
 	// The message first: a receipt preview (no printer) goes over it.
+	next := f // the form the next customer gets: f, or its newer version
 	s.tell(s.t("交易成功", "Posted"), summaryGrid(append(PostedRows(f.Def, res, s.lang), u.computed...)), func() {
-		if s.form.current == f {
-			s.form.focusFirst(f)
+		if s.form.current == next {
+			s.form.focusFirst(next)
 		}
 	})
 	s.afterPost(fmt.Sprint(u.values[ledger.KeyField]), u.values, msg)
 	s.idleDisplay()
 	if s.form.current == f {
-		s.form.clear(f)
+		next = s.nextCustomer(f)
 	}
 }

@@ -74,6 +74,13 @@ func (p *summaryPane) t(zh, en string) string {
 // say shows msg in the status line.
 func (p *summaryPane) say(msg string) { p.status.SetText(msg) }
 
+// unsay takes msg off the status line, when it still shows it.
+func (p *summaryPane) unsay(msg string) {
+	if p.status.Text == msg {
+		p.status.SetText(p.baseStatus())
+	}
+}
+
 // text is what the status line shows.
 func (p *summaryPane) text() string { return p.status.Text }
 
@@ -172,6 +179,7 @@ func (p *summaryPane) watchDevices() {
 func (p *summaryPane) stop() {
 	if p.stopDev != nil {
 		p.stopDev()
+		p.stopDev = nil
 	}
 }
 

@@ -22,9 +22,21 @@ import (
 
 // Config is what the window needs from the outside.
 type Config struct {
+	// Forms are the forms the window opens; with a FormSource, the ones
+	// it opens until the source's first read.
 	Forms []*dsl.Form
-	Bus   *state.Bus
-	Lang  string // "zh" or "en"
+	// FormSource, when not nil, is read off the UI goroutine every
+	// FormsEvery while the teller is signed on: when its generation
+	// changes, the navigator shows its forms in place of the last ones
+	// (an open form keeps its version until it is posted or closed), and
+	// the status bar names the packages it set aside. Nil: Forms, as
+	// they are, for the whole session.
+	FormSource FormSource
+	// FormsEvery is how often FormSource is read; zero is
+	// DefaultFormsEvery.
+	FormsEvery time.Duration
+	Bus        *state.Bus
+	Lang       string // "zh" or "en"
 	// Seal loads seal specimens for the seal widget.
 	Seal func(specimen string) (cheque, seal image.Image, err error)
 	// Submit posts a validated form and returns the ledger's result: the
@@ -96,7 +108,8 @@ type Config struct {
 	// "dialog <title>" when one shows, "answered <title>" when it goes,
 	// "set <key>" when a key of the open form changed and the frame
 	// that shows it was drawn, "posted <form>", "refused <form>",
-	// "invalid <form> <field>: <problem>" when submit found one. The
+	// "invalid <form> <field>: <problem>" when submit found one, "forms
+	// <generation>" when a set of forms read from FormSource applies. The
 	// real-window tests and the keystroke benchmark wait on these
 	// instead of sleeping.
 	Trace func(event string)
@@ -156,7 +169,8 @@ type Shell struct {
 	// takes Enter and Esc (dialogs.go).
 	modals []*modal
 
-	rx shellReceipts // receipts, the reprint queue and the journal screen
+	rx   shellReceipts // receipts, the reprint queue and the journal screen
+	live liveForms     // the follow of Config.FormSource (forms_live.go)
 }
 
 // New builds the shell into win.
@@ -177,14 +191,20 @@ func New(win fyne.Window, cfg Config) *Shell {
 	s.touch()
 	s.watchIdle()
 	s.watchCard()
+	s.watchForms()
 	s.trace("ready")
 	return s
 }
 
 // indexForms sorts the configured forms by code and indexes them by it.
-func (s *Shell) indexForms() {
-	s.forms = append(s.forms, s.cfg.Forms...)
-	sort.Slice(s.forms, func(i, j int) bool { return s.forms[i].Code < s.forms[j].Code })
+func (s *Shell) indexForms() { s.index(s.cfg.Forms) }
+
+// index makes forms, sorted by code, the ones the window opens, and
+// indexes them by code in place: the form host shares the index.
+func (s *Shell) index(forms []*dsl.Form) {
+	s.forms = append([]*dsl.Form(nil), forms...)
+	sort.SliceStable(s.forms, func(i, j int) bool { return s.forms[i].Code < s.forms[j].Code })
+	clear(s.byCode)
 	for _, f := range s.forms {
 		if f.Code != "" {
 			s.byCode[f.Code] = f
@@ -273,7 +293,9 @@ func (s *Shell) tools() []headerTool {
 	if d := s.cfg.BusinessDate; d != "" {
 		// The ledger's business date of the branch, the day every
 		// posting goes to: in the header, where the teller looks.
-		full := widget.NewLabelWithStyle(BusinessDateCaption(s.lang)+" "+d, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		// The date alone, so the tools keep their captions; its tooltip
+		// would be the caption, but the status line says it in words.
+		full := widget.NewLabelWithStyle(d, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		// Too tight for it (a narrow window, large text), the header
 		// drops it; the status line still says it.
 		tools = append(tools, headerTool{full: full, short: layout.NewSpacer()})
@@ -362,6 +384,16 @@ func (s *Shell) signedOff() {
 	if s.form.current != nil {
 		s.close()
 	}
+	s.Close()
+	if s.cfg.SignedOff != nil {
+		s.cfg.SignedOff()
+	}
+}
+
+// Close stops the session's background work: the watches, the idle
+// lock, the card reader and the reading of Config.FormSource. Signing off
+// does it; a window closed without a sign-off calls it.
+func (s *Shell) Close() {
 	s.summary.stop()
 	if s.stopIdle != nil {
 		s.stopIdle()
@@ -370,9 +402,7 @@ func (s *Shell) signedOff() {
 	if s.card != nil {
 		s.card.Stop()
 	}
-	if s.cfg.SignedOff != nil {
-		s.cfg.SignedOff()
-	}
+	s.stopForms()
 }
 
 // setLang redraws the window in another language, keeping the open form.
@@ -413,11 +443,9 @@ func (s *Shell) openCode(code string) {
 // Open shows a form by id; it is what the menu, the search and the code box
 // end in.
 func (s *Shell) Open(id string) error {
-	for _, f := range s.forms {
-		if f.ID == id {
-			s.open(f)
-			return nil
-		}
+	if f := s.formByID(id); f != nil {
+		s.open(f)
+		return nil
 	}
 	return fmt.Errorf("no form %q", id)
 }
@@ -434,6 +462,8 @@ func (s *Shell) open(def *dsl.Form) {
 		return
 	}
 	s.summary.resetStatus()
+	s.dropNewerNote()
+	s.tellNewer() // a form kept open over a change of language
 	s.touch()
 	s.layout.setTitle(def.Code + "  " + def.Title.In(s.lang))
 	s.layout.show(s.form.body(live))
@@ -470,6 +500,7 @@ func (s *Shell) cancel() {
 func (s *Shell) close() {
 	s.idleDisplay()
 	s.summary.resetStatus()
+	s.dropNewerNote()
 	s.form.close()
 	s.showWelcome()
 	// The closed form's field had the focus; the code box takes it, so

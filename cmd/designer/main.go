@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -12,6 +13,8 @@ import (
 	"guitai/catalog"
 	"guitai/designer"
 	"guitai/designer/ui"
+	"guitai/ledger"
+	"guitai/release"
 	"guitai/widgets"
 )
 
@@ -25,10 +28,11 @@ func main() {
 	}
 	lang := flag.String("lang", "zh", "language of the rendered form: zh or en")
 	publish := flag.String("publish", "", "directory Publish writes to (default: ask)")
+	db := flag.String("db", "", "ledger (SQLite path or postgres:// URL) Publish submits to under change control, instead of a directory")
 	shots := flag.String("screenshots", "", "run a scripted edit and write screenshots to this directory, then quit")
 	size := flag.String("size", "1280x800", "window size WIDTHxHEIGHT; the default fits a 1280×800 screen")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: designer [-lang zh|en] [-publish DIR] [-size WxH] [-screenshots DIR] [FILE.form.json]\n       designer check [-catalog DIR] FILE…")
+		fmt.Fprintln(os.Stderr, "usage: designer [-lang zh|en] [-publish DIR | -db LEDGER] [-size WxH] [-screenshots DIR] [FILE.form.json]\n       designer check [-catalog DIR] FILE…")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -47,12 +51,21 @@ func main() {
 		}
 		doc = d
 	}
+	var led *ui.Ledger
+	if *db != "" {
+		l, err := openLedger(*db)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "designer: -db %s: %v\n", *db, err)
+			os.Exit(1)
+		}
+		led = l
+	}
 	a := app.NewWithID("cn.guitai.designer")
 	a.SetIcon(fyne.NewStaticResource("cn.guitai.designer.png", assets.DesignerIcon))
 	a.Settings().SetTheme(widgets.Theme{})
 	w := a.NewWindow("表单设计器 Form designer")
 	w.Resize(fyne.NewSize(width, height))
-	ed := ui.New(w, doc, ui.Config{Lang: *lang, PublishDir: *publish, Catalog: cat})
+	ed := ui.New(w, doc, ui.Config{Lang: *lang, PublishDir: *publish, Catalog: cat, Ledger: led})
 	w.SetContent(ed.Content())
 	w.SetMainMenu(ed.MainMenu())
 	w.SetCloseIntercept(ed.CloseIntercept)
@@ -66,6 +79,35 @@ func main() {
 		})
 	}
 	w.ShowAndRun()
+}
+
+// openLedger opens the ledger dsn for Publish: its release packages over
+// the built-in forms and catalog, and the terminal key beside it that
+// signs a submission.
+func openLedger(dsn string) (*ui.Ledger, error) {
+	ctx := context.Background()
+	store, err := ledger.Open(ctx, dsn, ledger.Options{})
+	if err != nil {
+		return nil, err
+	}
+	cat, err := ledger.LoadCatalog(assets.Txns())
+	if err != nil {
+		return nil, err
+	}
+	forms, err := assets.Forms()
+	if err != nil {
+		return nil, err
+	}
+	rel, err := store.Releases(release.Builtin(forms, cat))
+	if err != nil {
+		return nil, err
+	}
+	signer, err := store.TerminalSigner(ctx, ledger.TerminalKeyPath(dsn))
+	if err != nil {
+		return nil, err
+	}
+	host, _ := os.Hostname()
+	return &ui.Ledger{Store: store, Releases: rel, Signer: signer, Terminal: "designer@" + host}, nil
 }
 
 // check prints every problem of the files, including their bindings to

@@ -19,6 +19,7 @@ import (
 	"guitai/devices/manager"
 	"guitai/dsl"
 	"guitai/ledger"
+	"guitai/release"
 	"guitai/state"
 	"guitai/teller"
 	"guitai/widgets"
@@ -168,7 +169,17 @@ func run(o options) error {
 	}
 	devs.Start(ctx)
 	defer devs.Close(context.Background())
-	ws := newWorkstation(ctx, o, a, store, keys, ledger.NewExecutor(store, cat, forms), forms, bus, devs)
+	// The release packages: the built-in forms are their version 1, and
+	// what is approved and activated in the ledger reaches the window
+	// live (teller.Config.FormSource).
+	rel, err := store.Releases(release.Builtin(forms, cat))
+	if err != nil {
+		return err
+	}
+	exec := ledger.NewExecutor(store, cat, forms)
+	exec.UseReleases(rel)
+	ws := newWorkstation(ctx, o, a, store, keys, exec, forms, bus, devs)
+	ws.rel = rel
 	if err := ws.start(); err != nil {
 		return err
 	}

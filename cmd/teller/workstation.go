@@ -28,6 +28,7 @@ type workstation struct {
 	store    *ledger.Store
 	keys     ledger.Keys
 	exec     *ledger.Executor
+	rel      *ledger.Releases // the release packages the shell's forms come from
 	forms    []*dsl.Form
 	bus      *state.Bus
 	devs     *manager.Manager
@@ -62,9 +63,20 @@ func newWorkstation(ctx context.Context, o options, a fyne.App, store *ledger.St
 	if o.customerDisplay {
 		ws.display = teller.NewCustomerDisplay(a, teller.DisplayConfig{Bank: dsl.Text{Zh: ws.bank}})
 		ws.win.SetMaster()
-		ws.win.SetOnClosed(ws.display.Close)
 	}
+	ws.win.SetOnClosed(ws.closed)
 	return ws
+}
+
+// closed stops what the window ran: the shell's polling, the customer
+// display.
+func (ws *workstation) closed() {
+	if ws.shell != nil {
+		ws.shell.Close()
+	}
+	if ws.display != nil {
+		ws.display.Close()
+	}
 }
 
 // attachFinger readies the fingerprint module: supervisors authorize and
@@ -249,12 +261,18 @@ func (ws *workstation) openShell() {
 	if teller.IsDemoCardReader(ws.cardDev) {
 		status += " · " + teller.DemoCardHint()
 	}
+	live := &liveForms{ctx: ctx, rel: ws.rel, exec: ws.exec, branch: u.Branch, terminal: terminal}
+	forms, _, _, err := live.read()
+	if err != nil {
+		forms = ws.forms // the built-in ones; the shell's next read says what failed
+	}
 	ws.shell = teller.New(ws.win, teller.Config{
-		Forms:  ws.forms,
-		Bus:    ws.bus,
-		Lang:   lang,
-		Seal:   teller.DemoSeal,
-		Submit: ws.exec.SubmitHook(ws.session, ws.authorizer, ws.counterpart),
+		Forms:      forms,
+		FormSource: live.read,
+		Bus:        ws.bus,
+		Lang:       lang,
+		Seal:       teller.DemoSeal,
+		Submit:     ws.exec.SubmitHook(ws.session, ws.authorizer, ws.counterpart),
 		Counterpart: func(txn string) (string, error) {
 			return ws.exec.Counterpart(ctx, txn)
 		},

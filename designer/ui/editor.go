@@ -36,6 +36,9 @@ const (
 type Config struct {
 	Lang       string // language of the rendered form: "zh" (default) or "en"
 	PublishDir string // where Publish writes; "" asks
+	// Ledger, when set, is where Publish submits instead: the ledger's
+	// release packages under change control (designer -db).
+	Ledger *Ledger
 	// Catalog is the transaction catalog the binding editor and the
 	// problems check the form against; nil leaves bindings unchecked.
 	Catalog catalog.Catalog
@@ -578,8 +581,13 @@ func (ed *Editor) Check() {
 }
 
 // Publish writes the form into the publish directory with a version bump
-// and shows the semantic diff.
+// and shows the semantic diff; with a ledger configured it submits the
+// form there instead, for a second person to approve (submitToLedger).
 func (ed *Editor) Publish() {
+	if ed.cfg.Ledger != nil {
+		ed.submitToLedger()
+		return
+	}
 	do := func(dir string) {
 		res, err := ed.doc.Publish(dir)
 		if err != nil {

@@ -24,7 +24,7 @@ func TestCommands(t *testing.T) {
 	}{
 		{"bogus", "", cli.ExitUsage, "usage:"},
 		{"init --demo --date 2026-11-23", "", cli.ExitOK, "business date 2026-11-23"},
-		{"catalog check", "", cli.ExitOK, "catalog ok: 15 transactions"},
+		{"catalog check", "", cli.ExitOK, "catalog ok: 17 transactions"},
 		{"--json catalog check", "", cli.ExitOK, `"ok": true`},
 		{"post cash_deposit account=6201010000000011 amount=1.00", "", cli.ExitUsage, "--teller"},
 		{"post cash_deposit account=6201010000000011 amount=1.00 --teller 010101", "guitai-demo\n", cli.ExitOK, "Journal no. 202611230101000002"},

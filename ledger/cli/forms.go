@@ -4,11 +4,7 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"encoding/hex"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -390,59 +386,11 @@ func targetList(ts []release.Target) string {
 func (c *cmd) terminalKey(s *ledger.Store) (crypto.Signer, string, error) {
 	path := c.flags["key"]
 	if path == "" {
-		dir := filepath.Dir(ledger.DefaultPath())
-		if dsn := c.flags["db"]; dsn != "" && !ledger.IsPostgres(dsn) {
-			dir = filepath.Dir(dsn)
-		}
-		path = filepath.Join(dir, "terminal.key")
+		path = ledger.TerminalKeyPath(c.flags["db"])
 	}
-	demo, err := s.IsDemo(c.ctx)
+	key, err := s.TerminalSigner(c.ctx, path)
 	if err != nil {
 		return nil, "", err
-	}
-	k, err := ledger.DecideKeys(demo, true, nil)
-	if err != nil {
-		return nil, "", err
-	}
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		key, err := audit.GenerateKey()
-		if err != nil {
-			return nil, "", err
-		}
-		enc, err := audit.MarshalEncryptedKey(key, k.Passphrase)
-		if err != nil {
-			return nil, "", err
-		}
-		pub, err := audit.MarshalPublicKey(&key.PublicKey)
-		if err != nil {
-			return nil, "", err
-		}
-		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-			return nil, "", err
-		}
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if err != nil {
-			return nil, "", err
-		}
-		_, err = f.Write(enc)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return nil, "", err
-		}
-		if err := os.WriteFile(path+".pub", pub, 0o644); err != nil {
-			return nil, "", err
-		}
-		return key, keyName(path, key.Public()), nil
-	}
-	if err != nil {
-		return nil, "", err
-	}
-	key, err := audit.ParseEncryptedKey(data, k.Passphrase)
-	if err != nil {
-		return nil, "", fmt.Errorf("terminal key %s: %w", path, err)
 	}
 	return key, keyName(path, key.Public()), nil
 }

@@ -1,0 +1,112 @@
+package ui
+
+import (
+	"context"
+	"crypto"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"guitai/designer"
+	"guitai/dsl"
+	"guitai/ledger"
+	"guitai/release"
+)
+
+// Ledger is where Publish submits a form under change control: the
+// ledger's release packages (maker-checker). The form is stored as
+// submitted, immutable and signed; a second person approves it and
+// activates it for a target (tellerctl forms), and the running tellers
+// pick it up. Nothing a designer does makes a form live on its own.
+type Ledger struct {
+	Store    *ledger.Store
+	Releases *ledger.Releases
+	Signer   crypto.Signer // the terminal key (ledger.Store.TerminalSigner)
+	Terminal string        // who submits from where, for the audit log
+}
+
+// Submitted is what a submission to the ledger gives the analyst: the
+// stored package and what changed against the version all branches open
+// now.
+type Submitted struct {
+	Info ledger.ReleaseInfo
+	Was  release.Resolved // the version compared against
+	Diff designer.SemanticDiff
+}
+
+// Submit authenticates user with password and submits f as a package of
+// its own (id the form's, version the ledger's next free one).
+func (l *Ledger) Submit(ctx context.Context, f *dsl.Form, user, password string) (Submitted, error) {
+	if _, err := l.Store.Authenticate(ctx, user, password, l.Terminal); err != nil {
+		return Submitted{}, err
+	}
+	var out Submitted
+	if old, _, was, err := l.Releases.Open(ctx, f.ID, "", ""); err == nil {
+		out.Was, out.Diff = was, designer.Compare(old, f)
+	} else if ledger.CodeOf(err) != "E_RELEASE_UNKNOWN" {
+		return Submitted{}, err
+	}
+	info, err := l.Releases.Submit(ctx, &release.Package{ID: f.ID, Forms: []*dsl.Form{f}}, user, l.Signer)
+	if err != nil {
+		return Submitted{}, err
+	}
+	out.Info = info
+	return out, nil
+}
+
+// String is the submission as the designer tells it, in both languages.
+func (s Submitted) String() string {
+	msg := fmt.Sprintf("已提交 Submitted %s@%d\n摘要 digest %s\n待另一位主管审批 Awaiting approval by another supervisor:\n  tellerctl forms approve %s@%d --as SUPERVISOR",
+		s.Info.ID, s.Info.Version, s.Info.Digest, s.Info.ID, s.Info.Version)
+	if s.Was.Ref != "" {
+		msg += fmt.Sprintf("\n\n对比 against %s:\n%s", s.Was.Ref, s.Diff.String())
+	} else {
+		msg += "\n\n新表单 A new form"
+	}
+	return msg
+}
+
+// submitToLedger asks who submits (their id and password) and submits
+// the form to the ledger off the UI goroutine; the answer, or why the
+// ledger refused, is shown.
+func (ed *Editor) submitToLedger() {
+	user := widget.NewEntry()
+	user.SetPlaceHolder("柜员号 User id")
+	pw := widget.NewPasswordEntry()
+	items := []*widget.FormItem{
+		widget.NewFormItem("提交人 Submitter", user),
+		widget.NewFormItem("密码 Password", pw),
+	}
+	f := ed.doc.Form()
+	d := dialog.NewForm("提交到账务库 Submit to the ledger", "提交 Submit", "取消 Cancel", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		id, password := strings.TrimSpace(user.Text), pw.Text
+		ed.status("正在提交 Submitting " + f.ID + "…")
+		background(func() {
+			res, err := ed.cfg.Ledger.Submit(context.Background(), f, id, password)
+			fyne.Do(func() {
+				if err != nil {
+					ed.report(err)
+					ed.inform("未提交 Not submitted", "✗ "+ledger.MessageOf(err, "zh")+"\n"+ledger.MessageOf(err, "en"))
+					return
+				}
+				ed.status(fmt.Sprintf("已提交 Submitted %s@%d", res.Info.ID, res.Info.Version))
+				ed.inform("已提交 Submitted", res.String())
+			})
+		})
+	}, ed.win)
+	user.OnSubmitted = func(string) { ed.win.Canvas().Focus(pw) }
+	pw.OnSubmitted = func(string) { d.Submit() } // Enter submits, as in the teller's dialogs
+	d.Resize(fyne.NewSize(420, 0))
+	d.Show()
+	ed.win.Canvas().Focus(user)
+}
+
+// background runs f off the UI goroutine; tests run it in place, since
+// the test driver's fyne.Do runs on the calling goroutine.
+var background = func(f func()) { go f() }
