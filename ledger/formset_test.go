@@ -238,6 +238,9 @@ func TestFormSet(t *testing.T) {
 		if f, err := r.FormOf(ctx, "status_freeze", "1.0.0", info.Digest); err != nil || f != ff {
 			t.Fatalf("form of the entry: %v", err)
 		}
+		if en, err := e.store.Entry(ctx, res.Serial); err != nil || en.FormID != "status_freeze" || en.FormVersion != "1.0.0" || en.PackageRef != ref.String() {
+			t.Fatalf("the electronic journal's entry: %+v %v", en, err)
+		}
 		verify("after the freeze")
 
 		// A 0102 teller may not post with it: never active there.

@@ -35,11 +35,15 @@ type JournalEntry struct {
 	Terminal     string    `db:"terminal"`
 	TxnCode      string    `db:"txn_code"`
 	FormID       string    `db:"form_id"`
-	Account      string    `db:"account"`
-	Amount       money.Fen `db:"amount"`
-	Reversible   bool      `db:"reversible"`
-	ReversalOf   string    `db:"reversal_of"` // the entry this one reverses
-	ReversedBy   string    `db:"reversed_by"` // the reversal of this entry
+	FormVersion  string    `db:"form_version"`
+	// PackageRef names the release package the entry was posted with
+	// ("ID@VERSION"); "" for the built-in forms.
+	PackageRef string    `db:"package_ref"`
+	Account    string    `db:"account"`
+	Amount     money.Fen `db:"amount"`
+	Reversible bool      `db:"reversible"`
+	ReversalOf string    `db:"reversal_of"` // the entry this one reverses
+	ReversedBy string    `db:"reversed_by"` // the reversal of this entry
 	// Result is the stored result: the catalog transaction id and the
 	// returned values. Numbers come back as int64 (money in fen).
 	Result   *Result   `db:"-"`
@@ -105,7 +109,7 @@ type journalRow struct {
 }
 
 const journalColumns = `serial, business_date, teller, authorizer AS authorizer_n, terminal, txn_code, form_id,
-	account, amount, reversible AS reversible_n, reversal_of AS reversal_of_n, reversed_by AS reversed_by_n, result, created_at`
+	form_version, package_ref, account, amount, reversible AS reversible_n, reversal_of AS reversal_of_n, reversed_by AS reversed_by_n, result, created_at`
 
 func (r journalRow) entry() (JournalEntry, error) {
 	e := r.JournalEntry

@@ -347,6 +347,13 @@ func (s *Shell) entryDetail(e ledger.JournalEntry, r *ledger.QueuedReceipt) stri
 	if e.Account != "" || e.Amount != 0 {
 		line("%s %s    %s ¥%s", s.t("账号", "Account"), e.Account, s.t("金额", "Amount"), e.Amount.Grouped())
 	}
+	// The form it was posted with: its version, and the release package
+	// when not the built-in one.
+	form := e.FormID + " " + e.FormVersion
+	if e.PackageRef != "" {
+		form += "    " + s.t("发布包", "Package") + " " + e.PackageRef
+	}
+	line("%s %s", s.t("表单", "Form"), form)
 	switch {
 	case e.Reversed():
 		line(s.t("状态：已冲正，冲正流水 %s", "Status: reversed by %s"), e.ReversedBy)
