@@ -79,9 +79,11 @@ func (s *Store) openBoxes(ctx context.Context, tx *sqlx.Tx, branch, date string)
 }
 
 // CloseDay is the branch's day-end (日切): refused with E_DAY_OPEN while a
-// cash box of the day is open with cash in it; otherwise the branch moves
-// to the next calendar day, which it returns. Who closed it is recorded
-// (Options.Actor, else actor).
+// cash box of the day is open with cash in it; otherwise the holds whose
+// expiry date has come end and the freezes waiting behind them take effect
+// (expireHolds), and the branch moves to the next calendar day, which it
+// returns. Who closed it is recorded (Options.Actor, else actor), with what
+// happened to the holds.
 func (s *Store) CloseDay(ctx context.Context, branch, actor string) (string, error) {
 	var next string
 	err := s.inTx(ctx, nil, func(tx *sqlx.Tx) error {
@@ -101,6 +103,10 @@ func (s *Store) CloseDay(ctx context.Context, branch, actor string) (string, err
 			return errf("E_DATE_SYNTAX", "business_date", err)
 		}
 		next = d.AddDate(0, 0, 1).Format(time.DateOnly)
+		expired, started, err := s.expireHolds(ctx, tx, branch, date, next)
+		if err != nil {
+			return err
+		}
 		if _, err := s.exec(ctx, tx, `UPDATE branches SET business_date = :next WHERE code = :code`,
 			map[string]any{"next": next, "code": branch}); err != nil {
 			return err
@@ -109,7 +115,8 @@ func (s *Store) CloseDay(ctx context.Context, branch, actor string) (string, err
 		if who == "" {
 			who = actor
 		}
-		return s.record(ctx, tx, AuditEvent{Teller: who, Branch: branch, Action: audit.ActionDayClose, Object: date, Result: next})
+		return s.record(ctx, tx, AuditEvent{Teller: who, Branch: branch, Action: audit.ActionDayClose, Object: date, Result: next,
+			Payload: dayClosePayload(expired, started)})
 	})
 	return next, wrapDB(err)
 }
