@@ -288,7 +288,7 @@ func (ed *Editor) toolbar() fyne.CanvasObject {
 	}
 	ed.undoBtn = btn("撤销", theme.ContentUndoIcon(), func() { ed.doc.Undo() })
 	ed.redoBtn = btn("重做", theme.ContentRedoIcon(), func() { ed.doc.Redo() })
-	return container.NewHBox(
+	bar := container.NewHBox(
 		btn("新建", theme.DocumentCreateIcon(), ed.New),
 		btn("打开", theme.FolderOpenIcon(), ed.Open),
 		btn("保存", theme.DocumentSaveIcon(), func() { ed.Save(false) }),
@@ -304,6 +304,10 @@ func (ed *Editor) toolbar() fyne.CanvasObject {
 		btn("检查", theme.ConfirmIcon(), ed.Check),
 		btn("发布", theme.UploadIcon(), ed.Publish),
 	)
+	if ed.cfg.Ledger != nil {
+		bar.Add(btn("发布记录", theme.HistoryIcon(), ed.ShowReleases))
+	}
+	return bar
 }
 
 // shortcuts installs the keys: Ctrl+Z / Ctrl+Shift+Z (and Ctrl+Y), copy,
@@ -327,6 +331,9 @@ func (ed *Editor) shortcuts() {
 	add(fyne.KeyF, ctrl, ed.FocusPalette)
 	add(fyne.KeyI, ctrl, ed.FocusInspector)
 	add(fyne.KeyP, ctrl|fyne.KeyModifierShift, ed.Publish)
+	if ed.cfg.Ledger != nil {
+		add(fyne.KeyR, ctrl|fyne.KeyModifierShift, ed.ShowReleases)
+	}
 	c.AddShortcut(&fyne.ShortcutCopy{}, func(fyne.Shortcut) { ed.Copy(false) })
 	c.AddShortcut(&fyne.ShortcutCut{}, func(fyne.Shortcut) { ed.Copy(true) })
 	c.AddShortcut(&fyne.ShortcutPaste{}, func(fyne.Shortcut) { ed.Paste() })
@@ -635,6 +642,9 @@ func (ed *Editor) MainMenu() *fyne.MainMenu {
 		fyne.NewMenuItem("检查 Check  F7", ed.Check),
 		fyne.NewMenuItem("发布 Publish…  Ctrl+Shift+P", ed.Publish),
 	)
+	if ed.cfg.Ledger != nil {
+		file.Items = append(file.Items, fyne.NewMenuItem("发布记录 Releases…  Ctrl+Shift+R", ed.ShowReleases))
+	}
 	edit := fyne.NewMenu("编辑 Edit",
 		fyne.NewMenuItem("撤销 Undo  Ctrl+Z", func() { ed.doc.Undo() }),
 		fyne.NewMenuItem("重做 Redo  Ctrl+Shift+Z", func() { ed.doc.Redo() }),
@@ -718,7 +728,7 @@ func windowShortcut(s *desktop.CustomShortcut) bool {
 			return true
 		}
 	case s.Modifier == ctrl|fyne.KeyModifierShift:
-		return s.KeyName == fyne.KeyP
+		return s.KeyName == fyne.KeyP || s.KeyName == fyne.KeyR
 	}
 	return false
 }

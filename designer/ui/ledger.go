@@ -73,38 +73,51 @@ func (s Submitted) String() string {
 // the form to the ledger off the UI goroutine; the answer, or why the
 // ledger refused, is shown.
 func (ed *Editor) submitToLedger() {
-	user := widget.NewEntry()
-	user.SetPlaceHolder("柜员号 User id")
-	pw := widget.NewPasswordEntry()
-	items := []*widget.FormItem{
-		widget.NewFormItem("提交人 Submitter", user),
-		widget.NewFormItem("密码 Password", pw),
-	}
 	f := ed.doc.Form()
-	d := dialog.NewForm("提交到账务库 Submit to the ledger", "提交 Submit", "取消 Cancel", items, func(ok bool) {
-		if !ok {
-			return
-		}
-		id, password := strings.TrimSpace(user.Text), pw.Text
+	ed.askWho("提交到账务库 Submit to the ledger", "提交 Submit", "提交人 Submitter", nil, func(id, password string) {
 		ed.status("正在提交 Submitting " + f.ID + "…")
 		background(func() {
 			res, err := ed.cfg.Ledger.Submit(context.Background(), f, id, password)
 			fyne.Do(func() {
 				if err != nil {
-					ed.report(err)
-					ed.inform("未提交 Not submitted", "✗ "+ledger.MessageOf(err, "zh")+"\n"+ledger.MessageOf(err, "en"))
+					ed.refused("未提交 Not submitted", err)
 					return
 				}
 				ed.status(fmt.Sprintf("已提交 Submitted %s@%d", res.Info.ID, res.Info.Version))
 				ed.inform("已提交 Submitted", res.String())
 			})
 		})
+	})
+}
+
+// askWho asks who does a ledger action: their user id (labelled role)
+// and password, after the extra items (a target) when there are any. On
+// confirm it runs then with the trimmed id and the password; the caller
+// authenticates them with the ledger.
+func (ed *Editor) askWho(title, confirm, role string, extra []*widget.FormItem, then func(id, password string)) {
+	user := widget.NewEntry()
+	user.SetPlaceHolder("柜员号 User id")
+	pw := widget.NewPasswordEntry()
+	items := append(append([]*widget.FormItem{}, extra...),
+		widget.NewFormItem(role, user),
+		widget.NewFormItem("密码 Password", pw),
+	)
+	d := dialog.NewForm(title, confirm, "取消 Cancel", items, func(ok bool) {
+		if ok {
+			then(strings.TrimSpace(user.Text), pw.Text)
+		}
 	}, ed.win)
 	user.OnSubmitted = func(string) { ed.win.Canvas().Focus(pw) }
 	pw.OnSubmitted = func(string) { d.Submit() } // Enter submits, as in the teller's dialogs
 	d.Resize(fyne.NewSize(420, 0))
 	d.Show()
 	ed.win.Canvas().Focus(user)
+}
+
+// refused reports why the ledger refused an action, in both languages.
+func (ed *Editor) refused(title string, err error) {
+	ed.report(err)
+	ed.inform(title, "✗ "+ledger.MessageOf(err, "zh")+"\n"+ledger.MessageOf(err, "en"))
 }
 
 // background runs f off the UI goroutine; tests run it in place, since
