@@ -30,9 +30,19 @@ func (s *Store) DualControls(ctx context.Context) ([]DualControl, error) {
 
 // Counterpart returns the param of txn whose user must confirm a posting
 // as its counterpart, or "" when txn is not under dual control: what a
-// window asks for before it posts.
+// window asks for before it posts. The answer is read once per
+// transaction id and kept (the rules change only by migration); the
+// posting checks the rule again in its own transaction, so a window that
+// did not ask is refused, never let through.
 func (x *Executor) Counterpart(ctx context.Context, txn string) (string, error) {
-	return counterpartParam(ctx, x.store.db, txn)
+	if p, ok := x.counterparts.Load(txn); ok {
+		return p.(string), nil
+	}
+	p, err := counterpartParam(ctx, x.store.db, txn)
+	if err == nil {
+		x.counterparts.Store(txn, p)
+	}
+	return p, err
 }
 
 func counterpartParam(ctx context.Context, q queryer, txn string) (string, error) {

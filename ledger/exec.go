@@ -22,11 +22,15 @@ import (
 
 // Executor posts catalog transactions against a Store.
 type Executor struct {
-	store        *Store
-	cat          catalog.Catalog
-	forms        map[string]*dsl.Form // by transaction id
-	used         sync.Map             // *catalog.Txn -> txnUses
-	releaseState                      // the release packages it posts with (formset.go)
+	store *Store
+	cat   catalog.Catalog
+	forms map[string]*dsl.Form // by transaction id
+	used  sync.Map             // *catalog.Txn -> txnUses
+	// counterparts caches Counterpart's answers (txn id -> param): what
+	// a window asks before every submission. The posting itself reads
+	// the rule in its own transaction (checkDualControl).
+	counterparts sync.Map
+	releaseState // the release packages it posts with (formset.go)
 }
 
 // NewExecutor returns an executor of cat's transactions on s. forms are the

@@ -14,7 +14,6 @@ import (
 	"guitai/designer"
 	"guitai/designer/ui"
 	"guitai/ledger"
-	"guitai/release"
 	"guitai/widgets"
 )
 
@@ -90,24 +89,12 @@ func openLedger(dsn string) (*ui.Ledger, error) {
 	if err != nil {
 		return nil, err
 	}
-	cat, err := ledger.LoadCatalog(assets.Txns())
-	if err != nil {
-		return nil, err
-	}
-	forms, err := assets.Forms()
-	if err != nil {
-		return nil, err
-	}
-	rel, err := store.Releases(release.Builtin(forms, cat))
-	if err != nil {
-		return nil, err
-	}
-	signer, err := store.TerminalSigner(ctx, ledger.TerminalKeyPath(dsn))
-	if err != nil {
-		return nil, err
-	}
 	host, _ := os.Hostname()
-	return &ui.Ledger{Store: store, Releases: rel, Signer: signer, Terminal: "designer@" + host}, nil
+	l, err := ui.NewLedger(ctx, store, ledger.TerminalKeyPath(dsn), "designer@"+host)
+	if err != nil {
+		store.Close()
+	}
+	return l, err
 }
 
 // check prints every problem of the files, including their bindings to

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"guitai/assets"
 	"guitai/designer"
 	"guitai/dsl"
 	"guitai/ledger"
@@ -26,6 +27,30 @@ type Ledger struct {
 	Releases *ledger.Releases
 	Signer   crypto.Signer // the terminal key (ledger.Store.TerminalSigner)
 	Terminal string        // who submits from where, for the audit log
+}
+
+// NewLedger is the designer's ledger on store: its release packages over
+// the built-in forms and catalog, and the terminal key at keyPath
+// (created on first use, ledger.Store.TerminalSigner) that signs what is
+// submitted from terminal.
+func NewLedger(ctx context.Context, store *ledger.Store, keyPath, terminal string) (*Ledger, error) {
+	cat, err := ledger.LoadCatalog(assets.Txns())
+	if err != nil {
+		return nil, err
+	}
+	forms, err := assets.Forms()
+	if err != nil {
+		return nil, err
+	}
+	rel, err := store.Releases(release.Builtin(forms, cat))
+	if err != nil {
+		return nil, err
+	}
+	signer, err := store.TerminalSigner(ctx, keyPath)
+	if err != nil {
+		return nil, err
+	}
+	return &Ledger{Store: store, Releases: rel, Signer: signer, Terminal: terminal}, nil
 }
 
 // Submitted is what a submission to the ledger gives the analyst: the

@@ -11,17 +11,17 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"guitai/assets"
+	"guitai/catalog"
 	"guitai/designer"
 	"guitai/internal/eventually"
 	"guitai/ledger"
-	"guitai/release"
 )
 
-// TestPublishSubmitsToTheLedger: with a ledger configured, Publish asks
-// who submits, stores the form as a submitted package (never active on
-// its own) with the diff against the version in use, and a wrong
-// password submits nothing.
-func TestPublishSubmitsToTheLedger(t *testing.T) {
+// demoLedger is a designer's ledger on a fresh demo SQLite ledger, and
+// the built-in catalog the editor checks against; ledger calls run in
+// place (background), since the test driver's fyne.Do runs on the caller.
+func demoLedger(t *testing.T) (*Ledger, catalog.Catalog) {
+	t.Helper()
 	background = func(f func()) { f() }
 	t.Cleanup(func() { background = func(f func()) { go f() } })
 	ctx := context.Background()
@@ -31,24 +31,27 @@ func TestPublishSubmitsToTheLedger(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
+	led, err := NewLedger(ctx, store, filepath.Join(dir, "terminal.key"), "D01")
+	if err != nil {
+		t.Fatal(err)
+	}
 	cat, err := ledger.LoadCatalog(assets.Txns())
 	if err != nil {
 		t.Fatal(err)
 	}
-	forms, err := assets.Forms()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rel, err := store.Releases(release.Builtin(forms, cat))
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, err := store.TerminalSigner(ctx, filepath.Join(dir, "terminal.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	return led, cat
+}
+
+// TestPublishSubmitsToTheLedger: with a ledger configured, Publish asks
+// who submits, stores the form as a submitted package (never active on
+// its own) with the diff against the version in use, and a wrong
+// password submits nothing.
+func TestPublishSubmitsToTheLedger(t *testing.T) {
+	ctx := context.Background()
+	led, cat := demoLedger(t)
+	rel := led.Releases
 	doc := openForm(t, "cash_deposit.form.json")
-	ed, w := newEditorCfg(t, doc, Config{Catalog: cat, Ledger: &Ledger{Store: store, Releases: rel, Signer: signer, Terminal: "D01"}})
+	ed, w := newEditorCfg(t, doc, Config{Catalog: cat, Ledger: led})
 	if err := doc.SetHeader(fromInspector, "title", func(h *designer.Header) { h.Title.Zh += "（新）" }); err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -11,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"guitai/assets"
 	"guitai/designer"
 	"guitai/internal/eventually"
 	"guitai/ledger"
@@ -24,33 +22,11 @@ import (
 // it for a branch changes what that branch opens and no other, rolling
 // back returns it to the built-in version, and the history tells it all.
 func TestReleasesViewApprovesActivatesAndRollsBack(t *testing.T) {
-	background = func(f func()) { f() }
-	t.Cleanup(func() { background = func(f func()) { go f() } })
 	ctx := context.Background()
-	dir := t.TempDir()
-	store, err := ledger.OpenDemo(ctx, filepath.Join(dir, "l.db"), ledger.Options{PasswordIterations: 1000}, ledger.Today())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	cat, err := ledger.LoadCatalog(assets.Txns())
-	if err != nil {
-		t.Fatal(err)
-	}
-	forms, err := assets.Forms()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rel, err := store.Releases(release.Builtin(forms, cat))
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, err := store.TerminalSigner(ctx, filepath.Join(dir, "terminal.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	led, cat := demoLedger(t)
+	rel := led.Releases
 	doc := openForm(t, "cash_deposit.form.json")
-	ed, w := newEditorCfg(t, doc, Config{Catalog: cat, Ledger: &Ledger{Store: store, Releases: rel, Signer: signer, Terminal: "D01"}})
+	ed, w := newEditorCfg(t, doc, Config{Catalog: cat, Ledger: led})
 	if err := doc.SetHeader(fromInspector, "title", func(h *designer.Header) { h.Title.Zh += "（新）" }); err != nil {
 		t.Fatal(err)
 	}

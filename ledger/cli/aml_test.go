@@ -15,12 +15,7 @@ import (
 func TestAMLReport(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "ledger.db")
 	const dep = "post cash_deposit --teller 010101 amount=" // account 1 of 0101 is customer 1's, 2 customer 2's
-	tests := []struct {
-		args  string
-		stdin string
-		code  int
-		want  string // substring of stdout (or stderr when the code is 2)
-	}{
+	tests := []cliStep{
 		{"init --demo --date 2026-11-23", "", cli.ExitOK, "business date 2026-11-23"},
 		{"aml report", "", cli.ExitOK, "large cash report 2026-11-23: cash in or out of 50,000.00 yuan or more, 0 customers"},
 		{dep + "50000.00 account=6201010000000011", "guitai-demo\n", cli.ExitOK, "Journal no."},
@@ -35,18 +30,7 @@ func TestAMLReport(t *testing.T) {
 		{"aml", "", cli.ExitUsage, "aml report"},
 		{"aml report --branch 9999 --json", "", cli.ExitRefused, `"code": "E_BRANCH_UNKNOWN"`},
 	}
-	for _, tt := range tests {
-		var out, errb strings.Builder
-		args := append([]string{"--db", db}, strings.Fields(tt.args)...)
-		code := cli.Run(context.Background(), args, strings.NewReader(tt.stdin), &out, &errb)
-		got := out.String()
-		if tt.code == cli.ExitUsage {
-			got = errb.String()
-		}
-		if code != tt.code || !strings.Contains(got, tt.want) {
-			t.Errorf("tellerctl %s: exit %d, want %d with %q\nstdout: %s\nstderr: %s", tt.args, code, tt.code, tt.want, out.String(), errb.String())
-		}
-	}
+	runSession(t, db, tests)
 	var out, errb strings.Builder
 	cli.Run(context.Background(), []string{"--db", db, "--json", "aml", "report"}, strings.NewReader(""), &out, &errb)
 	if strings.Contains(out.String(), "6201010000000029") {

@@ -12,16 +12,38 @@ import (
 	"guitai/ledger/cli"
 )
 
+// cliStep is one tellerctl command line of a session test and what it
+// must give.
+type cliStep struct {
+	args  string
+	stdin string
+	code  int
+	want  string // substring of stdout (or stderr when the code is 2)
+}
+
+// runSession runs steps in order against the ledger db and checks each
+// one's exit code and output.
+func runSession(t *testing.T, db string, steps []cliStep) {
+	t.Helper()
+	for _, tt := range steps {
+		var out, errb strings.Builder
+		args := append([]string{"--db", db}, strings.Fields(tt.args)...)
+		code := cli.Run(context.Background(), args, strings.NewReader(tt.stdin), &out, &errb)
+		got := out.String()
+		if tt.code == cli.ExitUsage {
+			got = errb.String()
+		}
+		if code != tt.code || !strings.Contains(got, tt.want) {
+			t.Errorf("tellerctl %s: exit %d, want %d with %q\nstdout: %s\nstderr: %s", tt.args, code, tt.code, tt.want, out.String(), errb.String())
+		}
+	}
+}
+
 // TestCommands runs a branch IT session against a fresh SQLite ledger and
 // checks each command's exit code and output.
 func TestCommands(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "ledger.db")
-	tests := []struct {
-		args  string
-		stdin string
-		code  int
-		want  string // substring of stdout (or stderr when the code is 2)
-	}{
+	tests := []cliStep{
 		{"bogus", "", cli.ExitUsage, "usage:"},
 		{"init --demo --date 2026-11-23", "", cli.ExitOK, "business date 2026-11-23"},
 		{"catalog check", "", cli.ExitOK, "catalog ok: 17 transactions"},
@@ -52,18 +74,7 @@ func TestCommands(t *testing.T) {
 		{"--json day close", "", cli.ExitRefused, `"code": "E_DAY_OPEN"`},
 		{"day close --branch 0102", "", cli.ExitOK, "branch 0102: 2026-11-23 closed, business date 2026-11-24"},
 	}
-	for _, tt := range tests {
-		var out, errb strings.Builder
-		args := append([]string{"--db", db}, strings.Fields(tt.args)...)
-		code := cli.Run(context.Background(), args, strings.NewReader(tt.stdin), &out, &errb)
-		got := out.String()
-		if tt.code == cli.ExitUsage {
-			got = errb.String()
-		}
-		if code != tt.code || !strings.Contains(got, tt.want) {
-			t.Errorf("tellerctl %s: exit %d, want %d; output:\n%s%s", tt.args, code, tt.code, out.String(), errb.String())
-		}
-	}
+	runSession(t, db, tests)
 	checkAudited(t, db)
 }
 

@@ -1,10 +1,8 @@
 package cli_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/jmoiron/sqlx"
@@ -38,12 +36,7 @@ func TestFormsCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	const pw = "guitai-demo\n"
-	tests := []struct {
-		args  string
-		stdin string
-		code  int
-		want  string // substring of stdout (or stderr when the code is 2)
-	}{
+	tests := []cliStep{
 		{"init --demo --date 2026-11-23", "", cli.ExitOK, "business date 2026-11-23"},
 		{"user add 010198 --name S2 --branch 0101 --role supervisor", "long enough\n", cli.ExitOK, "role=supervisor"},
 		{"forms", "", cli.ExitUsage, "forms submit FILE|DIR"},
@@ -76,18 +69,7 @@ func TestFormsCommands(t *testing.T) {
 		{"forms resolve cash_deposit --branch 0101 --terminal=T-09", "", cli.ExitOK, "cash_deposit@2 (active for terminal:T-09)"},
 		{"forms resolve no_such_form --branch 0101 --json", "", cli.ExitRefused, `"code": "E_RELEASE_UNKNOWN"`},
 	}
-	for _, tt := range tests {
-		var out, errb strings.Builder
-		args := append([]string{"--db", db}, strings.Fields(tt.args)...)
-		code := cli.Run(context.Background(), args, strings.NewReader(tt.stdin), &out, &errb)
-		got := out.String()
-		if tt.code == cli.ExitUsage {
-			got = errb.String()
-		}
-		if code != tt.code || !strings.Contains(got, tt.want) {
-			t.Errorf("tellerctl %s: exit %d, want %d with %q\nstdout: %s\nstderr: %s", tt.args, code, tt.code, tt.want, out.String(), errb.String())
-		}
-	}
+	runSession(t, db, tests)
 	if fi, err := os.Stat(filepath.Join(dir, "terminal.key")); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("the terminal key beside the ledger: %v %v", fi, err)
 	}

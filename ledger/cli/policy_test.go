@@ -1,9 +1,7 @@
 package cli_test
 
 import (
-	"context"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"guitai/ledger/cli"
@@ -14,12 +12,7 @@ import (
 func TestPolicyCommands(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "ledger.db")
 	const dep = "post cash_deposit account=6201010000000011 --teller 010101 "
-	tests := []struct {
-		args  string
-		stdin string
-		code  int
-		want  string // substring of stdout (or stderr when the code is 2)
-	}{
+	tests := []cliStep{
 		{"init --demo --date 2026-11-23", "", cli.ExitOK, "business date 2026-11-23"},
 		{"policy list", "", cli.ExitOK, "cash_deposit            50,000.00 supervisor           1"},
 		{"policy", "", cli.ExitUsage, "policy list"},
@@ -43,16 +36,5 @@ func TestPolicyCommands(t *testing.T) {
 		{dep + "amount=500 --key k1 --json", "guitai-demo\n", cli.ExitRefused, `"code": "E_IDEMPOTENCY_CONFLICT"`},
 		{"--json eod --branch 0101", "", cli.ExitCheck, `"books_ok": true`},
 	}
-	for _, tt := range tests {
-		var out, errb strings.Builder
-		args := append([]string{"--db", db}, strings.Fields(tt.args)...)
-		code := cli.Run(context.Background(), args, strings.NewReader(tt.stdin), &out, &errb)
-		got := out.String()
-		if tt.code == cli.ExitUsage {
-			got = errb.String()
-		}
-		if code != tt.code || !strings.Contains(got, tt.want) {
-			t.Errorf("tellerctl %s: exit %d, want %d with %q\nstdout: %s\nstderr: %s", tt.args, code, tt.code, tt.want, out.String(), errb.String())
-		}
-	}
+	runSession(t, db, tests)
 }
