@@ -162,6 +162,14 @@ var Messages = map[Code]dsl.Text{
 	"E_HOLD_AUTHORITY":         {Zh: "续冻、解冻或解除止付须由原冻结机关或原申请人办理", En: "only the authority or requester that placed the hold may renew or lift it"},
 	"E_HOLD_EXPIRY":            {Zh: "到期日须晚于当前营业日（续冻晚于原到期日），且不超过一年", En: "the expiry must be after today (a renewal after the old expiry) and within a year"},
 	"E_HOLD_AMOUNT":            {Zh: "部分冻结须输入冻结金额", En: "a partial freeze needs an amount"},
+
+	// Cash and vouchers (migration 00010): 3103–3107, 3201–3203.
+
+	// Term and notice deposits (migration 00011): 1501–1504, 1408.
+
+	// Accounts, PINs and customers (migration 00012): 2202, 2203, 2205, 2210, 2212, 2214, 2104.
+
+	// Reprint, statements and previous-day reversal: 1406, 1407, 1902, 1903.
 }
 
 // errf returns the *Error of code for field, wrapping cause.

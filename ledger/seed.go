@@ -170,10 +170,31 @@ func (s *Store) SeedDemo(ctx context.Context, businessDate string) error {
 					return err
 				}
 			}
+			for _, seed := range moduleSeeds {
+				if err := seed(ctx, s, tx, seedDay{branch: branch, date: businessDate, teller: teller, now: now}); err != nil {
+					return err
+				}
+			}
 		}
 		return nil
 	}))
 }
+
+// A moduleSeed adds what a module needs on a fresh demo ledger (term
+// deposits, vouchers in the vault, ...) for one branch, in the seed's
+// transaction, after the branch's accounts and holds exist. Each module's
+// file appends its seed to moduleSeeds; they run in that order.
+type moduleSeed func(ctx context.Context, s *Store, tx *sqlx.Tx, d seedDay) error
+
+// seedDay is what a moduleSeed seeds for: the branch, its business date,
+// the admin who seeds and the time.
+type seedDay struct {
+	branch, date, teller, now string
+}
+
+// moduleSeeds are the demo seeds of the modules beyond the first
+// thirteen, in the order they run.
+var moduleSeeds []moduleSeed
 
 // Demo holds (migration 00009): a court's freeze of the whole of
 // DemoFrozenAccount and a partial freeze of DemoPartialHold on

@@ -427,10 +427,7 @@ func yuan(s string) money.Fen { return money.MustParse(s) }
 
 func TestE2E(t *testing.T) {
 	today := ledger.Today()
-	tests := []struct {
-		name string
-		run  func(t *testing.T, e *e2e)
-	}{
+	tests := []e2eCase{
 		{"1401 cash deposit", func(t *testing.T, e *e2e) {
 			acct := e.account(0, 0)
 			before, box := balance(t, e.store, acct), e.box()
@@ -1042,7 +1039,7 @@ func TestE2E(t *testing.T) {
 	}
 	for _, f := range forms {
 		found := false
-		for _, tt := range append(tests, holdsE2ECases...) { // the hold modules have their own test
+		for _, tt := range append(tests, moduleE2ECases...) { // the later modules have tests of their own
 			found = found || strings.HasPrefix(tt.name, f.Code+" ")
 		}
 		if !found {

@@ -18,16 +18,19 @@ type Category struct {
 }
 
 // categories group transaction codes by their leading digits, the way a
-// branch's code book is laid out: 14xx counter cash and accounts, 19xx the
-// journal, 2xxx account services, 3xxx the cash box.
+// branch's code book is laid out: 14xx counter cash and accounts, 15xx
+// term and notice deposits, 19xx the journal, 2xxx account services, 32xx
+// vouchers (重要空白凭证), the other 3xxx the cash box.
 var categories = []struct {
 	prefix string
 	cat    Category
 }{
 	{"14", Category{Key: "cat:cash", Zh: "存取款", En: "Deposits and withdrawals", order: 1}},
-	{"2", Category{Key: "cat:accounts", Zh: "账户服务", En: "Accounts", order: 2}},
-	{"3", Category{Key: "cat:box", Zh: "尾箱管理", En: "Cash box", order: 3}},
-	{"19", Category{Key: "cat:journal", Zh: "流水与冲正", En: "Journal and reversals", order: 4}},
+	{"15", Category{Key: "cat:term", Zh: "定期与通知存款", En: "Term and notice deposits", order: 2}},
+	{"2", Category{Key: "cat:accounts", Zh: "账户服务", En: "Accounts", order: 3}},
+	{"32", Category{Key: "cat:vouchers", Zh: "重要空白凭证", En: "Vouchers", order: 5}},
+	{"3", Category{Key: "cat:box", Zh: "尾箱管理", En: "Cash box", order: 4}},
+	{"19", Category{Key: "cat:journal", Zh: "流水与冲正", En: "Journal and reversals", order: 6}},
 }
 
 var otherCategory = Category{Key: "cat:other", Zh: "其他", En: "Other", order: 9}
