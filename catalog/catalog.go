@@ -52,9 +52,19 @@ type Param struct {
 	MaxLen   int    `json:"maxLen"` // string types: characters
 }
 
-// Step is one named-parameter SQL statement of a transaction.
+// Step is one named-parameter SQL statement of a transaction, or one call
+// of a built-in function (Call).
 type Step struct {
 	SQL string `json:"sql"`
+	// Call names a built-in function (one of Funcs) to run instead of
+	// SQL, for what SQL cannot do the same on every database: interest by
+	// the PBOC rules, a PIN's slow hash. Args maps each of the function's
+	// arguments to the param, context value or earlier returned value it
+	// takes; Returning keeps the results the later steps name. A function
+	// that refuses its arguments fails the step with its own code, at
+	// Field.
+	Call string            `json:"call"`
+	Args map[string]string `json:"args"`
 	// ExpectRows, when set, is the exact number of rows the statement must
 	// affect (or a query return); otherwise Error is raised at Field.
 	ExpectRows *int   `json:"expectRows"`
@@ -175,6 +185,7 @@ func (t *Txn) Check(codes func(code string) bool) error {
 		steps = append(steps, st.Diagnose...)
 	}
 	for i, st := range steps {
+		errs = append(errs, st.checkCall(i+1, known)...)
 		if st.Error != "" && codes != nil && !codes(st.Error) {
 			errs = append(errs, fmt.Errorf("step %d: unknown error code %s", i+1, st.Error))
 		}

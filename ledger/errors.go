@@ -163,6 +163,14 @@ var Messages = map[Code]dsl.Text{
 	"E_HOLD_EXPIRY":            {Zh: "到期日须晚于当前营业日（续冻晚于原到期日），且不超过一年", En: "the expiry must be after today (a renewal after the old expiry) and within a year"},
 	"E_HOLD_AMOUNT":            {Zh: "部分冻结须输入冻结金额", En: "a partial freeze needs an amount"},
 
+	// Built-in functions of the catalog (catalog.Funcs).
+	"E_RATE":               {Zh: "利率格式不正确（百分比，最多四位小数）", En: "not a percent rate (at most four decimals)"},
+	"E_INTEREST_DATES":     {Zh: "支取日早于存入日", En: "the closing date is before the opening date"},
+	"E_INTEREST":           {Zh: "无法计算利息：本金、期限或利率超出范围", En: "interest cannot be computed: principal, term or rate out of range"},
+	"E_PARTIAL_WITHDRAWAL": {Zh: "部分提前支取只能一次，须在到期前，金额须大于零且小于本金", En: "a partial early withdrawal is allowed once, before maturity, for more than zero and less than the principal"},
+	"E_PIN_SYNTAX":         {Zh: "密码须为6位数字", En: "a PIN is 6 digits"},
+	"E_PIN_NOT_SET":        {Zh: "该账户未设置密码", En: "no PIN is set on this account"},
+
 	// Cash and vouchers (migration 00010): 3103–3107, 3201–3203.
 
 	// Term and notice deposits (migration 00011): 1501–1504, 1408.

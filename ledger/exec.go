@@ -693,6 +693,9 @@ func (ps *posting) recordAudit(ctx context.Context, tx *sqlx.Tx, fig journalFigu
 
 // step runs one statement and applies its guard.
 func (x *Executor) step(ctx context.Context, tx *sqlx.Tx, st catalog.Step, p map[string]any, res *Result) error {
+	if st.Call != "" {
+		return x.call(st, p, res)
+	}
 	s := x.store
 	var n int64
 	isQuery := len(st.Returning) > 0 || st.Into != "" || isSelect(st.SQL)

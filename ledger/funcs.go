@@ -1,0 +1,248 @@
+package ledger
+
+import (
+	"crypto/hmac"
+	"crypto/pbkdf2"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/emmansun/gmsm/sm3"
+
+	"guitai/catalog"
+	"guitai/interest"
+	"guitai/money"
+)
+
+// A builtin is the implementation of one of catalog.Funcs: it takes the
+// step's arguments by name, already read from the posting's values, and
+// returns every result of the function's signature. A refusal is an
+// *Error with a code (its field is the step's).
+type builtin func(args map[string]any) (map[string]any, error)
+
+// builtins implement catalog.Funcs, by name (TestBuiltinsImplementFuncs
+// keeps the two in step).
+var builtins = map[string]builtin{
+	"interest.settle":   interestSettle,
+	"interest.partial":  interestPartial,
+	"interest.maturity": interestMaturity,
+	"pin.hash":          pinHash,
+	"pin.verify":        pinVerify,
+}
+
+// call runs step st's built-in function on the posting's values p and
+// keeps the results its Returning names, in p and in the result's values,
+// as a query step keeps its columns.
+func (x *Executor) call(st catalog.Step, p map[string]any, res *Result) error {
+	f, ok := builtins[st.Call]
+	if !ok {
+		return fmt.Errorf("ledger: no built-in function %q", st.Call)
+	}
+	args := make(map[string]any, len(st.Args))
+	for a, src := range st.Args {
+		args[a] = p[src]
+	}
+	out, err := f(args)
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) && e.Field == "" {
+			e.Field = st.Field
+		}
+		return err
+	}
+	for name, typ := range st.Returning {
+		v := out[name]
+		p[name] = v
+		res.Values[name] = typed(typ, v)
+	}
+	return nil
+}
+
+// argDate reads a date argument ("YYYY-MM-DD") as UTC midnight.
+func argDate(args map[string]any, name string) (time.Time, error) {
+	s, _ := args[name].(string)
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, errf("E_DATE_SYNTAX", "", fmt.Errorf("%s %q: %w", name, s, err))
+	}
+	return d, nil
+}
+
+// argRate reads a percent-rate argument; a rate the interest package
+// refuses is E_RATE, never repaired.
+func argRate(args map[string]any, name string) (interest.Rate, error) {
+	s, _ := args[name].(string)
+	r, err := interest.ParseRate(s)
+	if err != nil {
+		return 0, errf("E_RATE", "", fmt.Errorf("%s: %w", name, err))
+	}
+	return r, nil
+}
+
+// deposit reads the term deposit the interest functions take.
+func deposit(args map[string]any) (interest.Deposit, error) {
+	opened, err := argDate(args, "opened")
+	if err != nil {
+		return interest.Deposit{}, err
+	}
+	rate, err := argRate(args, "rate")
+	if err != nil {
+		return interest.Deposit{}, err
+	}
+	return interest.Deposit{Principal: money.Fen(asInt(args["principal"])), Rate: rate,
+		Term: int(asInt(args["term"])), Opened: opened}, nil
+}
+
+// interestError is the coded refusal of interest's errors.
+func interestError(err error) error {
+	switch {
+	case errors.Is(err, interest.ErrDates):
+		return errf("E_INTEREST_DATES", "", err)
+	case errors.Is(err, interest.ErrWithdraw), errors.Is(err, interest.ErrNotEarly), errors.Is(err, interest.ErrTwice):
+		return errf("E_PARTIAL_WITHDRAWAL", "", err)
+	default:
+		return errf("E_INTEREST", "", err)
+	}
+}
+
+// interestSettle is interest.settle: interest.Settle of the deposit on
+// closed at the demand rate.
+func interestSettle(args map[string]any) (map[string]any, error) {
+	d, err := deposit(args)
+	if err != nil {
+		return nil, err
+	}
+	closed, err := argDate(args, "closed")
+	if err != nil {
+		return nil, err
+	}
+	demand, err := argRate(args, "demand_rate")
+	if err != nil {
+		return nil, err
+	}
+	r, err := interest.Settle(d, closed, demand)
+	if err != nil {
+		return nil, interestError(err)
+	}
+	return map[string]any{"interest": int64(r.Interest), "kind": string(r.Kind), "maturity": r.Maturity.Format(time.DateOnly),
+		"days": int64(r.Days), "overdue_days": int64(r.OverdueDays), "term_interest": int64(r.TermInterest),
+		"demand_interest": int64(r.DemandInterest)}, nil
+}
+
+// interestPartial is interest.partial: interest.PartialEarly of
+// withdrawn from the deposit on closed.
+func interestPartial(args map[string]any) (map[string]any, error) {
+	d, err := deposit(args)
+	if err != nil {
+		return nil, err
+	}
+	closed, err := argDate(args, "closed")
+	if err != nil {
+		return nil, err
+	}
+	demand, err := argRate(args, "demand_rate")
+	if err != nil {
+		return nil, err
+	}
+	r, rest, err := interest.PartialEarly(d, money.Fen(asInt(args["withdrawn"])), closed, demand)
+	if err != nil {
+		return nil, interestError(err)
+	}
+	return map[string]any{"interest": int64(r.Interest), "days": int64(r.Days), "remainder": int64(rest.Principal),
+		"maturity": r.Maturity.Format(time.DateOnly)}, nil
+}
+
+// interestMaturity is interest.maturity.
+func interestMaturity(args map[string]any) (map[string]any, error) {
+	opened, err := argDate(args, "opened")
+	if err != nil {
+		return nil, err
+	}
+	term := int(asInt(args["term"]))
+	if term < 1 || term > interest.MaxTerm {
+		return nil, interestError(interest.ErrTerm)
+	}
+	return map[string]any{"maturity": interest.Maturity(opened, term).Format(time.DateOnly)}, nil
+}
+
+// PIN hashing: PBKDF2 (RFC 8018) with HMAC-SM3, a 16-byte random salt
+// and pinIterations rounds, stored as
+// "pbkdf2-sm3$<rounds>$<salt>$<key>" (base64url). The rounds are in the
+// stored value, so raising them later leaves old hashes verifiable.
+const (
+	pinScheme     = "pbkdf2-sm3"
+	pinIterations = 100_000 // about 50 ms on the reference machine
+	pinKeyLen     = 32
+)
+
+// checkPIN refuses what is not a 6-digit PIN (E_PIN_SYNTAX); the PIN is
+// never part of the error.
+func checkPIN(pin string) error {
+	if len(pin) != 6 || strings.Trim(pin, "0123456789") != "" {
+		return errf("E_PIN_SYNTAX", "", nil)
+	}
+	return nil
+}
+
+// pinHash is pin.hash.
+func pinHash(args map[string]any) (map[string]any, error) {
+	pin, _ := args["pin"].(string)
+	if err := checkPIN(pin); err != nil {
+		return nil, err
+	}
+	salt := make([]byte, 16)
+	rand.Read(salt)
+	key, err := pbkdf2.Key(sm3.New, pin, salt, pinIterations, pinKeyLen)
+	if err != nil {
+		return nil, err
+	}
+	enc := base64.RawURLEncoding
+	return map[string]any{"hash": fmt.Sprintf("%s$%d$%s$%s", pinScheme, pinIterations, enc.EncodeToString(salt), enc.EncodeToString(key))}, nil
+}
+
+// pinVerify is pin.verify: ok is 1 when pin hashes to the stored hash.
+// A stored value that is not a hash of this scheme is an error, not a
+// mismatch.
+func pinVerify(args map[string]any) (map[string]any, error) {
+	pin, _ := args["pin"].(string)
+	if err := checkPIN(pin); err != nil {
+		return nil, err
+	}
+	stored, _ := args["hash"].(string)
+	rounds, salt, key, err := parsePINHash(stored)
+	if err != nil {
+		return nil, errf("E_PIN_NOT_SET", "", err)
+	}
+	got, err := pbkdf2.Key(sm3.New, pin, salt, rounds, len(key))
+	if err != nil {
+		return nil, err
+	}
+	ok := int64(0)
+	if hmac.Equal(got, key) {
+		ok = 1
+	}
+	return map[string]any{"ok": ok}, nil
+}
+
+// parsePINHash splits a stored PIN hash into its rounds, salt and key.
+func parsePINHash(s string) (rounds int, salt, key []byte, err error) {
+	parts := strings.Split(s, "$")
+	if len(parts) != 4 || parts[0] != pinScheme {
+		return 0, nil, nil, errors.New("not a " + pinScheme + " hash")
+	}
+	if rounds, err = strconv.Atoi(parts[1]); err != nil || rounds < 1 || rounds > 10_000_000 {
+		return 0, nil, nil, fmt.Errorf("rounds %q", parts[1])
+	}
+	enc := base64.RawURLEncoding
+	if salt, err = enc.DecodeString(parts[2]); err != nil || len(salt) < 8 {
+		return 0, nil, nil, fmt.Errorf("salt: %v", err)
+	}
+	if key, err = enc.DecodeString(parts[3]); err != nil || len(key) < 16 {
+		return 0, nil, nil, fmt.Errorf("key: %v", err)
+	}
+	return rounds, salt, key, nil
+}
