@@ -160,6 +160,9 @@ func (r *Releases) Submit(ctx context.Context, p *release.Package, by string, si
 			}
 			q.Version = int(max(top.Int64, release.BuiltinVersion) + 1)
 		}
+		if err := r.deriveFormVersions(ctx, tx, &q, p.Forms); err != nil {
+			return err
+		}
 		if err := release.Check(&q, r.base, func(code string) bool { _, ok := Messages[Code(code)]; return ok }); err != nil {
 			if errors.Is(err, release.ErrNoTxn) {
 				return errf("E_RELEASE_NO_TXN", "forms", err)
@@ -216,6 +219,53 @@ func (r *Releases) Submit(ctx context.Context, p *release.Package, by string, si
 		return ReleaseInfo{}, wrapDB(err)
 	}
 	return info, nil
+}
+
+// deriveFormVersions sets the version of each of q's forms (copies of
+// forms) to the one release.FormVersion derives from the versions of that
+// form the ledger holds: the built-in one and those of every stored
+// package. So a form's version number never names two contents.
+func (r *Releases) deriveFormVersions(ctx context.Context, tx *sqlx.Tx, q *release.Package, forms []*dsl.Form) error {
+	q.Forms = make([]*dsl.Form, len(forms))
+	for i, f := range forms {
+		known, err := r.knownForms(ctx, tx, f.ID)
+		if err != nil {
+			return err
+		}
+		c := f.Clone()
+		if c.Version, err = release.FormVersion(f, known); err != nil {
+			return errf("E_RELEASE_INVALID", "forms", fmt.Errorf("form %s: %w", f.ID, err))
+		}
+		q.Forms[i] = c
+	}
+	return nil
+}
+
+// knownForms returns every version of form id the ledger holds: the
+// built-in one, then the form in each stored package that carries it.
+func (r *Releases) knownForms(ctx context.Context, q queryer, id string) ([]*dsl.Form, error) {
+	var known []*dsl.Form
+	if f := r.builtin.Form(id); f != nil {
+		known = append(known, f)
+	}
+	var rows []struct {
+		Digest string `db:"digest"`
+		Body   string `db:"body"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &rows, q.Rebind(`SELECT p.digest, p.body FROM release_packages p
+		JOIN release_forms f ON f.package_id = p.id AND f.version = p.version WHERE f.form_id = ? ORDER BY p.id, p.version`), id); err != nil {
+		return nil, err
+	}
+	for _, row := range rows {
+		p, err := r.decode(row.Digest, row.Body)
+		if err != nil {
+			return nil, err
+		}
+		if f := p.Form(id); f != nil {
+			known = append(known, f)
+		}
+	}
+	return known, nil
 }
 
 // Approve records by's approval of ref. by must be a supervisor or an

@@ -108,7 +108,7 @@ func TestReleaseLifecycle(t *testing.T) {
 				return err
 			}, ""},
 			{"same version, other content", func() error {
-				_, err := r.Submit(ctx, other(func(p *release.Package) { p.Form("cash_deposit").Version = "1.3.0" }), "010101", k)
+				_, err := r.Submit(ctx, other(func(p *release.Package) { p.Form("cash_deposit").Title.En += " (v2)" }), "010101", k)
 				return err
 			}, "E_RELEASE_VERSION_TAKEN"},
 			{"a form naming no transaction", func() error {

@@ -138,6 +138,7 @@ func (c *cmd) forms(args, raw []string) int {
 		}
 		fmt.Fprintf(c.out, "%s@%d %s: %s by %s, signed with the terminal key %s\ndigest %s\n", info.ID, info.Version,
 			strings.Join(info.Forms, ","), info.State, info.SubmittedBy, keyFile, info.Digest)
+		c.printFormVersions(r, info.Ref(), pkg)
 		if info.State == ledger.ReleaseSubmitted {
 			fmt.Fprintf(c.out, "waiting for approval by a supervisor or admin other than %s\n", info.SubmittedBy)
 		}
@@ -402,4 +403,22 @@ func keyName(path string, pub crypto.PublicKey) string {
 		return path + " (" + hex.EncodeToString(id[:]) + ")"
 	}
 	return path
+}
+
+// printFormVersions says the version each form of the stored package ref
+// carries, which the ledger derived from its semantic diff against the
+// versions it holds, and the version the submitted file said when that
+// differs.
+func (c *cmd) printFormVersions(r *ledger.Releases, ref release.Ref, submitted *release.Package) {
+	stored, err := r.Package(c.ctx, ref)
+	if err != nil {
+		return
+	}
+	for _, f := range stored.Forms {
+		fmt.Fprintf(c.out, "form %s version %s", f.ID, f.Version)
+		if s := submitted.Form(f.ID); s != nil && s.Version != f.Version {
+			fmt.Fprintf(c.out, " (the file said %s; versions follow the semantic diff)", s.Version)
+		}
+		fmt.Fprintln(c.out)
+	}
 }

@@ -35,6 +35,18 @@ func TestFormsCommands(t *testing.T) {
 	if err := os.WriteFile(noTxn, dsl.Encode(f), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// The built-in form retitled, its version left as it was: against the
+	// latest version the ledger holds by then (v2, 1.2.0, which added a
+	// field) it drops a field, so the ledger derives 2.0.0.
+	f, err = dsl.Decode(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Title.En += " (counter)"
+	stale := filepath.Join(t.TempDir(), "cash_deposit.form.json")
+	if err := os.WriteFile(stale, dsl.Encode(f), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	const pw = "guitai-demo\n"
 	tests := []cliStep{
 		{"init --demo --date 2026-11-23", "", cli.ExitOK, "business date 2026-11-23"},
@@ -46,6 +58,7 @@ func TestFormsCommands(t *testing.T) {
 		{"forms resolve cash_deposit", "", cli.ExitUsage, "needs --branch"},
 		{"forms submit " + v2 + " --as 010199 --json", "wrong\n", cli.ExitRefused, `"code": "E_BAD_CREDENTIALS"`},
 		{"forms submit " + v2 + " --as 010199", pw, cli.ExitOK, "waiting for approval by a supervisor or admin other than 010199"},
+		{"forms show cash_deposit@2", "", cli.ExitOK, "form cash_deposit 1.2.0"},
 		{"forms list", "", cli.ExitOK, "cash_deposit@2           submitted"},
 		{"forms resolve cash_deposit --branch 0101 --terminal T-01", "", cli.ExitOK, "builtin@1 (built in)"},
 		{"forms activate cash_deposit@2 --branch 0101 --as 010198 --json", "long enough\n", cli.ExitRefused, `"code": "E_RELEASE_STATE"`},
@@ -63,6 +76,7 @@ func TestFormsCommands(t *testing.T) {
 		{"forms submit " + builtinForm + " --version 2 --as 010101 --json", pw, cli.ExitRefused, `"code": "E_RELEASE_VERSION_TAKEN"`},
 		{"forms submit " + noTxn + " --as 010101 --json", pw, cli.ExitRefused, `"code": "E_RELEASE_NO_TXN"`},
 		{"forms submit " + builtinForm + " --as 010101", pw, cli.ExitOK, "cash_deposit@3 cash_deposit: submitted by 010101"},
+		{"forms submit " + stale + " --as 010101", pw, cli.ExitOK, "form cash_deposit version 2.0.0 (the file said 1.1.0; versions follow the semantic diff)"},
 		{"forms rollback cash_deposit --branch 0101 --as 010199", pw, cli.ExitOK, "no version of it is active there now"},
 		{"forms rollback cash_deposit --branch 0101 --as 010199 --json", pw, cli.ExitRefused, `"code": "E_RELEASE_NOT_ACTIVE"`},
 		{"forms resolve cash_deposit --branch 0101 --terminal T-01", "", cli.ExitOK, "builtin@1"},
