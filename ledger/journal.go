@@ -38,12 +38,16 @@ type JournalEntry struct {
 	FormVersion  string    `db:"form_version"`
 	// PackageRef names the release package the entry was posted with
 	// ("ID@VERSION"); "" for the built-in forms.
-	PackageRef string    `db:"package_ref"`
-	Account    string    `db:"account"`
-	Amount     money.Fen `db:"amount"`
-	Reversible bool      `db:"reversible"`
-	ReversalOf string    `db:"reversal_of"` // the entry this one reverses
-	ReversedBy string    `db:"reversed_by"` // the reversal of this entry
+	PackageRef string `db:"package_ref"`
+	// PackageDigest is that package's SM3 digest ("" for the built-in
+	// forms): with FormID and FormVersion, what Releases.FormOf takes to
+	// give back the exact form the entry was posted with.
+	PackageDigest string    `db:"package_digest"`
+	Account       string    `db:"account"`
+	Amount        money.Fen `db:"amount"`
+	Reversible    bool      `db:"reversible"`
+	ReversalOf    string    `db:"reversal_of"` // the entry this one reverses
+	ReversedBy    string    `db:"reversed_by"` // the reversal of this entry
 	// Result is the stored result: the catalog transaction id and the
 	// returned values. Numbers come back as int64 (money in fen).
 	Result   *Result   `db:"-"`
@@ -109,7 +113,7 @@ type journalRow struct {
 }
 
 const journalColumns = `serial, business_date, teller, authorizer AS authorizer_n, terminal, txn_code, form_id,
-	form_version, package_ref, account, amount, reversible AS reversible_n, reversal_of AS reversal_of_n, reversed_by AS reversed_by_n, result, created_at`
+	form_version, package_ref, package_digest, account, amount, reversible AS reversible_n, reversal_of AS reversal_of_n, reversed_by AS reversed_by_n, result, created_at`
 
 func (r journalRow) entry() (JournalEntry, error) {
 	e := r.JournalEntry
@@ -275,6 +279,9 @@ func decodeResult(b []byte) (*Result, error) {
 	}
 	for k, v := range r.Values {
 		r.Values[k] = fromNumber(v)
+	}
+	for k, v := range r.Params {
+		r.Params[k] = fromNumber(v)
 	}
 	for _, rows := range r.Rows {
 		for _, row := range rows {

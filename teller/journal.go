@@ -15,6 +15,7 @@ import (
 	"guitai/dsl"
 	"guitai/ledger"
 	"guitai/money"
+	"guitai/widgets"
 )
 
 // JournalSource is the ledger as the journal screen and the receipts see
@@ -42,7 +43,9 @@ type journalScreen struct {
 	reverse  *widget.Button
 	reprint  *widget.Button
 	preview  *widget.Button
-	selected int // row of the selected entry, -1 for none
+	form     *widget.Button // reopens the entry's form as posted
+	posted   *widgets.Form  // that form while its dialog is open
+	selected int            // row of the selected entry, -1 for none
 }
 
 // journalColumns are the table's columns: caption, least width, and the
@@ -201,8 +204,9 @@ func (s *Shell) ShowJournal() {
 		}
 	})
 	queue := widget.NewButtonWithIcon(s.t("补打队列", "Reprint queue"), theme.ListIcon(), s.ShowReprintQueue)
+	j.form = widget.NewButtonWithIcon(s.t("原表单", "Form as posted"), theme.DocumentIcon(), s.showPostedForm)
 	j.enableActions()
-	actions := container.NewHBox(j.reverse, j.reprint, j.preview, widget.NewSeparator(), queue)
+	actions := container.NewHBox(j.reverse, j.reprint, j.preview, j.form, widget.NewSeparator(), queue)
 	detail := container.NewBorder(widget.NewSeparator(), actions, nil, nil, container.NewVScroll(j.detail))
 	split := container.NewVSplit(container.NewBorder(nil, j.count, nil, nil, j.table), detail)
 	split.Offset = 0.6
@@ -304,6 +308,7 @@ func (j *journalScreen) enableActions() {
 	set(j.reverse, j.entry != nil && j.entry.CanReverse())
 	set(j.reprint, j.entry != nil && j.receipt != nil)
 	set(j.preview, j.entry != nil && j.receipt != nil)
+	set(j.form, j.entry != nil)
 }
 
 // valueLabels caption the common returned values in the detail.

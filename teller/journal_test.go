@@ -18,6 +18,7 @@ import (
 
 	"guitai/devices/escpos"
 	"guitai/devices/receipt"
+	"guitai/dsl"
 	"guitai/ledger"
 	"guitai/money"
 )
@@ -295,5 +296,65 @@ func shot(t *testing.T, w fyne.Window, path string) {
 	}
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestJournalReopensTheFormAsPosted: the journal reopens an entry as the
+// form it was posted with, read-only and filled in with what was typed,
+// and says so when that version is no longer at hand rather than show
+// another one.
+func TestJournalReopensTheFormAsPosted(t *testing.T) {
+	s, w, store, _ := shellWithPrinter(t)
+	acct := firstAccount(t, store, 0)
+	serial := deposit(t, s, w, store, acct, "321.50")
+
+	s.ShowJournal()
+	j := s.rx.journal
+	if !j.form.Disabled() {
+		t.Fatal("the form button is enabled with nothing selected")
+	}
+	j.table.Select(widget.TableCellID{Row: 0, Col: 0})
+	if j.entry == nil || j.entry.Serial != serial || j.form.Disabled() {
+		t.Fatalf("selected %+v, form button disabled %v", j.entry, j.form.Disabled())
+	}
+	test.Tap(j.form)
+	if j.posted == nil {
+		t.Fatal("no form opened")
+	}
+	f := j.posted
+	if got, _ := f.Scope.Get("account"); got != acct {
+		t.Errorf("account shown %v, want %s", got, acct)
+	}
+	if got, _ := f.Scope.Get("amount"); got != money.Fen(32150) {
+		t.Errorf("amount shown %v, want 321.50", got)
+	}
+	if f.Def.Version != s.formByID("cash_deposit").Version {
+		t.Errorf("version %s", f.Def.Version)
+	}
+	f.Def.Walk(func(_ []string, n *dsl.Node) bool {
+		if n.Type == "button" {
+			t.Errorf("button %s on the read-only form", n.ID)
+		}
+		if n.Bind != "" && n.Prop("readOnly") != true && n.EnabledWhen != "false" {
+			t.Errorf("field %s takes input", n.ID)
+		}
+		return true
+	})
+	if foc := w.Canvas().Focused(); foc != nil {
+		test.Type(foc, "9") // nothing may take it
+	}
+	if got, _ := f.Scope.Get("amount"); got != money.Fen(32150) {
+		t.Errorf("amount changed to %v", got)
+	}
+	esc(s, w)
+	if j.posted != nil {
+		t.Fatal("the dialog did not close on Esc")
+	}
+
+	// An entry of a version this window does not hold.
+	e := *j.entry
+	e.FormVersion = "0.9.0"
+	if _, err := s.postedForm(e); err == nil || !strings.Contains(err.Error(), "已不可用") {
+		t.Fatalf("another version: %v", err)
 	}
 }

@@ -32,6 +32,12 @@ type Config struct {
 	// the status bar names the packages it set aside. Nil: Forms, as
 	// they are, for the whole session.
 	FormSource FormSource
+	// FormOf returns the exact form a journal entry was posted with, by
+	// its form id, version and release package digest ("" for the
+	// built-in forms), for the electronic journal to reopen it
+	// (ledger.Releases.FormOf). Nil: only entries posted with the
+	// window's own version of a built-in form reopen.
+	FormOf func(formID, version, packageDigest string) (*dsl.Form, error)
 	// FormsEvery is how often FormSource is read; zero is
 	// DefaultFormsEvery.
 	FormsEvery time.Duration

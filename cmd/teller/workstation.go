@@ -269,10 +269,13 @@ func (ws *workstation) openShell() {
 	ws.shell = teller.New(ws.win, teller.Config{
 		Forms:      forms,
 		FormSource: live.read,
-		Bus:        ws.bus,
-		Lang:       lang,
-		Seal:       teller.DemoSeal,
-		Submit:     ws.exec.SubmitHook(ws.session, ws.authorizer, ws.counterpart),
+		FormOf: func(id, version, digest string) (*dsl.Form, error) {
+			return ws.rel.FormOf(ctx, id, version, digest)
+		},
+		Bus:    ws.bus,
+		Lang:   lang,
+		Seal:   teller.DemoSeal,
+		Submit: ws.exec.SubmitHook(ws.session, ws.authorizer, ws.counterpart),
 		Counterpart: func(txn string) (string, error) {
 			return ws.exec.Counterpart(ctx, txn)
 		},
