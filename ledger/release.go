@@ -444,6 +444,9 @@ func (r *Releases) activate(ctx context.Context, tx *sqlx.Tx, ref release.Ref, d
 		"version": ref.Version, "kind": t.Kind, "target": t.Value, "replaces": replaces, "by": by, "at": r.s.stamp()}); err != nil {
 		return err
 	}
+	if err := r.s.notifyReleases(ctx, tx); err != nil {
+		return err
+	}
 	pl := map[string]any{"seq": seq, "id": ref.ID, "version": ref.Version, "digest": digest, "target": t, "replaces": replaces}
 	if reason != "" {
 		pl["reason"] = reason
@@ -461,6 +464,9 @@ func (r *Releases) end(ctx context.Context, tx *sqlx.Tx, a Activation, state, by
 	}
 	if n != 1 {
 		return errf("E_RELEASE_STATE", "", fmt.Errorf("activation %d is no longer active", a.Seq))
+	}
+	if err := r.s.notifyReleases(ctx, tx); err != nil {
+		return err
 	}
 	return r.record(ctx, tx, by, action, a.Package.String()+" "+a.Target.String(), map[string]any{"seq": a.Seq,
 		"id": a.Package.ID, "version": a.Package.Version, "target": a.Target, "state": state})

@@ -107,12 +107,14 @@ func (s *Shell) watchForms() {
 	}
 	stop, done := make(chan struct{}), make(chan struct{})
 	s.live.stop, s.live.done = func() { close(stop) }, done
-	go s.pollForms(&formPoll{src: s.cfg.FormSource}, liveUI, every, stop, done)
+	go s.pollForms(&formPoll{src: s.cfg.FormSource}, liveUI, every, s.cfg.FormsChanged, stop, done)
 }
 
-// pollForms is the reading goroutine: each reading the window should
-// hear of goes to applyForms on the UI goroutine, through ui.
-func (s *Shell) pollForms(p *formPoll, ui func(func()), every time.Duration, stop <-chan struct{}, done chan<- struct{}) {
+// pollForms is the reading goroutine: it reads every tick and whenever
+// changed receives (a nil changed never does), and each reading the
+// window should hear of goes to applyForms on the UI goroutine, through
+// ui.
+func (s *Shell) pollForms(p *formPoll, ui func(func()), every time.Duration, changed <-chan struct{}, stop <-chan struct{}, done chan<- struct{}) {
 	defer close(done)
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -124,6 +126,10 @@ func (s *Shell) pollForms(p *formPoll, ui func(func()), every time.Duration, sto
 		case <-stop:
 			return
 		case <-t.C:
+		case _, ok := <-changed:
+			if !ok {
+				changed = nil // its ledger went away: the ticks go on
+			}
 		}
 	}
 }

@@ -378,3 +378,20 @@ func TestLiveFormsNewerVersionAfterPosting(t *testing.T) {
 		}
 	})
 }
+
+// A notification of the ledger (Config.FormsChanged) makes the window read
+// its forms at once: with an hour between polls, a new form appears when
+// the notification comes, after one reading.
+func TestLiveFormsReadOnNotification(t *testing.T) {
+	changed := make(chan struct{}, 1)
+	l := newLiveShell(t, "zh", func(c *Config) { c.FormsEvery, c.FormsChanged = time.Hour, changed })
+	l.until("the first reading never came", func() bool { return l.src.count() >= 1 })
+	freeze := accountFreeze(t, l.forms)
+	l.src.set(func(f *fakeForms) { f.forms = append(slices.Clone(l.forms), freeze) })
+	reads := l.src.count()
+	changed <- struct{}{}
+	l.until("account_freeze never showed after the notification", func() bool { return l.inMenu("cat:accounts", "account_freeze") })
+	if n := l.src.count(); n != reads+1 {
+		t.Errorf("%d readings for one notification", n-reads)
+	}
+}

@@ -38,6 +38,10 @@ type Config struct {
 	// (ledger.Releases.FormOf). Nil: only entries posted with the
 	// window's own version of a built-in form reopen.
 	FormOf func(formID, version, packageDigest string) (*dsl.Form, error)
+	// FormsChanged, when not nil, receives when the forms may have
+	// changed (the ledger's notification of an activation or rollback):
+	// FormSource is read at once rather than at its next poll.
+	FormsChanged <-chan struct{}
 	// FormsEvery is how often FormSource is read; zero is
 	// DefaultFormsEvery.
 	FormsEvery time.Duration

@@ -21,14 +21,17 @@ import (
 // hooks that shell posts and looks up through. run builds it; start
 // shows the first screen.
 type workstation struct {
-	ctx      context.Context
-	o        options
-	app      fyne.App
-	win      fyne.Window
-	store    *ledger.Store
-	keys     ledger.Keys
-	exec     *ledger.Executor
-	rel      *ledger.Releases // the release packages the shell's forms come from
+	ctx   context.Context
+	o     options
+	app   fyne.App
+	win   fyne.Window
+	store *ledger.Store
+	keys  ledger.Keys
+	exec  *ledger.Executor
+	rel   *ledger.Releases // the release packages the shell's forms come from
+	// releases receives when the ledger notifies a change of the
+	// activations (PostgreSQL; nil on SQLite), for the shell signed on.
+	releases <-chan struct{}
 	forms    []*dsl.Form
 	bus      *state.Bus
 	devs     *manager.Manager
@@ -46,7 +49,7 @@ type workstation struct {
 func newWorkstation(ctx context.Context, o options, a fyne.App, store *ledger.Store, keys ledger.Keys, exec *ledger.Executor,
 	forms []*dsl.Form, bus *state.Bus, devs *manager.Manager) *workstation {
 	ws := &workstation{ctx: ctx, o: o, app: a, store: store, keys: keys, exec: exec, forms: forms, bus: bus, devs: devs,
-		trace: tracer(o.trace), bank: o.bank}
+		trace: tracer(o.trace), bank: o.bank, releases: store.ReleaseChanges(ctx)}
 	if ws.bank == "" {
 		ws.bank = "柜台银行 Guitai Bank"
 	}
@@ -267,8 +270,9 @@ func (ws *workstation) openShell() {
 		forms = ws.forms // the built-in ones; the shell's next read says what failed
 	}
 	ws.shell = teller.New(ws.win, teller.Config{
-		Forms:      forms,
-		FormSource: live.read,
+		Forms:        forms,
+		FormSource:   live.read,
+		FormsChanged: ws.releases,
 		FormOf: func(id, version, digest string) (*dsl.Form, error) {
 			return ws.rel.FormOf(ctx, id, version, digest)
 		},
