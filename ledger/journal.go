@@ -93,10 +93,13 @@ type QueuedReceipt struct {
 	Template string `db:"template"` // receipt template named by the catalog
 	// Payload is the posting's Result as JSON; Result is it decoded
 	// (numbers as int64, money in fen).
-	Payload   []byte    `db:"-"`
-	Result    *Result   `db:"-"`
-	Status    string    `db:"status"`
-	Attempts  int       `db:"attempts"`
+	Payload  []byte  `db:"-"`
+	Result   *Result `db:"-"`
+	Status   string  `db:"status"`
+	Attempts int     `db:"attempts"`
+	// Copies is how many counted copies were printed of it (1903
+	// receipt_reprint postings).
+	Copies    int       `db:"copies"`
 	CreatedAt time.Time `db:"-"`
 }
 
@@ -186,7 +189,7 @@ type receiptRow struct {
 	CreatedText string `db:"created_at"`
 }
 
-const receiptColumns = `serial, teller, template, payload, status, attempts, created_at`
+const receiptColumns = `serial, teller, template, payload, status, attempts, copies, created_at`
 
 func (r receiptRow) receipt() (QueuedReceipt, error) {
 	q := r.QueuedReceipt

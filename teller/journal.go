@@ -401,6 +401,8 @@ func (s *Shell) entryDetail(e ledger.JournalEntry, r *ledger.QueuedReceipt) stri
 	switch {
 	case r == nil:
 		line("%s", s.t("凭条：无", "Receipt: none"))
+	case r.Status == ledger.ReceiptPrinted && r.Copies > 0:
+		line(s.t("凭条：已打印（%d 次），补打副本 %d 份", "Receipt: printed (tried %d×), %d counted copies"), r.Attempts, r.Copies)
 	case r.Status == ledger.ReceiptPrinted:
 		line(s.t("凭条：已打印（%d 次）", "Receipt: printed (tried %d×)"), r.Attempts)
 	default:
@@ -434,8 +436,23 @@ func (s *Shell) reverseSelected() {
 	}
 }
 
-// reprintSelected prints the selected entry's receipt again: a copy when
-// it printed before, the original when it is still queued.
+// openReprint opens 1903 凭条补打 for the receipt of serial.
+func (s *Shell) openReprint(serial string) {
+	if err := s.Open("receipt_reprint"); err != nil {
+		s.showErr(err)
+		return
+	}
+	s.rx.journal = nil
+	if err := s.Current().Scope.Set("orig_serial", serial); err != nil {
+		s.showErr(err)
+	}
+}
+
+// reprintSelected prints the selected entry's receipt again: the
+// original when it is still queued; when it printed before, a copy is a
+// posting of its own (1903 凭条补打, counted and audited by the ledger),
+// so the form opens with the entry filled in and the teller gives the
+// reason.
 func (s *Shell) reprintSelected() {
 	j := s.rx.journal
 	rec := s.receiptService()
@@ -443,6 +460,10 @@ func (s *Shell) reprintSelected() {
 		return
 	}
 	serial := j.entry.Serial
+	if j.receipt != nil && j.receipt.Status == ledger.ReceiptPrinted && s.formByID("receipt_reprint") != nil {
+		s.openReprint(serial)
+		return
+	}
 	background(func() {
 		copy, err := rec.Reprint(context.Background(), serial)
 		var queued int

@@ -3,6 +3,7 @@ package teller
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"guitai/internal/screenshot"
 	"image/color"
 	"image/png"
@@ -120,19 +121,42 @@ func TestJournalFilterReverseAndReprint(t *testing.T) {
 		t.Fatal("reverse or reprint disabled on a printed, reversible deposit")
 	}
 
-	// Reprint: a copy, marked so.
-	cuts := sim.Count("cut")
-	test.Tap(j.reprint)
-	if sim.Count("cut") != cuts+1 {
-		t.Fatalf("reprint printed %d receipts", sim.Count("cut")-cuts)
-	}
-	lines := sim.Lines()
-	copyText := strings.Join(lines[len(lines)-40:], "\n")
-	if !strings.Contains(copyText, "副本 COPY") || !strings.Contains(copyText, d1) {
-		t.Errorf("reprint is not a marked copy of %s:\n%s", d1, copyText)
-	}
-	if !strings.Contains(s.summary.status.Text, "副本") {
-		t.Errorf("status %q", s.summary.status.Text)
+	// Reprint: a copy is a posting of its own (1903), counted, with a
+	// reason, printed marked with its number.
+	for n := 1; n <= 2; n++ {
+		cuts := sim.Count("cut")
+		test.Tap(j.reprint)
+		f := s.Current()
+		if f == nil || f.Def.ID != "receipt_reprint" {
+			t.Fatalf("reprint opened %v", f)
+		}
+		if v, _ := f.Scope.Get("orig_serial"); v != d1 {
+			t.Fatalf("orig_serial %v, want %s", v, d1)
+		}
+		f.Scope.Set("reason", "lost")
+		s.submit()
+		tap(t, w, confirmZh)
+		wait(t, s)
+		if sim.Count("cut") != cuts+1 {
+			t.Fatalf("copy %d: %d receipts printed; status %q", n, sim.Count("cut")-cuts, s.summary.status.Text)
+		}
+		lines := sim.Lines()
+		copyText := strings.Join(lines[len(lines)-45:], "\n")
+		if mark := fmt.Sprintf("副本 COPY 第%d次补打", n); !strings.Contains(copyText, mark) || !strings.Contains(copyText, d1) ||
+			!strings.Contains(copyText, "300.00") {
+			t.Errorf("copy %d is not a copy of %s marked %q:\n%s", n, d1, mark, copyText)
+		}
+		if r, err := store.Receipt(context.Background(), d1); err != nil || r.Copies != n {
+			t.Errorf("receipt %s: %d copies counted (%v), want %d", d1, r.Copies, err, n)
+		}
+		s.ShowJournal()
+		j = s.rx.journal
+		j.serial.SetText(d1)
+		test.Tap(j.query)
+		j.table.Select(widget.TableCellID{Row: 0, Col: 0})
+		if want := fmt.Sprintf("补打副本 %d 份", n); !strings.Contains(j.detail.Text, want) {
+			t.Errorf("detail lacks %q:\n%s", want, j.detail.Text)
+		}
 	}
 
 	// Reverse: the reversal form, prefilled, through the usual submit.

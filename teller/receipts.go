@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -111,7 +112,12 @@ func (r *Receipts) Doc(ctx context.Context, serial string, copy bool) (receipt.D
 	if err != nil {
 		return nil, err
 	}
-	doc, err := r.render(q, e, r.typedFor(serial))
+	var doc receipt.Doc
+	if q.Template == CopyTemplate {
+		doc, err = r.counted(ctx, e)
+	} else {
+		doc, err = r.render(q, e, r.typedFor(serial))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -119,6 +125,31 @@ func (r *Receipts) Doc(ctx context.Context, serial string, copy bool) (receipt.D
 		doc = MarkCopy(doc)
 	}
 	return doc, nil
+}
+
+// CopyTemplate is the receipt of a counted copy (receipt_reprint, 1903):
+// the original's receipt, rendered from its own stored payload, marked
+// 副本 COPY with the copy's number and the serial of the entry that
+// counted it.
+const CopyTemplate = "copy"
+
+// counted lays out the copy that entry e (a receipt_reprint posting)
+// counted: e's params name the original (orig_serial), its values the
+// copy's number (copy_no).
+func (r *Receipts) counted(ctx context.Context, e ledger.JournalEntry) (receipt.Doc, error) {
+	if e.Result == nil {
+		return nil, fmt.Errorf("receipt %s: no result", e.Serial)
+	}
+	orig, _ := e.Result.Params["orig_serial"].(string)
+	n, _ := e.Result.Values["copy_no"].(int64)
+	if orig == "" || orig == e.Serial || n < 1 {
+		return nil, fmt.Errorf("receipt %s: not a counted copy (original %q, copy %d)", e.Serial, orig, n)
+	}
+	doc, err := r.Doc(ctx, orig, false)
+	if err != nil {
+		return nil, err
+	}
+	return markCopy(doc, fmt.Sprintf("*** 副本 COPY 第%d次补打 No. %d ***", n, n), fmt.Sprintf("补打流水 Reprint %s", e.Serial)), nil
 }
 
 // Print prints the original receipt of a posting and takes it off the
@@ -181,8 +212,12 @@ const copyMark = "*** 副本 COPY ***"
 
 // MarkCopy marks a receipt as a copy: a bold centred 副本 COPY line after
 // the printer reset and before the cut.
-func MarkCopy(d receipt.Doc) receipt.Doc {
-	mark := receipt.Element{Kind: "text", Text: copyMark, Align: escpos.Center, Bold: true}
+func MarkCopy(d receipt.Doc) receipt.Doc { return markCopy(d, copyMark) }
+
+// markCopy puts the mark line at the top and, with the lines of more
+// under it, at the bottom of d.
+func markCopy(d receipt.Doc, text string, more ...string) receipt.Doc {
+	mark := receipt.Element{Kind: "text", Text: text, Align: escpos.Center, Bold: true}
 	out := make(receipt.Doc, 0, len(d)+2)
 	at := 0
 	if len(d) > 0 && d[0].Kind == "init" {
@@ -204,6 +239,9 @@ func MarkCopy(d receipt.Doc) receipt.Doc {
 	}
 	out = append(out, d[at:end]...)
 	out = append(out, mark)
+	for _, m := range more {
+		out = append(out, receipt.Element{Kind: "text", Text: m, Align: escpos.Center})
+	}
 	return append(out, d[end:]...)
 }
 
@@ -213,10 +251,8 @@ func templateOf(name string) string {
 	if name == "day_end" {
 		return "dayend"
 	}
-	for _, k := range receipt.Kinds {
-		if k == name {
-			return k
-		}
+	if receipt.Has(name) {
+		return name // one of receipt.Kinds, or a module's own template
 	}
 	return ""
 }
@@ -228,6 +264,9 @@ func (r *Receipts) render(q ledger.QueuedReceipt, e ledger.JournalEntry, typed m
 	d.Bank, d.Branch = r.Bank, r.Branch
 	kind := templateOf(q.Template)
 	if kind != "" {
+		if !slices.Contains(receipt.Kinds, kind) {
+			d.Title = r.title(e.TxnCode) // a module's template: the catalog's title
+		}
 		return receipt.Render(kind, d)
 	}
 	return receipt.Parse(genericMarkup(d, q, r.title(e.TxnCode)))
@@ -270,7 +309,13 @@ func ReceiptData(q ledger.QueuedReceipt, e ledger.JournalEntry, typed map[string
 	d := receipt.Data{
 		Serial: e.Serial, Time: e.Time.Local(), Teller: e.Teller, Terminal: e.Terminal,
 		Authorizer: e.Authorizer, Account: e.Account, Amount: e.Amount,
-		Balance: fenOf(vals["balance"]),
+		Balance: fenOf(vals["balance"]), Values: map[string]string{},
+	}
+	for k, v := range vals {
+		if f, ok := v.(money.Fen); ok {
+			v = int64(f) // as stored: fen; the templates' yuan formats it
+		}
+		d.Values[k] = fmt.Sprint(v)
 	}
 	if d.Time.IsZero() {
 		d.Time = q.CreatedAt.Local()
