@@ -178,6 +178,7 @@ var Messages = map[Code]dsl.Text{
 	// Accounts, PINs and customers (migration 00012): 2202, 2203, 2205, 2210, 2212, 2214, 2104.
 
 	// Reprint, statements and previous-day reversal: 1406, 1407, 1902, 1903.
+	"E_RECEIPT_NOT_PRINTED": {Zh: "原凭条尚未打印，请在补打队列中打印原件", En: "the original receipt was never printed: print it from the reprint queue"},
 }
 
 // errf returns the *Error of code for field, wrapping cause.
