@@ -34,6 +34,11 @@ type Data struct {
 	Balance             money.Fen
 	Memo                string
 	Original, Reason    string // reversal: original serial and reason
+	// Values are the posting's params and returned values by name, as
+	// text (money in fen: the template's yuan groups it), for the
+	// templates of the modules beyond Kinds (a voucher's number, a note
+	// exchange's counts).
+	Values map[string]string
 
 	// Day-end report.
 	Lines []DayLine
@@ -60,7 +65,7 @@ var titles = map[string]string{
 	"dayend":     "日终轧账 DAY-END REPORT",
 }
 
-var templates = template.Must(template.New("").Funcs(template.FuncMap{"mask": dsl.Mask}).
+var templates = template.Must(template.New("").Funcs(template.FuncMap{"mask": dsl.Mask, "yuan": yuanOf}).
 	ParseFS(assets.Receipts, "receipts/*.tmpl"))
 
 // Element is one element of a laid-out receipt.
@@ -75,6 +80,20 @@ type Element struct {
 
 // Doc is a laid-out receipt.
 type Doc []Element
+
+// yuanOf formats a count of fen given as text ("123456") as grouped yuan
+// ("1,234.56"); other text is returned as it is.
+func yuanOf(fen string) string {
+	n, err := strconv.ParseInt(fen, 10, 64)
+	if err != nil {
+		return fen
+	}
+	return money.Fen(n).Grouped()
+}
+
+// Has reports whether assets/receipts holds a template named kind (one
+// of Kinds, or a module's own, e.g. "voucher_sale").
+func Has(kind string) bool { return kind != "" && templates.Lookup(kind+".tmpl") != nil }
 
 // Render fills the template kind with d and lays it out. An empty Title is
 // set from the kind.
