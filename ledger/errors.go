@@ -172,12 +172,28 @@ var Messages = map[Code]dsl.Text{
 	"E_PIN_NOT_SET":        {Zh: "该账户未设置密码", En: "no PIN is set on this account"},
 
 	// Cash and vouchers (migration 00010): 3103–3107, 3201–3203.
+	"E_EXCHANGE_IN":           {Zh: "兑换金额：收入券别合计与兑换金额不符", En: "amount: the notes taken in do not add up to the amount"},
+	"E_EXCHANGE_UNEQUAL":      {Zh: "兑换金额：付出券别合计与收入不等，兑换须等额", En: "amount: the notes paid out must add up to the notes taken in"},
+	"E_TRANSFER_RECEIVER":     {Zh: "接收柜员须为本网点其他在岗柜员", En: "receiver: must be another active teller of this branch"},
+	"E_TRANSFER_RECEIVER_BOX": {Zh: "接收柜员的尾箱已轧账，不能调入", En: "receiver: their cash box is already balanced for the day"},
+	"E_OVER_SHORT_ACTION":     {Zh: "请选择长款或短款", En: "action: choose over or short"},
+	"E_OVER_SHORT_REASON":     {Zh: "长短款原因至少写4个字", En: "reason: say why in at least 4 characters"},
+	"E_VOUCHER_KIND":          {Zh: "凭证种类须为银行卡、存折、存单或支票", En: "kind: card, passbook, certificate or cheque book"},
+	"E_VOUCHER_RANGE":         {Zh: "凭证号段有误：止号不小于起号，一次至多1000份", En: "serial range: the last must not be below the first, at most 1000"},
+	"E_VOUCHER_NOT_IN_VAULT":  {Zh: "号段内有凭证不在本网点库房或已使用", En: "serial range: some vouchers are not unused in the branch vault"},
+	"E_VOUCHER_NOT_IN_BOX":    {Zh: "号段内有凭证不在本人尾箱或已使用", En: "serial range: some vouchers are not unused in your cash box"},
+	"E_VOUCHER_NONE":          {Zh: "尾箱中没有该种类的空白凭证，请先领用（3201）", En: "no unused voucher of this kind in your cash box: issue some first (3201)"},
+	"E_VOUCHER_ACTION":        {Zh: "请选择作废或上缴", En: "action: choose void or return"},
+	"E_VOUCHER_REASON":        {Zh: "凭证作废须写明原因", En: "reason: a void needs a reason"},
+	"E_HANDOVER_AMOUNT":       {Zh: "交接金额须等于尾箱余额（整箱交接）", En: "amount: a handover hands over the whole box's balance"},
+	"E_HANDOVER_WITNESS":      {Zh: "监交人须为本网点主管，且不是交接双方", En: "witness: a supervisor, neither of the two tellers"},
 
 	// Term and notice deposits (migration 00011): 1501–1504, 1408.
 
 	// Accounts, PINs and customers (migration 00012): 2202, 2203, 2205, 2210, 2212, 2214, 2104.
 
 	// Reprint, statements and previous-day reversal: 1406, 1407, 1902, 1903.
+	"E_REVERSAL_SAME_DAY":   {Zh: "当日交易请用1901冲正，隔日冲正只处理以前营业日的交易", En: "an entry of today is reversed with 1901; 1902 takes entries of earlier business dates"},
 	"E_RECEIPT_NOT_PRINTED": {Zh: "原凭条尚未打印，请在补打队列中打印原件", En: "the original receipt was never printed: print it from the reprint queue"},
 }
 

@@ -97,28 +97,9 @@ func (x *Executor) SubmitHook(session func() Session, authorize AuthorizeFunc, c
 			}
 		}
 		if t != nil && authorize != nil {
-			need := 0
-			if t.Authorize != "never" {
-				params, err := coerce(t, vals, x.store.keys)
-				if err != nil {
-					return nil, err
-				}
-				// The ledger's policy says what is needed; the form's
-				// authorize.when may only make the window ask earlier.
-				pol, had, err := x.store.Policy(context.Background(), t.ID)
-				if err != nil {
-					return nil, err
-				}
-				need = requires(x.policyTxn(t, req.pkg), pol, had, params).n
-				if need == 0 {
-					asks, err := formAsks(f, params)
-					if err != nil {
-						return nil, err
-					}
-					if asks {
-						need = 1
-					}
-				}
+			need, err := x.authorizers(f, t, req.pkg, vals)
+			if err != nil {
+				return nil, err
 			}
 			// A step's authorizeIf is known only while posting (the
 			// day-end difference), so the window's credentials, when it
@@ -145,6 +126,59 @@ func (x *Executor) SubmitHook(session func() Session, authorize AuthorizeFunc, c
 		}
 		return x.Submit(context.Background(), req)
 	}
+}
+
+// AuthorizersHook adapts Authorizers to the teller window's
+// Config.Authorizers: how many supervisors the window asks for, one after
+// the other, before it posts form f with values (form keys, as the
+// window has them).
+func (x *Executor) AuthorizersHook() func(f *dsl.Form, values map[string]any) (int, error) {
+	return func(f *dsl.Form, values map[string]any) (int, error) {
+		if f.Submit == nil || f.Submit.Txn == "" {
+			return 0, nil
+		}
+		vals := Posted(f, values)
+		delete(vals, KeyField)
+		req := Request{Txn: f.Submit.Txn, Package: x.pinOf(f)}
+		t := x.cat[f.Submit.Txn]
+		if req.Package != "" {
+			req.pkg = &pkgPosting{form: f}
+			var err error
+			if t, err = x.txnOf(context.Background(), &req); err != nil {
+				return 0, err
+			}
+		}
+		if t == nil {
+			return 0, errf("E_UNKNOWN_TXN", "", fmt.Errorf("%q", f.Submit.Txn))
+		}
+		return x.authorizers(f, t, req.pkg, vals)
+	}
+}
+
+// authorizers is how many authorizers a posting of t from form f with
+// vals needs: the ledger's policy says (for a form from a release
+// package, the policy of the transaction it posts); the form's
+// authorize.when may only make it ask for one earlier, never fewer.
+func (x *Executor) authorizers(f *dsl.Form, t *catalog.Txn, pkg *pkgPosting, vals map[string]any) (int, error) {
+	if t.Authorize == "never" {
+		return 0, nil
+	}
+	params, err := coerce(t, vals, x.store.keys)
+	if err != nil {
+		return 0, err
+	}
+	pol, had, err := x.store.Policy(context.Background(), t.ID)
+	if err != nil {
+		return 0, err
+	}
+	if need := requires(x.policyTxn(t, pkg), pol, had, params).n; need > 0 {
+		return need, nil
+	}
+	asks, err := formAsks(f, params)
+	if err != nil || !asks {
+		return 0, err
+	}
+	return 1, nil
 }
 
 // askCounterpart sets req.Counterpart from ask when txn is under dual

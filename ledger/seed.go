@@ -16,14 +16,17 @@ import (
 // passwd) before anything but a demo.
 const DemoPassword = "guitai-demo"
 
-// Demo users: two branches with two tellers each, a supervisor and an admin
-// at the first branch.
+// Demo users: two branches with two tellers each, two supervisors and an
+// admin at the first branch.
 var DemoUsers = []User{
 	{ID: "010101", Name: "张敏", Branch: "0101", Role: RoleTeller},
 	{ID: "010102", Name: "李娜", Branch: "0101", Role: RoleTeller},
 	{ID: "010201", Name: "王强", Branch: "0102", Role: RoleTeller},
 	{ID: "010202", Name: "刘洋", Branch: "0102", Role: RoleTeller},
 	{ID: "010199", Name: "陈静（主管）", Branch: "0101", Role: RoleSupervisor},
+	// The second supervisor of 0101: what two supervisors authorize
+	// (1902 previous-day reversal) takes both.
+	{ID: "010197", Name: "周婷（主管）", Branch: "0101", Role: RoleSupervisor},
 	{ID: "000001", Name: "系统管理员", Branch: "0101", Role: RoleAdmin},
 }
 

@@ -39,6 +39,17 @@ func (s *Shell) supervisorPrompt() credentialPrompt {
 	}
 }
 
+// secondSupervisorPrompt asks for the second supervisor of a posting the
+// ledger puts under two: another person than the first.
+func (s *Shell) secondSupervisorPrompt() credentialPrompt {
+	p := s.supervisorPrompt()
+	p.title = dsl.Text{Zh: "第二主管授权", En: "Second supervisor"}
+	p.who = dsl.Text{Zh: "第二主管", En: "Second supervisor"}
+	p.idHint = dsl.Text{Zh: "另一名主管的柜员号", En: "Another supervisor's id"}
+	p.place = dsl.Text{Zh: "请第二名主管在指纹仪上按手指…", En: "Second supervisor: place your finger on the sensor…"}
+	return p
+}
+
 // counterpartPrompt asks the teller id names to confirm a cash handover
 // with their own password or finger.
 func counterpartPrompt(id string) credentialPrompt {

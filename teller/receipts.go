@@ -336,7 +336,7 @@ func ReceiptData(q ledger.QueuedReceipt, e ledger.JournalEntry, typed map[string
 			}
 		}
 		d.Memo = str("postscript", "purpose_note")
-	case "reversal":
+	case "reversal", "prior_day_reversal":
 		d.Original = str("orig_serial")
 		if d.Original == "" {
 			d.Original = e.ReversalOf

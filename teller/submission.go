@@ -35,7 +35,7 @@ func (s *Shell) submit() {
 		return
 	}
 	u.confirm(func() {
-		u.authorize(func(auth *Credentials) {
+		u.authorize(func(auth []*Credentials) {
 			u.handover(func(cp *Credentials) { u.post(auth, cp) })
 		})
 	})
@@ -94,14 +94,54 @@ func (u *submission) confirm(then func()) {
 	})
 }
 
-// authorize asks for the supervisor when the form says so (the ledger's
-// policy decides in the end, and may refuse), then posts.
-func (u *submission) authorize(post func(*Credentials)) {
-	if !u.needAuth {
-		post(nil)
+// authorize asks for as many supervisors as the ledger's policy needs
+// (Config.Authorizers; one at least when the form's authorize.when
+// says so), one after the other, then posts with their credentials. A
+// cancelled dialog posts nothing.
+func (u *submission) authorize(post func([]*Credentials)) {
+	s := u.s
+	if s.cfg.Authorizers == nil || u.query {
+		u.askAuthorizers(b2i(u.needAuth), nil, post)
 		return
 	}
-	u.s.askSupervisor(post)
+	// Posting from here: Submit is not taken again while the ledger is
+	// asked, and a waiter sees the dialog or the posting, never a gap.
+	s.posting.Store(true)
+	background(func() {
+		n, err := s.cfg.Authorizers(u.f.Def, u.values)
+		fyne.Do(func() {
+			s.posting.Store(false)
+			if err != nil {
+				u.refused(err)
+				return
+			}
+			u.askAuthorizers(max(n, b2i(u.needAuth)), nil, post)
+		})
+	})
+}
+
+// askAuthorizers asks for the supervisors still missing of n, the
+// second one as such, and posts with all of them.
+func (u *submission) askAuthorizers(n int, got []*Credentials, post func([]*Credentials)) {
+	if len(got) >= n {
+		post(got)
+		return
+	}
+	p := u.s.supervisorPrompt()
+	if len(got) > 0 {
+		p = u.s.secondSupervisorPrompt()
+	}
+	u.s.askCredentials(p, func(c *Credentials) {
+		u.askAuthorizers(n, append(got, c), post)
+	})
+}
+
+// b2i is 1 for true.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // handover asks the other teller of a cash handover to confirm it with
@@ -139,10 +179,11 @@ func (u *submission) handover(post func(*Credentials)) {
 // post sends the values to the ledger off the UI goroutine, with the
 // supervisor's credentials when one authorized and the other teller's
 // confirmation of a handover, and shows the outcome.
-func (u *submission) post(auth, counterpart *Credentials) {
+func (u *submission) post(auth []*Credentials, counterpart *Credentials) {
 	s := u.s
 	s.posting.Store(true)
-	s.authorizer, s.counterpart = auth, counterpart
+	s.setAuthorizers(auth)
+	s.counterpart = counterpart
 	if u.query {
 		s.summary.say(s.t("正在查询…", "Searching…"))
 	} else {
@@ -152,7 +193,8 @@ func (u *submission) post(auth, counterpart *Credentials) {
 		res, err := s.cfg.Submit(u.f.Def, u.values)
 		fyne.Do(func() {
 			defer s.posting.Store(false) // last: what follows is done when it reads false
-			s.authorizer, s.counterpart = nil, nil
+			s.setAuthorizers(nil)
+			s.counterpart = nil
 			switch {
 			case err != nil:
 				u.refused(err)

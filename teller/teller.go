@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"sort"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -60,6 +61,12 @@ type Config struct {
 	// password or finger before it posts (the ledger's dual control), or
 	// "". Nil: no transaction asks for one.
 	Counterpart func(txn string) (string, error)
+	// Authorizers says how many supervisors the ledger needs for a
+	// posting of form f with values (its policy; the form's
+	// authorize.when may make it one earlier): the window asks for them
+	// one after the other, the second a different person. It runs off
+	// the UI goroutine. Nil: one, when the form's authorize.when says.
+	Authorizers func(f *dsl.Form, values map[string]any) (int, error)
 	// Lookup runs a read-only catalog transaction for a form being filled
 	// in (dsl.Lookup: the holder's name once the account is complete, the
 	// day-end figures when the form opens), values keyed by the
@@ -163,9 +170,12 @@ type Shell struct {
 
 	posts   int         // submissions made, for idempotency keys
 	posting atomic.Bool // a submission is being posted
-	// authorizer holds the credentials typed for the submission under
-	// way; Authorize hands them to the ledger.
-	authorizer *Credentials
+	// authorizers hold the credentials typed for the submission under
+	// way, in the order they were asked for; Authorizer hands them to the
+	// ledger one by one (under authMu: the ledger asks off the UI
+	// goroutine).
+	authMu      sync.Mutex
+	authorizers []*Credentials
 	// counterpart holds the other teller's confirmation of the handover
 	// under way; Counterpart hands it to the ledger.
 	counterpart *Credentials
@@ -518,9 +528,27 @@ func (s *Shell) close() {
 	s.layout.focusCode()
 }
 
-// Authorizer returns the credentials typed for the submission under way, or
-// nil: the ledger asks for them while it posts.
-func (s *Shell) Authorizer() *Credentials { return s.authorizer }
+// Authorizer hands out the credentials typed for the submission under
+// way, the first supervisor's at the first call and the second's at the
+// next (a posting the ledger's policy puts under two), then nil: the
+// ledger asks for them while it posts (ledger.AuthorizeFunc).
+func (s *Shell) Authorizer() *Credentials {
+	s.authMu.Lock()
+	defer s.authMu.Unlock()
+	if len(s.authorizers) == 0 {
+		return nil
+	}
+	c := s.authorizers[0]
+	s.authorizers = s.authorizers[1:]
+	return c
+}
+
+// setAuthorizers sets the credentials Authorizer hands out.
+func (s *Shell) setAuthorizers(c []*Credentials) {
+	s.authMu.Lock()
+	defer s.authMu.Unlock()
+	s.authorizers = c
+}
 
 // Counterpart returns the other teller's confirmation of the cash handover
 // under way, or nil: the ledger asks for it while it posts.

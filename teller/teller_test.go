@@ -81,7 +81,8 @@ func shellOnLedger(t testing.TB) (*Shell, fyne.Window, *ledger.Store) {
 		return AuditState{Records: st.Records, Anchored: st.Anchored}, err
 	}
 	s = New(w, Config{Forms: forms, Bus: state.NewBus(), Lang: "zh", Submit: submit, Lookup: lookup,
-		Counterpart: func(txn string) (string, error) { return x.Counterpart(ctx, txn) }, Seal: DemoSeal, Audit: auditState,
+		Counterpart: func(txn string) (string, error) { return x.Counterpart(ctx, txn) }, Authorizers: x.AuthorizersHook(),
+		Seal: DemoSeal, Audit: auditState,
 		BusinessDate: ledger.Today()})
 	return s, w, store
 }

@@ -283,7 +283,8 @@ func (ws *workstation) openShell() {
 		Counterpart: func(txn string) (string, error) {
 			return ws.exec.Counterpart(ctx, txn)
 		},
-		Lookup: ws.exec.LookupHook(ws.session),
+		Authorizers: ws.exec.AuthorizersHook(),
+		Lookup:      ws.exec.LookupHook(ws.session),
 		Audit: func() (teller.AuditState, error) {
 			st, err := ws.store.AuditState(ctx)
 			return teller.AuditState{Records: st.Records, Anchored: st.Anchored}, err

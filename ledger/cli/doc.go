@@ -6,7 +6,7 @@
 //	tellerctl [--db PATH|URL] [--json] [--as ADMIN] COMMAND ...
 //
 //	init [--demo] [--date YYYY-MM-DD]      migrate; --demo seeds 2 branches, 4 tellers,
-//	                                       1 supervisor, 200 customers, 500 accounts
+//	                                       2 supervisors, 200 customers, 500 accounts
 //	user add ID --name N --branch B --role teller|supervisor|admin
 //	user passwd ID | user role ID ROLE | user lock ID | user unlock ID
 //	user enroll-finger ID --port DEV [--baud 57600] [--module M] [--page N] [--timeout 30s]
