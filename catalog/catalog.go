@@ -91,10 +91,22 @@ var ContextNames = []string{"teller", "branch", "terminal", "business_date", "se
 
 // ParamTypes is the form field value type each param type takes (and each
 // returned value type is read as).
+//
+// Two types keep a value out of everything a posting leaves behind (the
+// journal's result, the receipt, the request digest of the audit log, the
+// window's success message): "pin", a param that is a 6-digit PIN, which
+// only a step's SQL or a built-in function (pin.hash, pin.verify) reads,
+// and "secret", a returned value (a PIN's stored hash) that only the later
+// steps read.
 var ParamTypes = map[string]dsl.ValueType{
 	"string": dsl.ValueString, "account": dsl.ValueString, "idcard": dsl.ValueString, "pii": dsl.ValueString,
 	"money": dsl.ValueMoney, "int": dsl.ValueInt, "bool": dsl.ValueBool, "date": dsl.ValueDate,
+	"pin": dsl.ValueString, "secret": dsl.ValueString,
 }
+
+// Secret reports whether values of param or returned type typ are never
+// kept with a posting (see ParamTypes).
+func Secret(typ string) bool { return typ == "pin" || typ == "secret" }
 
 // Catalog is the set of transactions by id.
 type Catalog map[string]*Txn
@@ -118,22 +130,33 @@ func Load(fsys fs.FS, codes func(code string) bool) (Catalog, error) {
 		if err != nil {
 			return nil, err
 		}
-		dec := json.NewDecoder(bytes.NewReader(b))
-		dec.DisallowUnknownFields()
-		t := &Txn{}
-		if err := dec.Decode(t); err != nil {
-			return nil, fmt.Errorf("txns/%s: %w", name, err)
-		}
-		t.Title = dsl.Text{Zh: t.RawTitle["zh"], En: t.RawTitle["en"]}
-		if want := strings.TrimSuffix(path.Base(name), ".txn.json"); t.ID != want {
-			return nil, fmt.Errorf("txns/%s: id %q does not match the file name", name, t.ID)
-		}
-		if err := t.Check(codes); err != nil {
-			return nil, fmt.Errorf("txns/%s: %w", name, err)
+		t, err := Decode(name, b, codes)
+		if err != nil {
+			return nil, fmt.Errorf("txns/%w", err)
 		}
 		c[t.ID] = t
 	}
 	return c, nil
+}
+
+// Decode decodes one transaction, the file name (its id and
+// ".txn.json") holding b, strictly (unknown keys are errors), and checks
+// it on its own as Load does; errors start with the file name.
+func Decode(name string, b []byte, codes func(code string) bool) (*Txn, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	t := &Txn{}
+	if err := dec.Decode(t); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	t.Title = dsl.Text{Zh: t.RawTitle["zh"], En: t.RawTitle["en"]}
+	if want := strings.TrimSuffix(path.Base(name), ".txn.json"); t.ID != want {
+		return nil, fmt.Errorf("%s: id %q does not match the file name", name, t.ID)
+	}
+	if err := t.Check(codes); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return t, nil
 }
 
 // IDs returns the transaction ids, sorted.

@@ -25,4 +25,16 @@
 // type. A function that refuses its arguments (a closing date before the
 // opening date, a second partial withdrawal, a PIN that is not 6 digits)
 // fails the step with its own code at the step's field; nothing is posted.
+//
+// # PINs and secrets
+//
+// A param of type "pin" is a 6-digit PIN: the ledger refuses any other
+// text (E_PIN_SYNTAX at the param), and the value reaches the steps only,
+// never the journal's result, the receipt or the request digest of the
+// audit log. A returned value of type "secret" (pin.hash's hash, a stored
+// hash a step reads for pin.verify, pin.verify's ok) is kept for the later
+// steps only. A wrong PIN is refused with E_PIN_MISMATCH, and the ledger
+// counts it against the transaction's account (accounts.pin_failures) in
+// the refusal's own database transaction, since the posting is rolled
+// back (see pin_change.txn.json).
 package catalog

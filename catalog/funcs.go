@@ -8,7 +8,9 @@ import (
 // Func is the signature of a built-in function a step may call: the type
 // of each argument and of each result, as param types ("money", "int",
 // "string", "date"). The ledger implements them (ledger.Funcs); this is
-// their specification, so the designer checks a call without a ledger.
+// their specification, so the designer checks a call without a ledger. A
+// step may keep any result as "secret" (ParamTypes): for its later steps
+// only, never in the posting's result.
 type Func struct {
 	Doc     string
 	Args    map[string]string
@@ -45,7 +47,7 @@ var Funcs = map[string]Func{
 	"pin.hash": {
 		Doc:     "salted slow hash of a PIN (PBKDF2-HMAC-SM3)",
 		Args:    map[string]string{"pin": "string"},
-		Results: map[string]string{"hash": "string"},
+		Results: map[string]string{"hash": "secret"},
 	},
 	"pin.verify": {
 		Doc:     "1 when a PIN matches its stored hash, else 0",
@@ -100,7 +102,8 @@ func (st Step) checkCall(n int, known map[string]bool) []error {
 	for _, r := range sortedKeys(st.Returning) {
 		if want, ok := f.Results[r]; !ok {
 			errs = append(errs, fmt.Errorf("step %d: %s has no result %s", n, st.Call, r))
-		} else if st.Returning[r] != want {
+		} else if st.Returning[r] != want && st.Returning[r] != "secret" {
+			// Any result may be kept as a secret: for the later steps only.
 			errs = append(errs, fmt.Errorf("step %d: %s result %s is %s, not %s", n, st.Call, r, want, st.Returning[r]))
 		}
 	}

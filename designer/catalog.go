@@ -13,6 +13,7 @@ import (
 var WidgetFor = map[string]string{
 	"string": "text", "account": "account", "idcard": "idcard", "money": "amount",
 	"int": "number", "bool": "check", "date": "date", "pii": "text",
+	"pin": "password", "secret": "password",
 }
 
 // catalogProblems returns the catalog problems of a form, each at its node

@@ -25,6 +25,16 @@ func LoadCatalog(fsys fs.FS) (catalog.Catalog, error) {
 	})
 }
 
+// DecodeTxn decodes and checks one catalog transaction, the file name
+// holding b, as LoadCatalog does each of its files (a draft beside a
+// form, say).
+func DecodeTxn(name string, b []byte) (*catalog.Txn, error) {
+	return catalog.Decode(name, b, func(code string) bool {
+		_, ok := Messages[Code(code)]
+		return ok
+	})
+}
+
 // namesIn lists the :name parameters of a statement as sqlx.Named sees them.
 func namesIn(q string) []string { return catalog.NamesIn(q) }
 
@@ -107,6 +117,8 @@ var paramCoercers = map[string]paramCoercer{
 	"account": coerceAccount,
 	"idcard":  coerceIDCard,
 	"pii":     coerceString,
+	"pin":     coercePIN,
+	"secret":  coerceString,
 }
 
 // badParam is the refusal of p's value with code.

@@ -191,6 +191,29 @@ var Messages = map[Code]dsl.Text{
 	// Term and notice deposits (migration 00011): 1501–1504, 1408.
 
 	// Accounts, PINs and customers (migration 00012): 2202, 2203, 2205, 2210, 2212, 2214, 2104.
+	"E_PIN_ACTION":        {Zh: "请选择修改密码或重置密码", En: "action: choose change or reset"},
+	"E_PIN_MISMATCH":      {Zh: "原密码错误，连续错误3次将锁定", En: "wrong PIN: three in a row lock it"},
+	"E_PIN_LOCKED":        {Zh: "密码已锁定，须凭身份证件由主管授权重置", En: "the PIN is locked: reset it with the holder's ID and a supervisor"},
+	"E_PIN_CONFIRM":       {Zh: "两次输入的新密码不一致", En: "the new PIN and its confirmation differ"},
+	"E_PIN_SAME":          {Zh: "新密码不能与原密码相同", En: "the new PIN must differ from the old one"},
+	"E_PIN_WEAK":          {Zh: "新密码过于简单（如六位相同或连续数字）", En: "the new PIN is too simple (one digit six times or a run)"},
+	"E_LOSS_ACTION":       {Zh: "请选择解挂或补卡", En: "action: choose release or replacement"},
+	"E_LOSS_NOT_REPORTED": {Zh: "该账户没有有效的挂失", En: "no loss report in force on this account"},
+	"E_CARD_IN_USE":       {Zh: "新卡号已被使用", En: "the new card number is in use"},
+	"E_NOT_DORMANT":       {Zh: "该账户不是久悬（睡眠）账户", En: "the account is not dormant"},
+	"E_ACCOUNT_DORMANT":   {Zh: "久悬（睡眠）账户不能支取，请先激活（2214）", En: "a dormant account: activate it first (2214)"},
+	"E_DEDUCT_HOLD":       {Zh: "扣划须依据本账户有效的司法冻结", En: "a deduction needs a judicial freeze in force on this account"},
+	"E_DEDUCT_AMOUNT":     {Zh: "扣划金额须大于零，且不超过冻结金额与可扣划余额", En: "the deduction must be more than zero and within the frozen amount and the balance"},
+	"E_DEDUCT_PAYEE":      {Zh: "收款账户不存在或非正常状态", En: "the payee account does not exist or is not active"},
+	"E_CERT_ACTION":       {Zh: "请选择开立或收回存款证明", En: "action: choose issue or return"},
+	"E_CERT_AMOUNT":       {Zh: "证明金额须大于零", En: "the certificate's amount must be more than zero"},
+	"E_CUSTOMER_UNKNOWN":  {Zh: "本行无此客户，请先开立Ⅰ类户（2101）", En: "no such customer here: open a class I account first (2101)"},
+	"E_NAME_MISMATCH":     {Zh: "姓名与证件登记的客户不符", En: "the name differs from the customer's"},
+	"E_ACCOUNT_CLASS":     {Zh: "请选择Ⅱ类户或Ⅲ类户", En: "class: choose II or III"},
+	"E_BOUND_ACCOUNT":     {Zh: "绑定账户须为本人在本行的正常Ⅰ类户", En: "the bound account must be the customer's own active class I account"},
+	"E_CLASS_LIMIT":       {Zh: "同一客户同类账户已达5户上限", En: "the customer already has 5 accounts of this class"},
+	"E_NOTHING_CHANGED":   {Zh: "请至少输入一项变更内容", En: "enter at least one new value"},
+	"E_ID_EXPIRED":        {Zh: "证件有效期须晚于当前营业日", En: "the ID document's expiry must be after today"},
 
 	// Reprint, statements and previous-day reversal: 1406, 1407, 1902, 1903.
 	"E_REVERSAL_SAME_DAY":   {Zh: "当日交易请用1901冲正，隔日冲正只处理以前营业日的交易", En: "an entry of today is reversed with 1901; 1902 takes entries of earlier business dates"},

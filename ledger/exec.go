@@ -236,7 +236,12 @@ func (x *Executor) refused(ctx context.Context, req Request, digest string, err 
 	}
 	ev.Payload, _ = json.Marshal(pl)
 	s := x.store
-	_ = s.inTx(ctx, nil, func(tx *sqlx.Tx) error { return s.record(ctx, tx, ev) })
+	_ = s.inTx(ctx, nil, func(tx *sqlx.Tx) error {
+		if err := s.record(ctx, tx, ev); err != nil {
+			return err
+		}
+		return x.countPINFailure(ctx, tx, req, code)
+	})
 	return err
 }
 
@@ -712,7 +717,7 @@ func (x *Executor) step(ctx context.Context, tx *sqlx.Tx, st catalog.Step, p map
 					v = asInt(v)
 				}
 				p[name] = v
-				res.Values[name] = typed(typ, v)
+				keep(res, name, typ, v)
 			}
 		}
 		if st.Into != "" {
@@ -741,6 +746,15 @@ func (x *Executor) step(ctx context.Context, tx *sqlx.Tx, st catalog.Step, p map
 		return errf(Code(st.Error), st.Field, nil)
 	}
 	return nil
+}
+
+// keep records the returned value v of type typ under name in the
+// posting's result, unless it is a secret, which only the later steps
+// read (catalog.Secret).
+func keep(res *Result, name, typ string, v any) {
+	if !catalog.Secret(typ) {
+		res.Values[name] = typed(typ, v)
+	}
 }
 
 func typed(typ string, v any) any {
@@ -835,12 +849,13 @@ func (s *Store) nextSerial(ctx context.Context, tx *sqlx.Tx, branch, date string
 }
 
 // postedParams are the transaction's params that carry a value, ID
-// numbers masked (their plain text never leaves the encrypted column).
+// numbers masked (their plain text never leaves the encrypted column),
+// PINs left out.
 func postedParams(t *catalog.Txn, p map[string]any) map[string]any {
 	out := map[string]any{}
 	for _, prm := range t.Params {
 		v, ok := p[prm.Name]
-		if !ok || v == nil || v == "" {
+		if !ok || v == nil || v == "" || catalog.Secret(prm.Type) {
 			continue
 		}
 		switch prm.Type {

@@ -57,7 +57,7 @@ func (x *Executor) call(st catalog.Step, p map[string]any, res *Result) error {
 	for name, typ := range st.Returning {
 		v := out[name]
 		p[name] = v
-		res.Values[name] = typed(typ, v)
+		keep(res, name, typ, v)
 	}
 	return nil
 }

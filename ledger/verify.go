@@ -74,7 +74,8 @@ func sm3Hex(b []byte) string {
 }
 
 // requestDigest is the SM3 of the canonical request: transaction, the
-// coerced params (an ID number by its blind index, never in clear),
+// coerced params (an ID number by its blind index, never in clear; a PIN
+// not at all: a digest of 6 digits is no secret),
 // teller, idempotency key and, for a posting made with a release package,
 // the package's digest (pkg; left out when "", so a built-in request
 // digests as it always did). It binds an idempotency key and an
@@ -82,6 +83,9 @@ func sm3Hex(b []byte) string {
 func requestDigest(t *catalog.Txn, params map[string]any, teller, key, pkg string) string {
 	vals := make(map[string]any, len(t.Params))
 	for _, prm := range t.Params {
+		if catalog.Secret(prm.Type) {
+			continue // a PIN: not even its digest leaves the posting
+		}
 		v := params[prm.Name]
 		if prm.Type == "idcard" || prm.Type == "pii" {
 			v = params[prm.Name+"_index"]

@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"crypto"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"guitai/assets"
+	"guitai/audit"
 	"guitai/ledger"
 )
 
@@ -149,8 +151,16 @@ func (c *cmd) open() (*ledger.Store, int) {
 	// is recorded, with the admin who made it. The master key is
 	// GUITAI_MASTER_KEY; the demo key only on a demo ledger (or one
 	// init --demo is about to seed).
-	s, _, err := ledger.OpenKeyed(c.ctx, dsn, ledger.Options{Actor: c.actor()},
-		ledger.KeySource{NewDemo: c.flags["demo"] != ""})
+	src := ledger.KeySource{NewDemo: c.flags["demo"] != ""}
+	if path := ledger.TerminalKeyPath(dsn); exists(path) {
+		// The terminal's key signs the audit log's checkpoints over what
+		// this command writes, as the window's does: a script of
+		// postings would otherwise leave more records unsigned in a row
+		// than auditctl verify allows. Outside a demo ledger it takes
+		// GUITAI_KEY_PASSPHRASE, as the window does.
+		src.Signer = func(pass []byte) (crypto.Signer, error) { return audit.OpenKeyFile(path, pass) }
+	}
+	s, _, err := ledger.OpenKeyed(c.ctx, dsn, ledger.Options{Actor: c.actor()}, src)
 	if ledger.CodeOf(err) == "E_KEY_MALFORMED" {
 		fmt.Fprintln(c.err, "tellerctl:", err)
 		return nil, ExitUsage
@@ -160,6 +170,12 @@ func (c *cmd) open() (*ledger.Store, int) {
 	}
 	c.store = s
 	return s, ExitOK
+}
+
+// exists reports whether a file is at path.
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // fail prints err and returns its exit code: device for the fingerprint
