@@ -81,7 +81,8 @@ func (s *Store) openBoxes(ctx context.Context, tx *sqlx.Tx, branch, date string)
 // CloseDay is the branch's day-end (日切): refused with E_DAY_OPEN while a
 // cash box of the day is open with cash in it; otherwise the holds whose
 // expiry date has come end and the freezes waiting behind them take effect
-// (expireHolds), and the branch moves to the next calendar day, which it
+// (expireHolds), the matured term deposits that roll over start their new
+// term (rollTermDeposits), and the branch moves to the next calendar day, which it
 // returns. Who closed it is recorded (Options.Actor, else actor), with what
 // happened to the holds.
 func (s *Store) CloseDay(ctx context.Context, branch, actor string) (string, error) {
@@ -114,6 +115,9 @@ func (s *Store) CloseDay(ctx context.Context, branch, actor string) (string, err
 		who := s.actor
 		if who == "" {
 			who = actor
+		}
+		if _, err := s.rollTermDeposits(ctx, tx, branch, date, who); err != nil {
+			return err // term deposits (terms.go)
 		}
 		return s.record(ctx, tx, AuditEvent{Teller: who, Branch: branch, Action: audit.ActionDayClose, Object: date, Result: next,
 			Payload: dayClosePayload(expired, started)})

@@ -189,6 +189,24 @@ var Messages = map[Code]dsl.Text{
 	"E_HANDOVER_WITNESS":      {Zh: "监交人须为本网点主管，且不是交接双方", En: "witness: a supervisor, neither of the two tellers"},
 
 	// Term and notice deposits (migration 00011): 1501–1504, 1408.
+	"E_TERM_SETTLE_ACCOUNT": {Zh: "开定期须凭客户本人正常状态的活期账户（卡）办理，定期账户不能作为结算账户", En: "account: a term deposit is opened from the customer's active demand account (card), not from a term deposit"},
+	"E_TERM_PRODUCT":        {Zh: "请选择存期：三个月、六个月、一年、二年、三年或五年", En: "product: choose a term of 3 or 6 months, 1, 2, 3 or 5 years"},
+	"E_TERM_RATE":           {Zh: "利率表中没有该产品在营业日生效的利率，请联系总行维护利率表", En: "no rate of this product is in effect on the business date: the rate table needs a row"},
+	"E_TERM_MIN":            {Zh: "存款金额低于该产品起存金额（整存整取50元，通知存款5万元起存）", En: "amount: below the product's minimum (50.00 yuan for a term deposit, 50,000.00 for a notice deposit)"},
+	"E_TERM_SOURCE":         {Zh: "请选择资金来源：现金或本人活期账户转存", En: "source: choose cash or a transfer from the customer's demand account"},
+	"E_TERM_UNKNOWN":        {Zh: "没有这个定期存单（账号），请核对存单号", En: "account: no such term deposit; check the certificate number"},
+	"E_TERM_CLOSED":         {Zh: "该定期存单已销户支取，不能再次支取", En: "account: this term deposit was closed and paid out already"},
+	"E_TERM_MODE":           {Zh: "请选择支取方式：到期支取、全部提前支取或部分提前支取", En: "mode: choose full (at or after maturity), early or partial early"},
+	"E_TERM_NOT_MATURE":     {Zh: "存单未到期，不能按到期支取；请选择提前支取或部分提前支取", En: "mode: the deposit has not matured; choose an early or a partial early withdrawal"},
+	"E_TERM_MATURED":        {Zh: "存单已到期（或逾期），应按到期支取，不能提前支取", En: "mode: the deposit has matured; withdraw it in full, not early"},
+	"E_TERM_PARTIAL_TWICE":  {Zh: "该存单已部分提前支取过一次，不能再次部分提前支取；可全部提前支取", En: "mode: this deposit was partly withdrawn once already; only the whole may be withdrawn early now"},
+	"E_TERM_REMAINDER":      {Zh: "部分提前支取后留存金额不得低于起存金额，请少取或全部提前支取", En: "withdraw_amount: what stays must be at least the minimum; withdraw less, or everything early"},
+	"E_TERM_INTEREST_BOOK":  {Zh: "本机构没有利息支出科目，无法付息，请联系系统管理员", En: "the branch has no interest-expense book; interest cannot be paid"},
+	"E_NOTICE_PRODUCT":      {Zh: "请选择通知存款品种：一天通知或七天通知", En: "product: choose a 1-day or a 7-day notice deposit"},
+	"E_NOTICE_UNKNOWN":      {Zh: "没有这个通知存款账户，请核对账号", En: "account: no such notice deposit; check the account number"},
+	"E_NOTICE_ACTION":       {Zh: "请选择业务：支取通知登记或支取", En: "action: choose a notice of withdrawal or the withdrawal"},
+	"E_NOTICE_AMOUNT":       {Zh: "通知或支取金额超过通知存款余额", En: "amount: more than the notice deposit holds"},
+	"E_NOTICE_REMAINDER":    {Zh: "通知存款每次支取不少于5万元，留存不少于5万元；不足的请全部支取", En: "amount: a notice deposit is withdrawn 50,000.00 at least at a time and keeps 50,000.00 at least; otherwise withdraw it all"},
 
 	// Accounts, PINs and customers (migration 00012): 2202, 2203, 2205, 2210, 2212, 2214, 2104.
 	"E_PIN_ACTION":        {Zh: "请选择修改密码或重置密码", En: "action: choose change or reset"},
