@@ -252,7 +252,9 @@ func TestOpenDemoSeedsOnce(t *testing.T) {
 		db.Get(&customers, `SELECT COUNT(*) FROM customers`)
 		b, err := s.CheckBooks(ctx)
 		s.Close()
-		if users != 6 || accounts != 500 || customers != 200 || err != nil || !b.OK() {
+		// 500 demand accounts and 7 term or notice deposits a branch; 200
+		// customers and the holder of the PIN demo's accounts.
+		if users != len(ledger.DemoUsers) || accounts != 500+2*7 || customers != 201 || err != nil || !b.OK() {
 			t.Fatalf("users %d accounts %d customers %d books %+v %v", users, accounts, customers, b, err)
 		}
 	}
