@@ -36,18 +36,19 @@ func TestSearchFindsFormsByPinyinAndCode(t *testing.T) {
 		q    string
 		want []string
 	}{
-		{"xjck", []string{"cash_deposit"}},              // 现金存款, initials
-		{"XJ CK", []string{"cash_deposit"}},             // case and spaces don't matter
-		{"xianjinqu", []string{"cash_withdrawal"}},      // whole syllables, the last cut short
-		{"xjq", []string{"cash_withdrawal"}},            // 现金取款
-		{"czh", []string{"reversal"}},                   // 冲正: chong zheng
-		{"1401", []string{"cash_deposit"}},              // the code
-		{"轧账", []string{"day_end_balance"}},             // Chinese
-		{"transfer", []string{"transfer"}},              // English
-		{"zz", []string{"transfer", "day_end_balance"}}, // 转账, and 轧账 in 日终轧账
+		{"xjck", []string{"cash_deposit"}},                                                              // 现金存款, initials
+		{"XJ CK", []string{"cash_deposit"}},                                                             // case and spaces don't matter
+		{"xianjinqu", []string{"cash_withdrawal"}},                                                      // whole syllables, the last cut short
+		{"xjq", []string{"cash_withdrawal"}},                                                            // 现金取款
+		{"chongzheng", []string{"reversal", "prior_day_reversal"}},                                      // 冲正, 隔日冲正
+		{"czh", []string{"term_open", "term_withdraw", "pin_change", "reversal", "prior_day_reversal"}}, // 存整, 重置, 冲正
+		{"1401", []string{"cash_deposit"}},                                                              // the code
+		{"轧账", []string{"day_end_balance"}},                                                             // Chinese
+		{"transfer", []string{"transfer", "cash_transfer"}},                                             // English
+		{"zz", []string{"transfer", "pin_change", "day_end_balance", "voucher_void"}},                   // 转账, 重置 (zhong zhi), 轧账, 作废
 		{"zhuanz", []string{"transfer"}},
-		{"wbdc", nil},                    // nothing
-		{"ck", []string{"cash_deposit"}}, // 存款; 支票存入 is zhi piao cun ru
+		{"wbdc", nil}, // nothing
+		{"ck", []string{"cash_deposit", "notice_open", "notice_withdraw", "court_deduction", "deposit_certificate"}}, // 存款; 支票存入 is zhi piao cun ru
 	} {
 		got := ids(tc.q)
 		if len(got) != len(tc.want) {
