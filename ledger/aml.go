@@ -17,14 +17,6 @@ import (
 // reached by a day's cash in or a day's cash out of one customer.
 const LargeCashThreshold = money.Fen(5_000_000)
 
-// The journal's transaction codes (catalog "code") that move cash over the
-// counter for a customer's account: the amount of the entry is the cash.
-const (
-	codeCashDeposit    = "1401" // cash_deposit: cash in
-	codeOpenAccount    = "2101" // open_account: its initial_deposit is cash in
-	codeCashWithdrawal = "1402" // cash_withdrawal: cash out
-)
-
 // LargeCashRow is one customer of the large cash report: the day's cash in
 // and cash out over all of the customer's accounts, each summed on its own.
 type LargeCashRow struct {
@@ -39,19 +31,28 @@ type LargeCashRow struct {
 	Count    int       `json:"count"` // the cash entries summed
 }
 
-// largeCashQuery sums the cash entries of the business date per customer
-// and account, and keeps the customers whose cash in or cash out reaches
-// the threshold. A reversed entry and its reversal both drop out: the one
-// has reversed_by set, the other reversal_of (and another code).
-const largeCashQuery = `WITH cash AS (
-	SELECT a.customer_id, j.account,
-		CAST(SUM(CASE WHEN j.txn_code IN (:in1, :in2) THEN j.amount ELSE 0 END) AS BIGINT) AS cash_in,
-		CAST(SUM(CASE WHEN j.txn_code = :out THEN j.amount ELSE 0 END) AS BIGINT) AS cash_out,
+// largeCashQuery sums the cash each entry of the business date moved
+// over the counter for a customer's account — what its postings put into
+// (cash in) or took out of (cash out) a teller's cash box, whatever the
+// module: a cash deposit, an opening's initial deposit, a withdrawal, a
+// term or notice deposit opened or paid in cash — per customer and
+// account, and keeps the customers whose cash in or cash out reaches the
+// threshold. A reversed entry and its reversal both drop out: the one has
+// reversed_by set, the other reversal_of. Moves between boxes and vaults
+// name no customer account and do not count.
+const largeCashQuery = `WITH moves AS (
+	SELECT j.serial, j.account, CAST(SUM(p.amount) AS BIGINT) AS cash
+	FROM journal j JOIN postings p ON p.serial = j.serial AND p.book LIKE 'BOX-%'
+	WHERE j.business_date = :date AND j.account <> '' AND j.reversed_by IS NULL AND j.reversal_of IS NULL
+	GROUP BY j.serial, j.account
+), cash AS (
+	SELECT a.customer_id, m.account,
+		CAST(SUM(CASE WHEN m.cash > 0 THEN m.cash ELSE 0 END) AS BIGINT) AS cash_in,
+		CAST(SUM(CASE WHEN m.cash < 0 THEN 0 - m.cash ELSE 0 END) AS BIGINT) AS cash_out,
 		COUNT(*) AS n
-	FROM journal j JOIN accounts a ON a.number = j.account
-	WHERE j.business_date = :date AND j.txn_code IN (:in1, :in2, :out) AND j.amount > 0
-	  AND j.reversed_by IS NULL AND j.reversal_of IS NULL
-	GROUP BY a.customer_id, j.account
+	FROM moves m JOIN accounts a ON a.number = m.account
+	WHERE m.cash <> 0
+	GROUP BY a.customer_id, m.account
 )
 SELECT cash.customer_id, c.name, c.id_cipher, cash.account, cash.cash_in, cash.cash_out, cash.n
 FROM cash JOIN customers c ON c.id = cash.customer_id
@@ -60,9 +61,10 @@ WHERE cash.customer_id IN (SELECT customer_id FROM cash GROUP BY customer_id
 ORDER BY cash.customer_id, cash.account`
 
 // LargeCash is the large cash report of the business date (YYYY-MM-DD):
-// every customer whose cash deposits (cash_deposit, and the cash initial
-// deposit of open_account) or whose cash withdrawals (cash_withdrawal) on
-// that date, over all their accounts and summed separately, reach
+// every customer whose cash in or whose cash out over the counter on that
+// date (largeCashQuery: what the entries put into or took out of a cash
+// box for the customer's accounts), over all their accounts and summed
+// separately, reach
 // threshold (LargeCashThreshold for the regulatory report). Reversed
 // entries do not count. Rows are in customer order; the ID number is
 // masked. E_DATE_SYNTAX for a malformed date, E_AMOUNT_MIN for a
@@ -83,8 +85,7 @@ func (s *Store) LargeCash(ctx context.Context, date string, threshold money.Fen)
 		CashOut    int64  `db:"cash_out"`
 		N          int64  `db:"n"`
 	}
-	if err := s.selectNamed(ctx, &rows, largeCashQuery, map[string]any{"date": date, "threshold": int64(threshold),
-		"in1": codeCashDeposit, "in2": codeOpenAccount, "out": codeCashWithdrawal}); err != nil {
+	if err := s.selectNamed(ctx, &rows, largeCashQuery, map[string]any{"date": date, "threshold": int64(threshold)}); err != nil {
 		return nil, wrapDB(err)
 	}
 	var out []LargeCashRow

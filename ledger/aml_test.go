@@ -50,6 +50,13 @@ func TestLargeCash(t *testing.T) {
 		dep(T1, a(14), "100.00") // customer 14 (a rich account): 50,000.00 out (reported)
 		wd(T1, a(14), "50000.00")
 		dep(T1, a(51), "30000.00") // customer 51: 30,000.00 today, 30,000.00 tomorrow (not)
+		// Customer 6: 20,000.00 into the demand account and a one-year
+		// term deposit of 30,000.00 opened in cash, 50,000.00 in all
+		// (reported); a term deposit opened from the account moves no
+		// cash.
+		dep(T1, a(6), "20000.00")
+		term := e.must(t, "term_open", T1, nil, map[string]any{"account": a(6), "product": "Y1", "amount": "30000.00", "source": "cash"}).Values["account_no"].(string)
+		e.must(t, "term_open", T1, nil, map[string]any{"account": a(6), "product": "Y1", "amount": "100.00", "source": "transfer"})
 		// 2026-11-24, branch 0102.
 		if next, err := e.store.CloseDay(ctx, "0102", "test"); err != nil || next != day2 {
 			t.Fatalf("close 0102: %q, %v", next, err)
@@ -74,6 +81,7 @@ func TestLargeCash(t *testing.T) {
 			{"first day", bizDate, ledger.LargeCashThreshold, []row{
 				{cust(1), []string{a(1), a(201)}, 5_000_001, 0, 2},
 				{cust(2), []string{a(2)}, 5_000_000, 0, 1},
+				{cust(6), []string{a(6), term}, 5_000_000, 0, 2},
 				{cust(14), []string{a(14)}, 10_000, 5_000_000, 2},
 			}},
 			{"second day", day2, ledger.LargeCashThreshold, []row{
@@ -87,6 +95,7 @@ func TestLargeCash(t *testing.T) {
 				{cust(3), []string{a(3)}, 4_999_999, 0, 1},
 				{cust(4), []string{a(4)}, 3_000_000, 0, 1},
 				{cust(5), []string{a(5)}, 4_000_000, 4_000_000, 2},
+				{cust(6), []string{a(6), term}, 5_000_000, 0, 2},
 				{cust(14), []string{a(14)}, 10_000, 5_000_000, 2},
 				{cust(51), []string{a(51)}, 3_000_000, 0, 1},
 			}},

@@ -189,6 +189,7 @@ var Messages = map[Code]dsl.Text{
 	"E_HANDOVER_WITNESS":      {Zh: "监交人须为本网点主管，且不是交接双方", En: "witness: a supervisor, neither of the two tellers"},
 
 	// Term and notice deposits (migration 00011): 1501–1504, 1408.
+	"E_TERM_ACCOUNT":        {Zh: "定期或通知存款账户不能用此交易存取或转账，请用1502或1504办理", En: "a term or notice deposit is not paid in, out or transferred with this transaction: use 1502 or 1504"},
 	"E_TERM_SETTLE_ACCOUNT": {Zh: "开定期须凭客户本人正常状态的活期账户（卡）办理，定期账户不能作为结算账户", En: "account: a term deposit is opened from the customer's active demand account (card), not from a term deposit"},
 	"E_TERM_PRODUCT":        {Zh: "请选择存期：三个月、六个月、一年、二年、三年或五年", En: "product: choose a term of 3 or 6 months, 1, 2, 3 or 5 years"},
 	"E_TERM_RATE":           {Zh: "利率表中没有该产品在营业日生效的利率，请联系总行维护利率表", En: "no rate of this product is in effect on the business date: the rate table needs a row"},

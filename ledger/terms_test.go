@@ -336,3 +336,30 @@ func TestNoticeDeposits(t *testing.T) {
 		}
 	})
 }
+
+// TestTermAccountsKeepOutOfDemandTransactions: a term deposit's account
+// is paid in, out, transferred and closed only through its own modules:
+// the demand transactions refuse it at its field, and its balance and
+// contract stay as they were.
+func TestTermAccountsKeepOutOfDemandTransactions(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		term := e.seededTerm(t, "Y1", 0)
+		before := e.balance(t, term)
+		e.must(t, "cashbox_allocate", T1, nil, map[string]any{"amount": "100", "handover_id": T2, "n100": "1"})
+		for _, c := range []struct {
+			txn   string
+			vals  map[string]any
+			field string
+		}{
+			{"cash_deposit", map[string]any{"account": term, "amount": "10.00"}, "account"},
+			{"cash_withdrawal", map[string]any{"account": term, "amount": "10.00"}, "account"},
+			{"transfer", map[string]any{"from_account": term, "to_account": A1, "amount": "10.00", "payee_name": "x", "purpose": "rent"}, "from_account"},
+			{"transfer", map[string]any{"from_account": A1, "to_account": term, "amount": "10.00", "payee_name": "x", "purpose": "rent"}, "to_account"},
+		} {
+			e.termRefused(t, c.txn, nil, c.vals, "E_TERM_ACCOUNT", c.field)
+		}
+		if got := e.balance(t, term); got != before {
+			t.Errorf("term account %s moved from %d to %d", term, before, got)
+		}
+	})
+}
