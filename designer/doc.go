@@ -11,6 +11,9 @@
 // nodes, and publishing with a version bump and a semantic diff. What it
 // does not edit itself, the form's lookups above all (Form.Extra), it
 // keeps through every change, and checks against the catalog (Lookups).
+// New fields and copies bind keys of their own that the language does not
+// reserve (FreshBind), and Recovery keeps the drafts autosave writes so a
+// crash loses only seconds.
 //
 // The window lives in designer/ui; the model never imports Fyne.
 package designer

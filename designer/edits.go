@@ -73,7 +73,8 @@ func UniqueID(f *dsl.Form, base string, taken map[string]bool) string {
 
 // NewNode returns a node of widget type t with a fresh id and the props a
 // designer expects to fill in: a label from the type's title, a binding
-// named after the id for input types, two sample options for choices.
+// named after the id for input types (never a reserved name, nor one
+// another node binds: see FreshBind), two sample options for choices.
 func NewNode(f *dsl.Form, t string) (*dsl.Node, error) {
 	spec, ok := dsl.Types[t]
 	if !ok {
@@ -98,8 +99,8 @@ func NewNode(f *dsl.Form, t string) (*dsl.Node, error) {
 			map[string]any{"value": "b", "label": map[string]any{"zh": "选项二", "en": "Option 2"}},
 		}
 	}
-	if spec.Value != dsl.ValueNone && spec.Value != dsl.ValueAny && spec.Value != dsl.ValueRows {
-		n.Bind = n.ID
+	if OwnsBind(t) {
+		n.Bind = FreshBind(f, n.ID, nil)
 	}
 	if len(n.Props) == 0 {
 		n.Props = nil
@@ -310,7 +311,8 @@ func (d *Document) Paste(src Source) error {
 	return d.InsertNode(src, "粘贴 Paste "+n.ID, n, parent, index)
 }
 
-// Duplicate inserts a copy of the selected subtree just after it.
+// Duplicate inserts a copy of the selected subtree just after it, with
+// new ids and new bind keys (see freshCopy), and selects it.
 func (d *Document) Duplicate(src Source) error {
 	p := d.SelectedPath()
 	if p == nil {
@@ -325,14 +327,28 @@ func (d *Document) Duplicate(src Source) error {
 	return d.InsertNode(src, "复制 Duplicate "+orig.ID, n, p[:len(p)-1], indexOf(parent, orig.ID)+1)
 }
 
-// freshCopy clones n giving each node an id the form does not use.
+// freshCopy clones n giving each node an id the form does not use, and
+// each input a bind key no node binds yet (FreshBind), so the copy is a
+// field of its own rather than a second view of the same value: a key
+// named after the old id follows the new id (amount_2 binds amount_2).
+// Labels keep the key they show. A cut node pasted back keeps its key, as
+// nothing binds it any more.
 func (d *Document) freshCopy(n *dsl.Node) *dsl.Node {
 	c := cloneNode(n)
-	taken := map[string]bool{}
+	taken, binds := map[string]bool{}, map[string]bool{}
 	var rename func(*dsl.Node)
 	rename = func(x *dsl.Node) {
+		old := x.ID
 		x.ID = UniqueID(d.form, x.ID, taken)
 		taken[x.ID] = true
+		if x.Bind != "" && OwnsBind(x.Type) {
+			base := x.Bind
+			if base == old {
+				base = x.ID
+			}
+			x.Bind = FreshBind(d.form, base, binds)
+			binds[x.Bind] = true
+		}
 		for _, k := range x.Children {
 			rename(k)
 		}

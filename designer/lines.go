@@ -5,8 +5,11 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
+
+	"guitai/dsl"
 )
 
 // Span is the lines a node's object takes in a form's JSON text, 0-based
@@ -130,4 +133,42 @@ func SpanOf(spans []Span, id string) (Span, bool) {
 		}
 	}
 	return Span{}, false
+}
+
+// CharColumn turns col, a 1-based column counted in bytes on line (1-based)
+// of raw, as dsl reports positions, into a column counted in characters,
+// as an editor and a reader count them: each of 金额 before a problem
+// counts one, not three. A position past the line's end keeps its
+// distance from it; one that is not located (line or col below 1) is
+// returned as it is.
+func CharColumn(raw []byte, line, col int) int {
+	if line < 1 || col < 1 {
+		return col
+	}
+	start := 0
+	for l := 1; l < line; l++ {
+		i := bytes.IndexByte(raw[start:], '\n')
+		if i < 0 {
+			return col
+		}
+		start += i + 1
+	}
+	end := bytes.IndexByte(raw[start:], '\n')
+	if end < 0 {
+		end = len(raw) - start
+	}
+	n := col - 1
+	if n <= end {
+		return utf8.RuneCount(raw[start:start+n]) + 1
+	}
+	return utf8.RuneCount(raw[start:start+end]) + n - end + 1
+}
+
+// CharColumns rewrites the column of every located error of errs, found
+// in raw, in characters (see CharColumn), and returns errs.
+func CharColumns(errs dsl.ErrorList, raw []byte) dsl.ErrorList {
+	for _, e := range errs {
+		e.Column = CharColumn(raw, e.Line, e.Column)
+	}
+	return errs
 }

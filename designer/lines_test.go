@@ -1,8 +1,14 @@
 package designer
 
 import (
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"guitai/dsl"
 )
 
 func TestNodeSpans(t *testing.T) {
@@ -44,5 +50,55 @@ func TestNodeSpans(t *testing.T) {
 	}
 	if got := NodeSpans([]byte(src[:len(src)/2])); len(got) == 0 {
 		t.Error("a cut text gave no spans at all")
+	}
+}
+
+func TestCharColumn(t *testing.T) {
+	raw := []byte("{\n  \"zh\": \"金额\", \"x\": 1\n}")
+	for _, tc := range []struct {
+		line, col, want int
+	}{
+		{2, 1, 1},
+		{2, 9, 9},   // the opening quote of "金额", before any Chinese
+		{2, 16, 12}, // the quote after 金额: six bytes, two characters
+		{2, 23, 19}, // the 1
+		{2, 26, 22}, // past the line's end: three beyond it
+		{1, 2, 2},
+		{0, 5, 5}, // not located
+		{9, 3, 3}, // no such line
+	} {
+		if got := CharColumn(raw, tc.line, tc.col); got != tc.want {
+			t.Errorf("CharColumn(%d, %d) = %d, want %d", tc.line, tc.col, got, tc.want)
+		}
+	}
+}
+
+// TestCheckCountsCharacters: on a line with Chinese before the problem,
+// "designer check" gives the column in characters.
+func TestCheckCountsCharacters(t *testing.T) {
+	head := "{\n  \"dsl\": \"" + dsl.Current + "\", \"id\": \"x\", \"version\": \"1.0.0\",\n"
+	for _, tc := range []struct {
+		name, line, at, code string
+	}{
+		{"shape", `  "title": {"zh": "现金取款", "en": 7},`, "7", "[wrong-type]"},
+		{"validation", `  "title": {"zh": "现金取款"}, "root": {"id": "root", "type": "form", "children": [{"id": "d", "type": "date", "props": {"label": {"zh": "日期"}}, "bind": "date"}]}`, `"date"}`, "[bad-id]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := head + tc.line + "\n"
+			if tc.name == "shape" {
+				src += "  \"root\": {\"id\": \"root\", \"type\": \"form\"}\n"
+			}
+			src += "}\n"
+			file := filepath.Join(t.TempDir(), "zh.form.json")
+			if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			got := Check(file, nil)
+			col := utf8.RuneCountInString(tc.line[:strings.Index(tc.line, tc.at)]) + 1
+			want := file + ":3:" + strconv.Itoa(col) + ": "
+			if len(got) == 0 || !strings.HasPrefix(got[0], want) || !strings.HasSuffix(got[0], tc.code) {
+				t.Fatalf("got  %q\nwant %s… %s", got, want, tc.code)
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@ package designer
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -60,8 +61,9 @@ func Errors(err error) dsl.ErrorList {
 }
 
 // ExprProblem checks one expression as if it stood at key ("visibleWhen",
-// "enabledWhen", "value") of node id, against the form's fields, and
-// returns the problem or "".
+// "enabledWhen", "value", or "rules/2/expr" for the node's third rule, an
+// expr rule) of node id, against the form's fields, and returns the
+// problem or "".
 func ExprProblem(f *dsl.Form, id, key, src string) string {
 	if strings.TrimSpace(src) == "" {
 		return ""
@@ -78,6 +80,12 @@ func ExprProblem(f *dsl.Form, id, key, src string) string {
 		n.EnabledWhen = src
 	case "value":
 		n.Value = src
+	default:
+		var i int
+		if _, err := fmt.Sscanf(key, "rules/%d/expr", &i); err != nil || i < 0 || i >= len(n.Rules) || n.Rules[i].Kind != "expr" {
+			return "no expression at " + key
+		}
+		n.Rules[i].Arg = src
 	}
 	if _, err := c.Program(); err != nil {
 		for _, e := range Errors(err) {

@@ -312,8 +312,8 @@ func (d *Document) Save(path string) error {
 
 // Check decodes and validates a form file, and checks its submit block
 // and its lookups against the catalog when cat is not nil. It returns the problems as
-// "file:line:col: pointer: message [code]" lines; a read error is one
-// line too.
+// "file:line:col: pointer: message [code]" lines, the column counted in
+// characters (CharColumn); a read error is one line too.
 func Check(path string, cat catalog.Catalog) []string {
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -322,7 +322,7 @@ func Check(path string, cat catalog.Catalog) []string {
 	f, err := dsl.Decode(raw)
 	if err != nil {
 		var out []string
-		for _, e := range Errors(err) {
+		for _, e := range CharColumns(Errors(err), raw) {
 			line, col := max(e.Line, 1), max(e.Column, 1)
 			out = append(out, fmt.Sprintf("%s:%d:%d: %s: %s [%s]", path, line, col, orRoot(e.Pointer), e.Msg, e.Code))
 		}
@@ -336,7 +336,7 @@ func Check(path string, cat catalog.Catalog) []string {
 			ptr = pointerOf(f, p.Node) + "/id"
 		}
 		line, col := dsl.Locate(raw, ptr)
-		line, col = max(line, 1), max(col, 1)
+		line, col = max(line, 1), max(CharColumn(raw, line, col), 1)
 		out = append(out, fmt.Sprintf("%s:%d:%d: %s: %s [catalog]", path, line, col, p.Pointer, p.Msg))
 	}
 	return out

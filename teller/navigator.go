@@ -3,11 +3,9 @@ package teller
 import (
 	"sort"
 	"strings"
-	"unicode"
-
-	"github.com/mozillazg/go-pinyin"
 
 	"guitai/dsl"
+	"guitai/internal/pinyinsearch"
 )
 
 // Category is a group of the module navigator.
@@ -48,74 +46,10 @@ func CategoryOf(code string) Category {
 // searchKey is what a form is found by: its code, id and titles, and the
 // pinyin of its Chinese title, whole syllables and initials, every
 // reading of a character with several (行 is háng in 银行).
-type searchKey struct {
-	plain    string     // code, id, titles, lower case
-	syllable [][]string // per character of the Chinese title, its readings
-}
-
-var pinyinArgs = func() pinyin.Args {
-	a := pinyin.NewArgs()
-	a.Style = pinyin.Normal
-	a.Heteronym = true
-	a.Fallback = func(r rune, _ pinyin.Args) []string { return []string{strings.ToLower(string(r))} }
-	return a
-}()
+type searchKey = pinyinsearch.Key
 
 func newSearchKey(f *dsl.Form) searchKey {
-	k := searchKey{plain: strings.ToLower(f.Code + " " + f.ID + " " + f.Title.Zh + " " + f.Title.En)}
-	for _, r := range f.Title.Zh {
-		if unicode.IsSpace(r) {
-			continue
-		}
-		readings := pinyin.SinglePinyin(r, pinyinArgs)
-		if len(readings) == 0 {
-			readings = []string{strings.ToLower(string(r))}
-		}
-		k.syllable = append(k.syllable, readings)
-	}
-	return k
-}
-
-// match reports whether q (already lower case, no spaces) finds the form:
-// as a substring of the code, id or titles; as initials of consecutive
-// characters (xjck for 现金存款); or as whole syllables run together, the
-// last one possibly cut short (xianjinc).
-func (k searchKey) match(q string) bool {
-	if q == "" || strings.Contains(k.plain, q) {
-		return true
-	}
-	for start := range k.syllable {
-		if k.spell(start, q) {
-			return true
-		}
-	}
-	return false
-}
-
-// spell reports whether q spells the characters from start on, each
-// character given by its initial or by its whole syllable.
-func (k searchKey) spell(start int, q string) bool {
-	if q == "" {
-		return true
-	}
-	if start >= len(k.syllable) {
-		return false
-	}
-	for _, s := range k.syllable[start] {
-		if s == "" {
-			continue
-		}
-		if strings.HasPrefix(q, s) && k.spell(start+1, q[len(s):]) {
-			return true
-		}
-		if len(q) < len(s) && strings.HasPrefix(s, q) {
-			return true // the last syllable typed in part
-		}
-		if q[0] == s[0] && k.spell(start+1, q[1:]) {
-			return true
-		}
-	}
-	return false
+	return pinyinsearch.NewKey(f.Code+" "+f.ID+" "+f.Title.Zh+" "+f.Title.En, f.Title.Zh)
 }
 
 // navGroup is one category of the navigator with the forms shown in it.
@@ -127,11 +61,11 @@ type navGroup struct {
 // groupForms sorts forms into their categories, in category order and by
 // code within one, keeping only those q finds.
 func groupForms(forms []*dsl.Form, keys map[*dsl.Form]searchKey, q string) []navGroup {
-	q = strings.ToLower(strings.Join(strings.Fields(q), ""))
+	q = pinyinsearch.Query(q)
 	byKey := map[string]*navGroup{}
 	var groups []*navGroup
 	for _, f := range forms {
-		if !keys[f].match(q) {
+		if !keys[f].Match(q) {
 			continue
 		}
 		c := CategoryOf(f.Code)

@@ -4,7 +4,9 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
+	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -30,8 +32,9 @@ func main() {
 	db := flag.String("db", "", "ledger (SQLite path or postgres:// URL) Publish submits to under change control, instead of a directory")
 	shots := flag.String("screenshots", "", "run a scripted edit and write screenshots to this directory, then quit")
 	size := flag.String("size", "1280x800", "window size WIDTHxHEIGHT; the default fits a 1280×800 screen")
+	recoveryDir := flag.String("recovery", "", "directory of the autosaved drafts (default: the user's cache directory); \"off\" turns autosave off")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: designer [-lang zh|en] [-publish DIR | -db LEDGER] [-size WxH] [-screenshots DIR] [FILE.form.json]\n       designer check [-catalog DIR] FILE…")
+		fmt.Fprintln(os.Stderr, "usage: designer [-lang zh|en] [-publish DIR | -db LEDGER] [-size WxH] [-recovery DIR|off] [-screenshots DIR] [FILE.form.json]\n       designer check [-catalog DIR] FILE…")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -42,13 +45,20 @@ func main() {
 	}
 
 	doc := designer.New(designer.Blank("new_form"))
+	var broken []byte // a file that reads but is no form yet: opened as text for repair
 	if flag.NArg() > 0 {
 		d, err := designer.Open(flag.Arg(0))
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "designer: %s: %v\n", flag.Arg(0), err)
-			os.Exit(1)
+			raw, rerr := os.ReadFile(flag.Arg(0))
+			if rerr != nil {
+				fmt.Fprintf(os.Stderr, "designer: %v\n", rerr)
+				os.Exit(1)
+			}
+			fmt.Fprintf(os.Stderr, "designer: %s does not read as a form; it opens as text to repair:\n%v\n", flag.Arg(0), err)
+			broken = raw
+		} else {
+			doc = d
 		}
-		doc = d
 	}
 	var led *ui.Ledger
 	if *db != "" {
@@ -59,15 +69,43 @@ func main() {
 		}
 		led = l
 	}
+	if flag.NArg() > 0 {
+		// Draft transactions beside the form: checked with it, and
+		// submitted with it to the ledger.
+		dir := filepath.Dir(flag.Arg(0))
+		cat = withDrafts(cat, dir)
+		if led != nil {
+			led.Drafts = dir
+		}
+	}
 	a := app.NewWithID("cn.guitai.designer")
 	a.SetIcon(fyne.NewStaticResource("cn.guitai.designer.png", assets.DesignerIcon))
 	a.Settings().SetTheme(widgets.Theme{})
 	w := a.NewWindow("表单设计器 Form designer")
 	w.Resize(fyne.NewSize(width, height))
-	ed := ui.New(w, doc, ui.Config{Lang: *lang, PublishDir: *publish, Catalog: cat, Ledger: led})
+	cfg := ui.Config{Lang: *lang, PublishDir: *publish, Catalog: cat, Ledger: led}
+	switch *recoveryDir {
+	case "off":
+	case "":
+		if r, err := designer.DefaultRecovery(); err == nil {
+			cfg.Recovery = &r
+		} else {
+			fmt.Fprintln(os.Stderr, "designer: no autosave:", err)
+		}
+	default:
+		cfg.Recovery = &designer.Recovery{Dir: *recoveryDir}
+	}
+	if *shots != "" {
+		cfg.Recovery = nil // the scripted edit is no work to keep
+	}
+	ed := ui.New(w, doc, cfg)
 	w.SetContent(ed.Content())
 	w.SetMainMenu(ed.MainMenu())
 	w.SetCloseIntercept(ed.CloseIntercept)
+	if broken != nil {
+		ed.OpenText(flag.Arg(0), broken)
+	}
+	ed.OfferRecovery()
 	if *shots != "" {
 		ed.Screenshots(*shots, func(err error) {
 			if err != nil {
@@ -78,6 +116,24 @@ func main() {
 		})
 	}
 	w.ShowAndRun()
+}
+
+// withDrafts is cat with the draft transactions of dir (*.txn.json)
+// added, so a form's bindings are checked against the transaction branch
+// IT drafted for it; drafts that do not load are reported and left out.
+func withDrafts(cat catalog.Catalog, dir string) catalog.Catalog {
+	drafts, err := catalog.LoadCatalog(os.DirFS(dir))
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "designer: draft transactions in %s: %v\n", dir, err)
+		return cat
+	}
+	if len(drafts) == 0 {
+		return cat
+	}
+	out := catalog.Catalog{}
+	maps.Copy(out, cat)
+	maps.Copy(out, drafts)
+	return out
 }
 
 // openLedger opens the ledger dsn for Publish: its release packages over

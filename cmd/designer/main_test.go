@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"guitai/designer"
 	"guitai/dsl"
@@ -63,6 +64,19 @@ func TestCheckCommand(t *testing.T) {
 	if !strings.HasPrefix(string(out), want) || !strings.Contains(string(out), "/lookups/0/txn") ||
 		!strings.Contains(string(out), "read-only") {
 		t.Errorf("want %s col: /lookups/0/txn: … read-only …, got\n%s", want, out)
+	}
+
+	// Chinese before the problem on its line: the column counts
+	// characters, not the three bytes of each.
+	line1 := `  "title": {"zh": "现金取款", "en": 7},`
+	src = "{\n  \"dsl\": \"" + dsl.Current + "\", \"id\": \"x\", \"version\": \"1.0.0\",\n" + line1 +
+		"\n  \"root\": {\"id\": \"root\", \"type\": \"form\"}\n}\n"
+	zh := filepath.Join(dir, "zh.form.json")
+	os.WriteFile(zh, []byte(src), 0o644)
+	out, _ = exec.Command(bin, "check", zh).Output()
+	want = zh + ":3:" + strconv.Itoa(utf8.RuneCountInString(line1[:strings.Index(line1, "7")])+1) + ": /title/en: "
+	if !strings.HasPrefix(string(out), want) {
+		t.Errorf("want %s…, got\n%s", want, out)
 	}
 }
 
@@ -121,6 +135,59 @@ func TestRealWindowScreenshots(t *testing.T) {
 // first drawn frame, the title's unsaved mark after the drop, and the
 // saved file.
 func TestRealMouseDragAndSave(t *testing.T) {
+	env, bin, file := realSetup(t)
+	d := startReal(t, env, bin, "-recovery", "off", file)
+	if name := d.title(); !strings.Contains(name, "cash_withdrawal.form.json") || strings.HasSuffix(name, "•") {
+		t.Fatalf("title %q: want the file's name, saved", name)
+	}
+	d.dragCheck()
+	d.x("key", "ctrl+s")
+	waitSavedWithCheck(t, d, file)
+}
+
+// TestRealKillAndRecover drops a check into the form in a real window,
+// waits for the autosaved draft, kills the designer (SIGKILL: nothing
+// runs on the way out) and starts it again on the same file: it offers
+// the draft, Enter restores it, Ctrl+S saves it.
+func TestRealKillAndRecover(t *testing.T) {
+	env, bin, file := realSetup(t)
+	raw, _ := os.ReadFile(file)
+	recovery := filepath.Join(t.TempDir(), "recovery")
+	d := startReal(t, env, bin, "-recovery", recovery, file)
+	d.dragCheck()
+	// The autosave writes the draft a few seconds after the drop.
+	eventually.NoError(t, 60*time.Second, func() error {
+		drafts, _ := filepath.Glob(filepath.Join(recovery, "*.draft.json"))
+		if len(drafts) != 1 {
+			return fmt.Errorf("%d drafts in %s", len(drafts), recovery)
+		}
+		b, err := os.ReadFile(drafts[0])
+		if err != nil || !strings.Contains(string(b), `\"type\": \"check\"`) {
+			return fmt.Errorf("the draft holds no check yet (%v)", err)
+		}
+		return nil
+	})
+	d.kill()
+	if now, _ := os.ReadFile(file); !bytes.Equal(now, raw) {
+		t.Fatal("the file changed without a save")
+	}
+	d = startReal(t, env, bin, "-recovery", recovery, file)
+	if strings.HasSuffix(d.title(), "•") {
+		t.Fatal("restored before anyone answered")
+	}
+	d.x("mousemove", "640", "400") // the keys go to the window under the pointer
+	d.x("key", "Return")
+	eventually.True(t, 30*time.Second, func() bool { return strings.HasSuffix(d.title(), "•") },
+		"Enter did not restore the draft (no unsaved mark in the title)")
+	d.x("key", "ctrl+s")
+	waitSavedWithCheck(t, d, file)
+}
+
+// realSetup skips the test without a display or the X tools, starts a
+// private X screen and builds the designer; it returns the environment,
+// the binary and a copy of cash_withdrawal.form.json to edit.
+func realSetup(t *testing.T) (env []string, bin, file string) {
+	t.Helper()
 	if os.Getenv("DISPLAY") == "" {
 		t.Skip("no DISPLAY; run under xvfb-run -s '-screen 0 1280x800x24'")
 	}
@@ -132,9 +199,9 @@ func TestRealMouseDragAndSave(t *testing.T) {
 	// Its own screen: the real mouse must not land on the windows other
 	// packages' tests open meanwhile on the shared display.
 	display := xtest.Display(t, "1280x800x24", os.Getenv("GUITAI_REQUIRE_DISPLAY") == "1")
-	env := append(os.Environ(), "DISPLAY="+display)
+	env = append(os.Environ(), "DISPLAY="+display, "LANG=en_US.UTF-8")
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "designer")
+	bin = filepath.Join(dir, "designer")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
@@ -142,55 +209,55 @@ func TestRealMouseDragAndSave(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	file := filepath.Join(dir, "cash_withdrawal.form.json")
+	file = filepath.Join(dir, "cash_withdrawal.form.json")
 	if err := os.WriteFile(file, raw, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, file)
-	cmd.Env = append(env, "LANG=en_US.UTF-8")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
+	return env, bin, file
+}
+
+// realDesigner is the designer running in a real window, driven by
+// xdotool.
+type realDesigner struct {
+	t      *testing.T
+	env    []string
+	cmd    *exec.Cmd
+	exited chan error
+	stderr *bytes.Buffer
+	win    string
+}
+
+// startReal starts the designer and returns once its window shows its
+// first drawn frame: under the race detector on a loaded machine either
+// can take several seconds. The designer is killed when the test ends.
+func startReal(t *testing.T, env []string, bin string, args ...string) *realDesigner {
+	t.Helper()
+	d := &realDesigner{t: t, env: env, exited: make(chan error, 1), stderr: &bytes.Buffer{}}
+	d.cmd = exec.Command(bin, args...)
+	d.cmd.Env = env
+	d.cmd.Stderr = d.stderr
+	if err := d.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		<-exited
-	})
-	xdo := func(args ...string) (string, error) {
-		xd := exec.Command("xdotool", args...)
-		xd.Env = env
-		out, err := xd.CombinedOutput()
-		return strings.TrimSpace(string(out)), err
-	}
-	x := func(args ...string) {
-		t.Helper()
-		if out, err := xdo(args...); err != nil {
-			t.Fatalf("xdotool %v: %v %s", args, err, out)
-		}
-	}
-	// The window, then its first frame drawn: under the race detector on
-	// a loaded machine either can take several seconds.
-	var win string
+	go func() { d.exited <- d.cmd.Wait() }()
+	t.Cleanup(d.kill)
 	eventually.True(t, 60*time.Second, func() bool {
 		select {
-		case err := <-exited:
-			exited <- err
-			t.Fatalf("the designer exited before its window showed (%v): %s", err, &stderr)
+		case err := <-d.exited:
+			d.exited <- err
+			t.Fatalf("the designer exited before its window showed (%v): %s", err, d.stderr)
 		default:
 		}
-		out, _ := xdo("search", "--onlyvisible", "--pid", strconv.Itoa(cmd.Process.Pid), "--name", "Form designer")
-		win, _, _ = strings.Cut(out, "\n")
-		return win != ""
-	}, "the designer window never showed: %s", &stderr)
+		out, _ := d.xdo("search", "--onlyvisible", "--pid", strconv.Itoa(d.cmd.Process.Pid), "--name", "Form designer")
+		d.win, _, _ = strings.Cut(out, "\n")
+		return d.win != ""
+	}, "the designer window never showed: %s", d.stderr)
 	eventually.NoError(t, 60*time.Second, func() error {
-		grab := exec.Command("import", "-window", win, "png:-")
+		grab := exec.Command("import", "-window", d.win, "png:-")
 		grab.Env = env
 		out, err := grab.Output()
 		if err != nil {
-			return fmt.Errorf("import -window %s: %v", win, err)
+			return fmt.Errorf("import -window %s: %v", d.win, err)
 		}
 		img, err := png.Decode(bytes.NewReader(out))
 		if err != nil {
@@ -201,32 +268,67 @@ func TestRealMouseDragAndSave(t *testing.T) {
 		}
 		return nil
 	})
-	title := func() string {
-		name, err := xdo("getwindowname", win)
-		if err != nil {
-			t.Fatalf("xdotool getwindowname: %v %s", err, name)
-		}
-		return name
+	return d
+}
+
+// kill ends the designer with SIGKILL, as a crash would, and waits for it.
+func (d *realDesigner) kill() {
+	d.cmd.Process.Kill() // an error once it has ended
+	err := <-d.exited
+	d.exited <- err
+}
+
+func (d *realDesigner) xdo(args ...string) (string, error) {
+	xd := exec.Command("xdotool", args...)
+	xd.Env = d.env
+	out, err := xd.CombinedOutput()
+	return strings.TrimSpace(string(out)), err
+}
+
+// x runs xdotool and fails the test when it fails.
+func (d *realDesigner) x(args ...string) {
+	d.t.Helper()
+	if out, err := d.xdo(args...); err != nil {
+		d.t.Fatalf("xdotool %v: %v %s", args, err, out)
 	}
-	if name := title(); !strings.Contains(name, "cash_withdrawal.form.json") || strings.HasSuffix(name, "•") {
-		t.Fatalf("title %q: want the file's name, saved", name)
+}
+
+// title is the window's title.
+func (d *realDesigner) title() string {
+	d.t.Helper()
+	name, err := d.xdo("getwindowname", d.win)
+	if err != nil {
+		d.t.Fatalf("xdotool getwindowname: %v %s", err, name)
 	}
-	// X delivers the pointer events in order and the window handles each
-	// as it comes: the drag needs no pauses.
-	x("mousemove", "40", "398")
-	x("mousedown", "1")
+	return name
+}
+
+// dragCheck drags the palette's check item onto the first group and
+// waits for the unsaved mark in the title. X delivers the pointer events
+// in order and the window handles each as it comes: the drag needs no
+// pauses.
+func (d *realDesigner) dragCheck() {
+	d.t.Helper()
+	d.x("mousemove", "40", "398")
+	d.x("mousedown", "1")
 	for _, p := range [][2]string{{"60", "390"}, {"300", "300"}, {"600", "220"}, {"780", "205"}} {
-		x("mousemove", p[0], p[1])
+		d.x("mousemove", p[0], p[1])
 	}
-	x("mouseup", "1")
-	eventually.True(t, 30*time.Second, func() bool { return strings.HasSuffix(title(), "•") },
+	d.x("mouseup", "1")
+	eventually.True(d.t, 30*time.Second, func() bool { return strings.HasSuffix(d.title(), "•") },
 		"the drop did not change the form (no unsaved mark in the title)")
-	x("key", "ctrl+s")
+}
+
+// waitSavedWithCheck waits for the title's unsaved mark to go and for the
+// file to hold the check in the first group, written canonically.
+func waitSavedWithCheck(t *testing.T, d *realDesigner, file string) {
+	t.Helper()
 	var saved []byte
 	eventually.NoError(t, 30*time.Second, func() error {
-		if name := title(); strings.HasSuffix(name, "•") {
+		if name := d.title(); strings.HasSuffix(name, "•") {
 			return fmt.Errorf("title %q: not saved", name)
 		}
+		var err error
 		saved, err = os.ReadFile(file)
 		if err != nil {
 			return err

@@ -1,10 +1,11 @@
 package ui
 
 import (
-	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -30,6 +31,7 @@ const (
 	fromProblems  = designer.Source("problems")
 	fromBinding   = designer.Source("binding")
 	fromRename    = designer.Source("rename")
+	fromRecovery  = designer.Source("recovery")
 )
 
 // Config is what the window needs from the outside.
@@ -42,6 +44,14 @@ type Config struct {
 	// Catalog is the transaction catalog the binding editor and the
 	// problems check the form against; nil leaves bindings unchecked.
 	Catalog catalog.Catalog
+	// Recovery, when set, is where the form's draft is written a few
+	// seconds after each change (AutosaveDelay, DefaultAutosaveDelay when
+	// zero), so a crash or a kill loses no more; OfferRecovery restores it.
+	Recovery      *designer.Recovery
+	AutosaveDelay time.Duration
+	// After, when set, runs fn after d on the UI goroutine instead of a
+	// timer, for tests.
+	After func(d time.Duration, fn func())
 }
 
 // Editor is the designer window's content and its panes.
@@ -68,6 +78,11 @@ type Editor struct {
 	lastErr  error
 	lastMsg  string
 	onChange []func()
+	// repair is the path of a file that does not read as a form, open as
+	// text in the JSON source until it does; "" otherwise.
+	repair      string
+	autosaveDue bool      // a draft write is scheduled
+	recovery    *question // the last offer of a draft, for tests
 }
 
 // New builds the designer for doc into win.
@@ -177,6 +192,7 @@ func (ed *Editor) ShowPreview(on bool) {
 // SetDocument replaces the document being edited (after New or Open).
 func (ed *Editor) SetDocument(doc *designer.Document) {
 	ed.doc = doc
+	ed.repair = ""
 	ed.canvas.reset()
 	ed.outline.shape, ed.outline.labels, ed.outline.shown = "", nil, "\x00"
 	ed.source.viewAt, ed.source.raw = -1, nil
@@ -226,6 +242,9 @@ func (ed *Editor) changed(e designer.Event) {
 		}
 	}
 	ed.title()
+	if e.Edited {
+		ed.scheduleAutosave()
+	}
 	for _, fn := range ed.onChange {
 		fn()
 	}
@@ -239,6 +258,9 @@ func (ed *Editor) title() {
 	mark := ""
 	if ed.doc.Dirty() {
 		mark = " •"
+	}
+	if ed.repair != "" {
+		name, mark = filepath.Base(ed.repair), " — 待修复 needs repair"
 	}
 	ed.win.SetTitle(fmt.Sprintf("表单设计器 Form designer — %s%s", name, mark))
 	if ed.undoBtn != nil {
@@ -298,7 +320,7 @@ func (ed *Editor) toolbar() fyne.CanvasObject {
 		widget.NewSeparator(),
 		btn("上移", theme.MoveUpIcon(), func() { ed.report(ed.doc.Move(fromKeys, designer.Up)) }),
 		btn("下移", theme.MoveDownIcon(), func() { ed.report(ed.doc.Move(fromKeys, designer.Down)) }),
-		btn("复制一份", theme.ContentCopyIcon(), func() { ed.report(ed.doc.Duplicate(fromKeys)) }),
+		btn("复制一份", theme.ContentCopyIcon(), ed.Duplicate),
 		btn("删除", theme.DeleteIcon(), func() { ed.report(ed.doc.Delete(fromKeys)) }),
 		widget.NewSeparator(),
 		btn("检查", theme.ConfirmIcon(), ed.Check),
@@ -325,7 +347,7 @@ func (ed *Editor) shortcuts() {
 	add(fyne.KeyZ, ctrl, func() { ed.doc.Undo() })
 	add(fyne.KeyZ, ctrl|fyne.KeyModifierShift, func() { ed.doc.Redo() })
 	add(fyne.KeyY, ctrl, func() { ed.doc.Redo() })
-	add(fyne.KeyD, ctrl, func() { ed.report(ed.doc.Duplicate(fromKeys)) })
+	add(fyne.KeyD, ctrl, ed.Duplicate)
 	add(fyne.KeyS, ctrl, func() { ed.Save(false) })
 	add(fyne.KeyG, ctrl, func() { ed.report(ed.doc.WrapInGroup(fromKeys)) })
 	add(fyne.KeyF, ctrl, ed.FocusPalette)
@@ -341,6 +363,23 @@ func (ed *Editor) shortcuts() {
 		add(key, fyne.KeyModifierAlt, func() { ed.report(ed.doc.Move(fromKeys, dir)) })
 	}
 	c.SetOnTypedKey(ed.TypedKey)
+}
+
+// Duplicate inserts a copy of the selection just after it and says in the
+// status line that the copy is a field of its own: its id and, for an
+// input, its new bind key (designer.Document.Duplicate gives it one).
+func (ed *Editor) Duplicate() {
+	if err := ed.doc.Duplicate(fromKeys); err != nil {
+		ed.report(err)
+		return
+	}
+	ed.report(nil)
+	n := ed.doc.Form().Find(ed.doc.Selected())
+	msg := "已复制为 Duplicated as " + n.ID
+	if n.Bind != "" && designer.OwnsBind(n.Type) {
+		msg += "，新键 new key " + n.Bind + "（不与原件共用 not shared with the original）"
+	}
+	ed.status(msg)
 }
 
 // Copy copies (or with cut, cuts) the selected subtree, also as JSON on the
@@ -478,15 +517,19 @@ func (ed *Editor) step(next bool) {
 	ed.doc.Select(fromKeys, ids[cur])
 }
 
-// confirmDiscard runs then at once when the document is saved, else after
-// the user agrees to drop the changes.
+// confirmDiscard runs then at once when there is no unsaved work, else
+// after the user agrees to drop it; either way the draft autosave kept of
+// it goes. Text in the JSON source that does not read (a file being
+// repaired) is unsaved work: it is in no file and not in the form.
 func (ed *Editor) confirmDiscard(then func()) {
-	if !ed.doc.Dirty() {
+	if !ed.doc.Dirty() && ed.repair == "" && len(ed.source.err) == 0 {
+		ed.dropDraft()
 		then()
 		return
 	}
 	dialog.ShowConfirm("未保存的修改 Unsaved changes", "放弃未保存的修改？\nDiscard the unsaved changes?", func(ok bool) {
 		if ok {
+			ed.dropDraft()
 			then()
 		}
 	}, ed.win)
@@ -518,20 +561,51 @@ func (ed *Editor) Open() {
 }
 
 // OpenFile opens the form at path, remembering it among the recent files.
+// A form with validation problems opens with them under Problems; a file
+// whose text does not read as a form at all (malformed JSON, a value of
+// the wrong shape) opens as text for repair (see OpenText). Only a file
+// that cannot be read is refused.
 func (ed *Editor) OpenFile(path string) {
 	doc, err := designer.Open(path)
 	if err != nil {
-		var lines []string
-		for _, e := range designer.Errors(err) {
-			lines = append(lines, fmt.Sprintf("%s:%d:%d: %s", filepath.Base(path), e.Line, e.Column, e.Msg))
+		raw, rerr := os.ReadFile(path)
+		if rerr != nil {
+			dialog.ShowError(rerr, ed.win)
+			return
 		}
-		dialog.ShowError(errors.New(strings.Join(lines, "\n")), ed.win)
-		return
+		ed.OpenText(path, raw)
+	} else {
+		ed.SetDocument(doc)
+		if n := len(doc.Problems()); n > 0 {
+			ed.status(fmt.Sprintf("✗ 已打开，有 %d 个问题见问题列表 opened with %d problem(s), listed under Problems", n, n))
+		}
 	}
-	ed.SetDocument(doc)
 	ed.remember(path)
 	ed.win.SetMainMenu(ed.MainMenu())
+	ed.OfferRecovery()
 }
+
+// OpenText opens raw, the text of the file at path that does not read as
+// a form, for repair: the JSON source edits it as the whole form, its
+// problems listed under Problems (a click puts the caret on one). The
+// form stays empty, and Save refuses, until the text reads; from then on
+// the text is the form and Save writes it back to path.
+func (ed *Editor) OpenText(path string, raw []byte) {
+	ed.SetDocument(designer.New(designer.Blank("new_form")))
+	ed.ShowSource(true)
+	ed.source.EditWhole(true)
+	ed.repair = path
+	ed.source.scopeL.SetText("修复 Repair " + filepath.Base(path))
+	ed.source.SetText(string(raw))
+	ed.title()
+	if ed.repair != "" {
+		n := len(ed.source.err)
+		ed.status(fmt.Sprintf("✗ %s 未能读成表单，%d 个问题：请在 JSON 源码中修改 does not read as a form, %d problem(s): fix the text in the JSON source", filepath.Base(path), n, n))
+	}
+}
+
+// Repairing returns the path of the file open as text for repair, or "".
+func (ed *Editor) Repairing() string { return ed.repair }
 
 func (ed *Editor) remember(path string) {
 	p := fyne.CurrentApp().Preferences()
@@ -550,8 +624,19 @@ func (ed *Editor) Recent() []string { return fyne.CurrentApp().Preferences().Str
 // Save writes the form canonically, asking for a name when it has none or
 // as is true.
 func (ed *Editor) Save(as bool) {
+	if ed.repair != "" {
+		err := fmt.Errorf("%s 的文本还不是表单，未保存 the text of %s does not read as a form yet: not saved (fix the problems listed)", filepath.Base(ed.repair), filepath.Base(ed.repair))
+		ed.report(err)
+		ed.inform("未保存 Not saved", "✗ "+err.Error())
+		return
+	}
 	if ed.doc.Path != "" && !as {
-		ed.report(ed.doc.Save(""))
+		if err := ed.doc.Save(""); err != nil {
+			ed.report(err)
+			return
+		}
+		ed.report(nil)
+		ed.dropDraft()
 		ed.status("已保存 Saved " + ed.doc.Path)
 		ed.title()
 		return
@@ -565,7 +650,16 @@ func (ed *Editor) Save(as bool) {
 		if !strings.HasSuffix(path, ".form.json") {
 			path = strings.TrimSuffix(path, ".json") + ".form.json"
 		}
-		ed.report(ed.doc.Save(path))
+		old := ed.draftPath()
+		if err := ed.doc.Save(path); err != nil {
+			ed.report(err)
+			return
+		}
+		ed.report(nil)
+		if r := ed.cfg.Recovery; r != nil {
+			r.Remove(old)
+		}
+		ed.dropDraft()
 		ed.remember(path)
 		ed.title()
 	}, ed.win)
@@ -652,7 +746,7 @@ func (ed *Editor) MainMenu() *fyne.MainMenu {
 		fyne.NewMenuItem("剪切 Cut", func() { ed.Copy(true) }),
 		fyne.NewMenuItem("复制 Copy", func() { ed.Copy(false) }),
 		fyne.NewMenuItem("粘贴 Paste", ed.Paste),
-		fyne.NewMenuItem("复制一份 Duplicate  Ctrl+D", func() { ed.report(ed.doc.Duplicate(fromKeys)) }),
+		fyne.NewMenuItem("复制一份 Duplicate  Ctrl+D", ed.Duplicate),
 		fyne.NewMenuItem("打包为分组 Wrap in group  Ctrl+G", func() { ed.report(ed.doc.WrapInGroup(fromKeys)) }),
 		fyne.NewMenuItem("删除 Delete", func() { ed.report(ed.doc.Delete(fromKeys)) }),
 	)

@@ -23,8 +23,9 @@ import (
 
 // Inspector edits the selected node: one editor per property of its type's
 // spec (i18n as zh and en side by side, expressions checked live, enums as
-// selects, money as an amount entry, bools as checks, numbers as entries),
-// plus its binding, conditions and rules. With nothing selected it edits
+// selects, money as an amount entry, bools as checks, numbers as entries,
+// options as a table), plus its binding, conditions and rules (a required
+// checkbox and a rule list). With nothing selected it edits
 // the form's header.
 type Inspector struct {
 	ed    *Editor
@@ -210,10 +211,15 @@ func (in *Inspector) node(n *dsl.Node) []fyne.CanvasObject {
 		cur := map[string]string{"visibleWhen": n.VisibleWhen, "enabledWhen": n.EnabledWhen, "value": n.Value}[k]
 		rows = append(rows, in.exprEditor(id, k, k, cur, func(s string) { in.set(id, k, s) }))
 	}
-	rules, _ := json.Marshal(dsl.RulesJSON(n.Rules))
-	if len(n.Rules) == 0 {
-		rules = []byte("[]")
+	if designer.OwnsBind(n.Type) {
+		return append(rows, in.rulesEditor(n, spec)...)
 	}
+	if len(n.Rules) == 0 {
+		return rows
+	}
+	// Rules on a node that takes none (a file written by hand): the JSON,
+	// to take them out.
+	rules, _ := json.Marshal(dsl.RulesJSON(n.Rules))
 	re := newDocEntry(in.ed, true)
 	re.SetText(string(rules))
 	re.SetMinRowsVisible(3)
@@ -250,10 +256,10 @@ func (in *Inspector) prop(n *dsl.Node, ps *dsl.PropSpec) fyne.CanvasObject {
 		en.SetPlaceHolder("English")
 		return field(ps.Name, ps.Doc, container.NewGridWithColumns(2, zh, en))
 	case dsl.PropBool:
-		c := widget.NewCheck(ps.Doc, nil)
+		c := in.newCheck(ps.Doc, nil)
 		c.SetChecked(n.PropBool(ps.Name))
 		c.OnChanged = func(b bool) { in.set(id, key, b) }
-		in.checks[key] = c
+		in.checks[key] = &c.Check
 		return field(ps.Name, "", c)
 	case dsl.PropEnum:
 		s := in.newSelect(ps.Enum)
@@ -305,6 +311,11 @@ func (in *Inspector) prop(n *dsl.Node, ps *dsl.PropSpec) fyne.CanvasObject {
 		cur, _ := val.(string)
 		return in.exprEditor(id, key, ps.Name, cur, func(s string) { in.set(id, key, emptyNil(s)) })
 	case dsl.PropOptions, dsl.PropColumns:
+		if ps.Kind == dsl.PropOptions {
+			if table, ok := in.optionsTable(n, ps); ok {
+				return table
+			}
+		}
 		raw, _ := json.Marshal(val)
 		if !set {
 			raw = []byte("[]")
@@ -643,7 +654,7 @@ func (in *Inspector) lookupEditors(l designer.LookupInfo, fields []dsl.Field) []
 	var checks []fyne.CanvasObject
 	for _, fl := range fields {
 		key := fl.Key
-		c := widget.NewCheck(key, nil)
+		c := in.newCheck(key, nil)
 		c.SetChecked(on[key])
 		c.OnChanged = func(b bool) {
 			// The keys in the form's order; keys not bound stay as they are.
@@ -658,7 +669,7 @@ func (in *Inspector) lookupEditors(l designer.LookupInfo, fields []dsl.Field) []
 			}
 			in.ed.report(doc.SetLookupOn(fromBinding, i, keys))
 		}
-		in.checks[pre+"on."+key] = c
+		in.checks[pre+"on."+key] = &c.Check
 		checks = append(checks, c)
 	}
 	if len(checks) > 0 {

@@ -3,7 +3,11 @@ package ui
 import (
 	"context"
 	"crypto"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -11,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"guitai/assets"
+	"guitai/catalog"
 	"guitai/designer"
 	"guitai/dsl"
 	"guitai/ledger"
@@ -27,6 +32,13 @@ type Ledger struct {
 	Releases *ledger.Releases
 	Signer   crypto.Signer // the terminal key (ledger.Store.TerminalSigner)
 	Terminal string        // who submits from where, for the audit log
+	// Drafts is the directory of draft catalog transactions branch IT
+	// writes beside the form (<txn>.txn.json: typed params and SQL steps
+	// with named parameters); "" for none. A form whose transaction is
+	// drafted there is submitted with it, in one package, and the ledger
+	// prepares its SQL against the live schema before it stores it: a
+	// new module needs no Go code and no rebuild.
+	Drafts string
 }
 
 // NewLedger is the designer's ledger on store: its release packages over
@@ -60,6 +72,8 @@ type Submitted struct {
 	Info ledger.ReleaseInfo
 	Was  release.Resolved // the version compared against
 	Diff designer.SemanticDiff
+	// Txn names the draft transaction submitted with the form, or "".
+	Txn string
 }
 
 // Submit authenticates user with password and submits f as a package of
@@ -74,7 +88,15 @@ func (l *Ledger) Submit(ctx context.Context, f *dsl.Form, user, password string)
 	} else if ledger.CodeOf(err) != "E_RELEASE_UNKNOWN" {
 		return Submitted{}, err
 	}
-	info, err := l.Releases.Submit(ctx, &release.Package{ID: f.ID, Forms: []*dsl.Form{f}}, user, l.Signer)
+	p := &release.Package{ID: f.ID, Forms: []*dsl.Form{f}}
+	draft, err := l.draft(f)
+	if err != nil {
+		return Submitted{}, err
+	}
+	if draft != nil {
+		p.Txns, out.Txn = []*catalog.Txn{draft}, draft.ID
+	}
+	info, err := l.Releases.Submit(ctx, p, user, l.Signer)
 	if err != nil {
 		return Submitted{}, err
 	}
@@ -82,10 +104,35 @@ func (l *Ledger) Submit(ctx context.Context, f *dsl.Form, user, password string)
 	return out, nil
 }
 
+// draft reads the draft of the transaction f submits from l.Drafts, or
+// nil when there is none. A draft that does not decode or check is an
+// error that names its file.
+func (l *Ledger) draft(f *dsl.Form) (*catalog.Txn, error) {
+	if l.Drafts == "" || f.Submit == nil || f.Submit.Txn == "" {
+		return nil, nil
+	}
+	name := f.Submit.Txn + ".txn.json"
+	b, err := os.ReadFile(filepath.Join(l.Drafts, name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	t, err := ledger.DecodeTxn(name, b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", l.Drafts, err)
+	}
+	return t, nil
+}
+
 // String is the submission as the designer tells it, in both languages.
 func (s Submitted) String() string {
 	msg := fmt.Sprintf("已提交 Submitted %s@%d\n摘要 digest %s\n待另一位主管审批 Awaiting approval by another supervisor:\n  tellerctl forms approve %s@%d --as SUPERVISOR",
 		s.Info.ID, s.Info.Version, s.Info.Digest, s.Info.ID, s.Info.Version)
+	if s.Txn != "" {
+		msg += fmt.Sprintf("\n含交易草稿 With the draft transaction %s (SQL prepared against the ledger)", s.Txn)
+	}
 	if s.Was.Ref != "" {
 		msg += fmt.Sprintf("\n\n对比 against %s:\n%s", s.Was.Ref, s.Diff.String())
 	} else {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"guitai/assets"
 	"guitai/catalog"
 	"guitai/designer"
+	"guitai/dsl"
 	"guitai/internal/eventually"
 	"guitai/ledger"
 )
@@ -105,5 +107,63 @@ func TestPublishSubmitsToTheLedger(t *testing.T) {
 	}
 	if r, err := rel.Resolve(ctx, "cash_deposit", "0101", "T01"); err != nil || !r.Builtin {
 		t.Errorf("a submitted form is in use before approval: %+v %v", r, err)
+	}
+}
+
+// TestSubmitWithADraftTransaction: a form whose transaction branch IT
+// drafted beside it (Ledger.Drafts) is submitted with it in one package,
+// its SQL prepared against the ledger; a draft whose SQL names a column
+// the schema lacks is refused and nothing is stored; a form without a
+// draft goes alone.
+func TestSubmitWithADraftTransaction(t *testing.T) {
+	ctx := context.Background()
+	led, _ := demoLedger(t)
+	src := filepath.Join("..", "..", "release", "testdata", "status_freeze")
+	b, err := os.ReadFile(filepath.Join(src, "status_freeze.form.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := dsl.Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	txn, err := os.ReadFile(filepath.Join(src, "status_freeze.txn.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	broken := t.TempDir()
+	bad := strings.Replace(string(txn), "UPDATE accounts SET status", "UPDATE accounts SET no_such_column = 1, status", 1)
+	if bad == string(txn) {
+		t.Fatal("the draft has no UPDATE accounts SET status to break")
+	}
+	if err := os.WriteFile(filepath.Join(broken, "status_freeze.txn.json"), []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	led.Drafts = broken
+	if _, err := led.Submit(ctx, f, "010101", ledger.DemoPassword); ledger.CodeOf(err) != "E_RELEASE_INVALID" || !strings.Contains(err.Error(), "no_such_column") {
+		t.Fatalf("a draft the schema refuses: %v", err)
+	}
+	if l, _ := led.Releases.List(ctx); len(l) != 0 {
+		t.Fatalf("stored %+v", l)
+	}
+
+	led.Drafts = src
+	res, err := led.Submit(ctx, f, "010101", ledger.DemoPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := led.Releases.Package(ctx, res.Info.Ref())
+	if err != nil || len(p.Txns) != 1 || p.Txns[0].ID != "status_freeze" || res.Txn != "status_freeze" {
+		t.Fatalf("package %+v (%v), submitted %+v", p, err, res)
+	}
+	if !strings.Contains(res.String(), "status_freeze") {
+		t.Errorf("the message does not name the draft:\n%s", res.String())
+	}
+
+	cd := openForm(t, "cash_deposit.form.json").Form()
+	res, err = led.Submit(ctx, cd, "010101", ledger.DemoPassword)
+	if err != nil || res.Txn != "" {
+		t.Fatalf("a form with no draft: %+v %v", res, err)
 	}
 }

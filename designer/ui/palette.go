@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"guitai/internal/pinyinsearch"
 	"guitai/widgets"
 )
 
@@ -96,21 +97,30 @@ func matchScore(it *PaletteItem, q string) int {
 			best = min(best, 2)
 		}
 	}
+	if at, ok := it.key.Pinyin(pinyinsearch.Query(q)); ok {
+		// The pinyin of the Chinese title: from its first character as
+		// good as a prefix (jine, je for 金额), else as a part.
+		best = min(best, 1+min(at, 1))
+	}
 	if best == 4 && strings.Contains(strings.ToLower(s.Doc), q) {
 		best = 3
 	}
 	return best
 }
 
-// filter shows the items matching the search, under their group headings.
+// filter shows the items matching the search, under their group headings:
+// those whose name, titles or doc hold it, or whose Chinese title it
+// spells in pinyin, whole syllables or initials (jine or je finds 金额).
 func (p *Palette) filter() {
 	q := strings.ToLower(strings.TrimSpace(p.search.Text))
 	var objs []fyne.CanvasObject
 	group := ""
 	for _, it := range p.items {
 		s := it.spec
-		hay := strings.ToLower(s.Name + " " + s.Title.Zh + " " + s.Title.En + " " + s.Doc)
-		match := q == "" || strings.Contains(hay, q)
+		match := it.key.Match(q)
+		if _, ok := it.key.Pinyin(pinyinsearch.Query(q)); ok {
+			match = true // typed with spaces: "jin e"
+		}
 		if !match {
 			it.Hide()
 			continue
@@ -147,14 +157,16 @@ type PaletteItem struct {
 
 	ed      *Editor
 	spec    *widgets.Spec
-	start   fyne.Position // absolute position where the drag began
+	key     pinyinsearch.Key // what the search finds it by
+	start   fyne.Position    // absolute position where the drag began
 	dragged fyne.Delta
 	active  bool
 	hovered bool
 }
 
 func newPaletteItem(ed *Editor, s *widgets.Spec) *PaletteItem {
-	it := &PaletteItem{Type: s.Name, ed: ed, spec: s}
+	it := &PaletteItem{Type: s.Name, ed: ed, spec: s,
+		key: pinyinsearch.NewKey(s.Name+" "+s.Title.Zh+" "+s.Title.En+" "+s.Doc, s.Title.Zh)}
 	it.ExtendBaseWidget(it)
 	return it
 }

@@ -10,17 +10,20 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"guitai/designer"
+	"guitai/dsl"
 	"guitai/state"
 	"guitai/widgets"
 )
 
 // Problems lists every validation problem of the form; choosing one
-// selects its node.
+// selects its node. Before them come the problems of the JSON source's
+// text while it does not read; choosing one puts the caret on it.
 type Problems struct {
 	ed    *Editor
 	list  *widget.List
 	items []designer.Problem
-	shown bool // the title and list show items
+	text  dsl.ErrorList // the JSON source's text that does not read, listed first
+	shown bool          // the title and list show items
 	title *widget.Label
 	obj   fyne.CanvasObject
 }
@@ -29,14 +32,24 @@ func newProblems(ed *Editor) *Problems {
 	p := &Problems{ed: ed}
 	p.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.list = widget.NewList(
-		func() int { return len(p.items) },
+		func() int { return len(p.text) + len(p.items) },
 		func() fyne.CanvasObject { return newLineText("") },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
-			if i < len(p.items) {
+			if i < len(p.text) {
+				o.(*lineText).SetText(textProblem(p.text[i]))
+			} else if i -= len(p.text); i < len(p.items) {
 				o.(*lineText).SetText(problemText(p.items[i]))
 			}
 		})
 	p.list.OnSelected = func(i widget.ListItemID) {
+		if i < len(p.text) {
+			e := p.text[i]
+			ed.ShowSource(true)
+			ed.source.GotoLine(e.Line, e.Column)
+			p.list.UnselectAll()
+			return
+		}
+		i -= len(p.text)
 		if i < len(p.items) {
 			pr := p.items[i]
 			id := pr.Node
@@ -59,6 +72,23 @@ func problemText(p designer.Problem) string {
 	return fmt.Sprintf("✗ %s  %s: %s", where, p.Pointer, p.Msg)
 }
 
+// textProblem is the line of a problem of the JSON source's text.
+func textProblem(e *dsl.Error) string {
+	return fmt.Sprintf("✗ 源码 JSON %d:%d  %s: %s", e.Line, e.Column, e.Pointer, e.Msg)
+}
+
+// setText lists the problems of the JSON source's text that does not
+// read (nil when it does), before the form's own.
+func (p *Problems) setText(errs dsl.ErrorList) {
+	p.text = errs
+	p.shown = false
+	p.sync()
+}
+
+// TextProblems returns the problems of the JSON source's text shown, for
+// tests.
+func (p *Problems) TextProblems() dsl.ErrorList { return p.text }
+
 // Items returns the problems shown, for tests.
 func (p *Problems) Items() []designer.Problem { return p.items }
 
@@ -76,11 +106,11 @@ func (p *Problems) sync() {
 		return // what shows is what would show: refresh nothing
 	}
 	p.shown = true
-	if len(p.items) == 0 {
+	if n := len(p.text) + len(p.items); n == 0 {
 		p.title.SetText("✓ 没有问题 No problems")
 		p.title.Importance = widget.SuccessImportance
 	} else {
-		p.title.SetText(fmt.Sprintf("问题 Problems (%d)", len(p.items)))
+		p.title.SetText(fmt.Sprintf("问题 Problems (%d)", n))
 		p.title.Importance = widget.DangerImportance
 	}
 	p.title.Refresh()

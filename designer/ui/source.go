@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -47,6 +48,7 @@ type Source struct {
 	stale   bool // the document changed while the pane was hidden
 	visible func() bool
 	err     dsl.ErrorList
+	asked   *dialog.ConfirmDialog // the last question of Done on text that does not read
 
 	// the read view's text, as of document change number viewAt
 	viewAt  int
@@ -83,8 +85,29 @@ func newSource(ed *Editor) *Source {
 }
 
 // EditWhole opens the whole form as text in the editor (true) or goes back
-// to the read view.
+// to the read view. Going back from text that does not read (Done on an
+// invalid draft) asks first: the text is not in the form, and going back
+// drops it.
 func (s *Source) EditWhole(on bool) {
+	if !on && s.editing && len(s.err) > 0 {
+		d := dialog.NewConfirm("文本有问题 The text has problems",
+			fmt.Sprintf("JSON 文本有 %d 个问题，尚未进入表单。放弃这段文本？\nThe text has %d problem(s) and is not in the form.\nDiscard it and go back to the form as it is?", len(s.err), len(s.err)),
+			func(discard bool) {
+				if discard {
+					s.ed.repair = ""
+					s.editing = false
+					s.sync(true)
+					s.ed.title()
+				} else {
+					s.ed.win.Canvas().Focus(s.entry)
+				}
+			}, s.ed.win)
+		d.SetConfirmText("放弃 Discard")
+		d.SetDismissText("继续编辑 Keep editing")
+		d.Show()
+		s.asked = d
+		return
+	}
 	if on {
 		s.whole.Checked = true
 		s.whole.Refresh()
@@ -107,20 +130,58 @@ func (s *Source) Highlighted() (from, to int) { return s.hlFrom, s.hlTo }
 // read view.
 func (s *Source) TapLine(i int, edit bool) { s.tapLine(i, edit) }
 
-// tapLine selects the node the line belongs to; edit opens its text.
+// tapLine selects the node the line belongs to; edit opens its text with
+// the caret on the line clicked, scrolled into sight.
 func (s *Source) tapLine(i int, edit bool) {
 	id := designer.NodeAtLine(s.nodeSpans(), i)
 	doc := s.ed.doc
 	if id == "" {
 		id = doc.Form().Root.ID
 	}
+	row, clicked := i, ""
+	if i >= 0 && i < len(s.lines) {
+		clicked = s.lines[i]
+	}
+	if sp, ok := designer.SpanOf(s.nodeSpans(), id); ok && id != doc.Form().Root.ID {
+		row = i - sp.From // the node's text starts at its span
+	}
 	doc.Select(fromJSON, id)
 	s.sync(true) // fromJSON events skip this pane
-	if edit && id != doc.Form().Root.ID {
+	if !edit {
+		return
+	}
+	if id != doc.Form().Root.ID {
 		s.whole.SetChecked(false)
-	} else if edit {
+	} else {
 		s.EditWhole(true)
 	}
+	s.caretOn(row, clicked)
+}
+
+// caretOn puts the editor's caret at the start of the text of line row,
+// or of the line nearest to it that reads as clicked does (the node's text
+// indented less than in the whole form), and scrolls it into sight.
+func (s *Source) caretOn(row int, clicked string) {
+	lines := strings.Split(s.entry.Text, "\n")
+	want := strings.TrimSpace(clicked)
+	best := -1
+	for d := 0; d < len(lines) && best < 0; d++ {
+		for _, r := range []int{row - d, row + d} {
+			if r >= 0 && r < len(lines) && strings.TrimSpace(lines[r]) == want {
+				best = r
+				break
+			}
+		}
+	}
+	if best < 0 {
+		best = min(max(row, 0), len(lines)-1)
+	}
+	line := []rune(lines[best])
+	col := 0
+	for col < len(line) && (line[col] == ' ' || line[col] == '\t') {
+		col++
+	}
+	s.GotoLine(best+1, col+1)
 }
 
 func (s *Source) nodeSpans() []designer.Span {
@@ -215,6 +276,33 @@ func (r *sourceLineRenderer) Destroy() {}
 // Entry is the text editor, for tests.
 func (s *Source) Entry() *widget.Entry { return s.entry }
 
+// setErr keeps the problems of the text that does not read (nil when it
+// does) and lists them under Problems.
+func (s *Source) setErr(errs dsl.ErrorList) {
+	if len(errs) == 0 && len(s.err) == 0 {
+		return
+	}
+	s.err = errs
+	if s.ed.problems != nil {
+		s.ed.problems.setText(errs)
+	}
+}
+
+// SetText puts text in the editor as if typed there: it becomes the
+// form (or the selected node) when it reads, else its problems show.
+func (s *Source) SetText(text string) { s.entry.SetText(text) }
+
+// GotoLine puts the editor's caret at line and column (1-based, in
+// characters) and scrolls it into sight.
+func (s *Source) GotoLine(line, col int) {
+	lines := strings.Split(s.entry.Text, "\n")
+	row := min(max(line-1, 0), len(lines)-1)
+	s.entry.CursorRow = row
+	s.entry.CursorColumn = min(max(col-1, 0), len([]rune(lines[row])))
+	s.entry.Refresh()
+	s.ed.win.Canvas().Focus(s.entry)
+}
+
 // Problem returns the error shown for the text, or "".
 func (s *Source) Problem() string {
 	if len(s.err) == 0 {
@@ -227,9 +315,10 @@ func (s *Source) edited(text string) {
 	if s.writing {
 		return
 	}
+	s.ed.scheduleAutosave() // text that does not read is kept as typed
 	f, problems, err := s.decode(text)
 	if err != nil {
-		s.err = designer.Errors(err)
+		s.setErr(designer.CharColumns(designer.Errors(err), []byte(text)))
 		e := s.err[0]
 		more := ""
 		if len(s.err) > 1 {
@@ -240,7 +329,7 @@ func (s *Source) edited(text string) {
 		s.status.Refresh()
 		return
 	}
-	s.err = nil
+	s.setErr(nil)
 	if len(problems) > 0 {
 		s.status.SetText(fmt.Sprintf("✓ 已同步，%d 个问题见问题列表 in sync, %d problem(s) under Problems", len(problems), len(problems)))
 		s.status.Importance = widget.WarningImportance
@@ -252,11 +341,17 @@ func (s *Source) edited(text string) {
 	err = s.ed.doc.Replace(fromJSON, f, "json")
 	s.ed.report(err)
 	if err != nil {
-		s.err = designer.Errors(err)
+		s.setErr(designer.Errors(err))
 		s.status.SetText("✗ " + err.Error() + " — 文档未改动 document unchanged")
 		s.status.Importance = widget.DangerImportance
 		s.status.Refresh()
 		return
+	}
+	if s.ed.repair != "" {
+		// The broken file's text reads now: it is the form, and Save
+		// writes it back to its file.
+		s.ed.doc.Path, s.ed.repair = s.ed.repair, ""
+		s.ed.title()
 	}
 	if s.scope != "" && f.Find(s.scope) == nil {
 		// The node was renamed in the text: follow it.
@@ -336,6 +431,9 @@ func (s *Source) sync(force bool) {
 		return
 	}
 	s.stale = false
+	if s.ed.repair != "" && s.editing && s.entry.Visible() {
+		return // the text of a file being repaired stays until it reads
+	}
 	s.scope = s.wanted()
 	if s.scope != "" {
 		s.editing = false
@@ -384,7 +482,7 @@ func (s *Source) sync(force bool) {
 	s.entry.CursorRow = row
 	s.entry.CursorColumn = min(col, len([]rune(lines[row])))
 	s.entry.Refresh()
-	s.err = nil
+	s.setErr(nil)
 	if s.status.Text != "" {
 		s.status.SetText("")
 	}
@@ -402,7 +500,7 @@ func (s *Source) read() {
 		s.entry.SetText("") // the entry keeps no copy of a big form
 		s.writing = false
 		s.view.Show()
-		s.err = nil
+		s.setErr(nil)
 		s.status.SetText("单击选中 click selects · 双击编辑该节点 double-click edits the node")
 		s.status.Importance = widget.MediumImportance
 		s.status.Refresh()

@@ -413,7 +413,7 @@ func (r *treeRow) TappedSecondary(e *fyne.PointEvent) {
 	menu := fyne.NewMenu("",
 		fyne.NewMenuItem("插入文本框 Insert text", func() { ed.insertHere("text") }),
 		fyne.NewMenuItem("插入分组 Insert group", func() { ed.insertHere("group") }),
-		fyne.NewMenuItem("复制一份 Duplicate", func() { ed.report(ed.doc.Duplicate(fromTree)) }),
+		fyne.NewMenuItem("复制一份 Duplicate", ed.Duplicate),
 		fyne.NewMenuItem("打包为分组 Wrap in group", func() { ed.report(ed.doc.WrapInGroup(fromTree)) }),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("删除 Delete", func() { ed.report(ed.doc.Delete(fromTree)) }),
