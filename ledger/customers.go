@@ -50,6 +50,6 @@ func (s *Store) FindCustomer(ctx context.Context, idNumber string) (Customer, er
 // the screenshots' demo postings use.
 func (s *Store) FirstActiveAccount(ctx context.Context) (string, error) {
 	var number string
-	err := s.db.GetContext(ctx, &number, `SELECT number FROM accounts WHERE status = 'active' ORDER BY number LIMIT 1`)
+	err := s.db.GetContext(ctx, &number, `SELECT number FROM accounts WHERE status = 'active' AND product = 'demand' AND dormant = 0 ORDER BY number LIMIT 1`)
 	return number, wrapDB(err)
 }

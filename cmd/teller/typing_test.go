@@ -31,7 +31,7 @@ func TestRealWindowTypingKeepsEveryKey(t *testing.T) {
 	}
 	defer ledger.Close()
 	var accounts []string
-	if err := ledger.Select(&accounts, `SELECT number FROM accounts WHERE status = 'active' ORDER BY number DESC LIMIT 4`); err != nil || len(accounts) < 4 {
+	if err := ledger.Select(&accounts, `SELECT number FROM accounts WHERE status = 'active' AND product = 'demand' AND dormant = 0 ORDER BY number DESC LIMIT 4`); err != nil || len(accounts) < 4 {
 		t.Fatalf("demo accounts: %v %v", accounts, err)
 	}
 	amounts := []string{"32123.50", "23789.64", "0.07", "49999.99"}
