@@ -237,6 +237,20 @@ var Messages = map[Code]dsl.Text{
 	// Reprint, statements and previous-day reversal: 1406, 1407, 1902, 1903.
 	"E_REVERSAL_SAME_DAY":   {Zh: "当日交易请用1901冲正，隔日冲正只处理以前营业日的交易", En: "an entry of today is reversed with 1901; 1902 takes entries of earlier business dates"},
 	"E_RECEIPT_NOT_PRINTED": {Zh: "原凭条尚未打印，请在补打队列中打印原件", En: "the original receipt was never printed: print it from the reprint queue"},
+	"E_STATEMENT_DATES":     {Zh: "对账单起止日期有误：起始日不能晚于截止日，截止日不能晚于今日", En: "statement dates: the first may not be after the last, nor the last after today"},
+	"E_STATEMENT_TOO_MANY":  {Zh: "该期间交易超过50笔，凭条打印不下：请缩短起止日期分次打印", En: "more than 50 entries in those dates, too many for one slip: print shorter periods"},
+	"E_RESERVATION_ACCOUNT": {Zh: "账户非正常状态，不能预约大额取现", En: "the account is not active: no cash reservation"},
+	"E_RESERVATION_AMOUNT":  {Zh: "大额取现预约金额须在5万元（含）以上，以下无需预约", En: "a cash reservation is for 50,000 yuan or more; less needs none"},
+	"E_RESERVATION_DATE":    {Zh: "取现日期须晚于今日：大额取现至少提前一个营业日预约", En: "the withdrawal date must be after today: book at least one business day ahead"},
+	"E_RESERVATION_EXISTS":  {Zh: "该账户当日已有大额取现预约，不能重复预约", En: "this account already has a cash reservation for that day"},
+	"E_RESERVATION_NONE":    {Zh: "该账户当日没有可取消的大额取现预约", En: "no cash reservation of this account for that day to cancel"},
+	"E_RESERVATION_ACTION":  {Zh: "请选择预约或取消预约", En: "choose to book or to cancel a reservation"},
+	// 3104 vault cash request / return (vault keeper under dual control).
+	"E_VAULT_DIRECTION":    {Zh: "请选择向金库请领或上缴", En: "choose a request from the vault or a return to it"},
+	"E_VAULT_KEEPER":       {Zh: "库管员须为本网点其他未锁定的用户", En: "the vault keeper must be another unlocked user of this branch"},
+	"E_VAULT_BOX_NOT_OPEN": {Zh: "尾箱今日尚未调入开箱或已轧账：开箱请用3101调入，轧账后上缴请用3102", En: "your box has not been opened today or is balanced: open it with 3101, hand in a balanced box with 3102"},
+	// 3901 day-end counts the box's vouchers with the cash.
+	"E_VOUCHER_COUNT": {Zh: "重要空白凭证实点份数与尾箱账面不符：请查明，短缺须报告主管，不能轧账", En: "the vouchers counted differ from the box's book: find them, report a missing one to a supervisor; the box cannot be balanced"},
 }
 
 // errf returns the *Error of code for field, wrapping cause.
