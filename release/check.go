@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"guitai/catalog"
+	"guitai/dsl"
 )
 
 // Problems a Check finds, to tell apart with errors.Is.
@@ -80,17 +81,7 @@ func Check(p *Package, base catalog.Catalog, codes func(code string) bool) error
 			bad(ErrInvalid, "transaction %s: %v", t.ID, err)
 		}
 	}
-	cat := p.Catalog(base)
-	for _, f := range p.Forms {
-		if f.Submit == nil || f.Submit.Txn == "" {
-			bad(ErrNoTxn, "form %s names no transaction (submit.txn)", f.ID)
-		}
-	}
-	if err := cat.CheckForms(p.Forms); err != nil {
-		for _, e := range unjoin(err) {
-			bad(ErrInvalid, "%v", e)
-		}
-	}
+	errs = append(errs, FormProblems(p.Forms, p.Catalog(base))...)
 	menus := make([]string, 0, len(p.Menu))
 	for id := range p.Menu {
 		menus = append(menus, id)
@@ -102,6 +93,26 @@ func Check(p *Package, base catalog.Catalog, codes func(code string) bool) error
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// FormProblems are what a package of forms would be refused for in its
+// forms, against cat (the catalog they would post with): a form that
+// names no transaction (ErrNoTxn), and every binding CheckForms finds
+// wrong (ErrInvalid). The designer's dry run says them before a publish
+// meets them.
+func FormProblems(forms []*dsl.Form, cat catalog.Catalog) []error {
+	var errs []error
+	for _, f := range forms {
+		if f.Submit == nil || f.Submit.Txn == "" {
+			errs = append(errs, problem{ErrNoTxn, fmt.Sprintf("form %s names no transaction (submit.txn)", f.ID)})
+		}
+	}
+	if err := cat.CheckForms(forms); err != nil {
+		for _, e := range unjoin(err) {
+			errs = append(errs, problem{ErrInvalid, e.Error()})
+		}
+	}
+	return errs
 }
 
 // unjoin splits an errors.Join result into its errors.

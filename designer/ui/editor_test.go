@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"guitai/assets"
 	"guitai/catalog"
 	"guitai/designer"
 	"guitai/dsl"
@@ -721,5 +722,39 @@ func TestBindingEditorShowsLookups(t *testing.T) {
 	doc.Undo()
 	if text := strings.Join(ed.inspector.LookupLines(), "\n"); strings.Contains(text, "✗") {
 		t.Errorf("undo left the problem shown:\n%s", text)
+	}
+}
+
+// TestDryRunSaysWhatPublishWouldRefuse: the dry run of a form whose
+// values validate still lists what a publish would be refused for
+// against the catalog (a transaction not in it), and says nothing of the
+// kind for a form that binds well.
+func TestDryRunSaysWhatPublishWouldRefuse(t *testing.T) {
+	cat, err := catalog.LoadCatalog(assets.Txns())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, txn string
+		refused   bool
+	}{
+		{"bound well", "cash_withdrawal", false},
+		{"a transaction not in the catalog", "cash_withdrawl", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := openForm(t, "cash_withdrawal.form.json").Form().Clone()
+			f.Submit.Txn = tc.txn
+			ed, _ := newEditorCfg(t, designer.New(f), Config{Catalog: cat})
+			ed.ShowPreview(true)
+			ed.preview.Sample()
+			ed.preview.action("submit")
+			got := ed.preview.LastSubmit
+			if !strings.Contains(got, "Dry run") {
+				t.Fatalf("the sample values did not validate: %q", got)
+			}
+			if refused := strings.Contains(got, "Publish would be refused") && strings.Contains(got, tc.txn); refused != tc.refused {
+				t.Errorf("refusal said %v, want %v:\n%s", refused, tc.refused, got)
+			}
+		})
 	}
 }

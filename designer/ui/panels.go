@@ -11,6 +11,7 @@ import (
 
 	"guitai/designer"
 	"guitai/dsl"
+	"guitai/release"
 	"guitai/state"
 	"guitai/widgets"
 )
@@ -181,6 +182,16 @@ func (p *Preview) Sample() {
 	}
 }
 
+// publishProblems are what publishing the form would be refused for
+// against the editor's catalog (release.FormProblems); none without a
+// catalog to check against.
+func (p *Preview) publishProblems() []error {
+	if p.ed.doc.Catalog == nil {
+		return nil
+	}
+	return release.FormProblems([]*dsl.Form{p.ed.doc.Form()}, p.ed.doc.Catalog)
+}
+
 func (p *Preview) action(a string) {
 	if p.form == nil {
 		return
@@ -208,6 +219,13 @@ func (p *Preview) action(a string) {
 			fmt.Fprintf(&b, "试运行，未过账 Dry run, nothing posted\ntxn: %s\n", txn)
 			for _, k := range keys {
 				fmt.Fprintf(&b, "%s = %v\n", k, vals[k])
+			}
+			// What a publish would be refused for, said now.
+			if probs := p.publishProblems(); len(probs) > 0 {
+				b.WriteString("\n✗ 发布将被拒绝 Publish would be refused:\n")
+				for _, e := range probs {
+					fmt.Fprintf(&b, "  %v\n", e)
+				}
 			}
 			p.LastSubmit = b.String()
 		}
