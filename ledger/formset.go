@@ -202,22 +202,7 @@ func (r *Releases) FormOf(ctx context.Context, formID, formVersion, packageDiges
 	if packageDigest == "" || packageDigest == r.digest {
 		f, where = r.builtin.Form(formID), "the built-in package"
 	} else {
-		var refs []struct {
-			ID      string `db:"id"`
-			Version int    `db:"version"`
-		}
-		if err := r.s.db.SelectContext(ctx, &refs, r.s.db.Rebind(`SELECT id, version FROM release_packages WHERE digest = ?`), packageDigest); err != nil {
-			return nil, wrapDB(err)
-		}
-		if len(refs) != 1 {
-			return nil, errf("E_RELEASE_UNKNOWN", "package", fmt.Errorf("no package with digest %s", packageDigest))
-		}
-		ref := release.Ref{ID: refs[0].ID, Version: refs[0].Version}
-		row, err := r.verifiedRow(ctx, r.s.db, ref)
-		if err != nil {
-			return nil, err
-		}
-		p, err := r.decode(row.Digest, row.Body)
+		p, ref, err := r.byDigest(ctx, packageDigest)
 		if err != nil {
 			return nil, err
 		}
@@ -468,4 +453,41 @@ type releaseState struct {
 	relMu sync.RWMutex
 	rel   *Releases
 	pins  sync.Map // *dsl.Form -> string (release ref)
+}
+
+// byDigest returns the stored package whose digest is digest, verified
+// against its digest and signature.
+func (r *Releases) byDigest(ctx context.Context, digest string) (*release.Package, release.Ref, error) {
+	var refs []struct {
+		ID      string `db:"id"`
+		Version int    `db:"version"`
+	}
+	if err := r.s.db.SelectContext(ctx, &refs, r.s.db.Rebind(`SELECT id, version FROM release_packages WHERE digest = ?`), digest); err != nil {
+		return nil, release.Ref{}, wrapDB(err)
+	}
+	if len(refs) != 1 {
+		return nil, release.Ref{}, errf("E_RELEASE_UNKNOWN", "package", fmt.Errorf("no package with digest %s", digest))
+	}
+	ref := release.Ref{ID: refs[0].ID, Version: refs[0].Version}
+	row, err := r.verifiedRow(ctx, r.s.db, ref)
+	if err != nil {
+		return nil, release.Ref{}, err
+	}
+	p, err := r.decode(row.Digest, row.Body)
+	return p, ref, err
+}
+
+// ReceiptTemplate returns the receipt template name of the package with
+// digest packageDigest (a journal entry's), or "" and false when the
+// package carries none of that name (the built-in templates then apply).
+func (r *Releases) ReceiptTemplate(ctx context.Context, packageDigest, name string) (string, bool, error) {
+	if packageDigest == "" || packageDigest == r.digest {
+		return "", false, nil
+	}
+	p, _, err := r.byDigest(ctx, packageDigest)
+	if err != nil {
+		return "", false, err
+	}
+	t, ok := p.Receipts[name]
+	return t, ok, nil
 }

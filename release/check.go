@@ -3,10 +3,13 @@ package release
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 
 	"guitai/catalog"
+	"guitai/devices/receipt"
 	"guitai/dsl"
 )
 
@@ -82,6 +85,14 @@ func Check(p *Package, base catalog.Catalog, codes func(code string) bool) error
 		}
 	}
 	errs = append(errs, FormProblems(p.Forms, p.Catalog(base))...)
+	for _, name := range slices.Sorted(maps.Keys(p.Receipts)) {
+		if !ValidID(name) {
+			bad(ErrInvalid, "receipt %q: lower-case letters, digits, '_', '.', '-'", name)
+		}
+		if _, err := receipt.ParseTemplate(name, p.Receipts[name]); err != nil {
+			bad(ErrInvalid, "%v", err)
+		}
+	}
 	menus := make([]string, 0, len(p.Menu))
 	for id := range p.Menu {
 		menus = append(menus, id)

@@ -51,6 +51,11 @@ type Package struct {
 	Messages map[string]dsl.Text
 	// Menu places forms in the teller's navigator, by form id.
 	Menu map[string]Menu
+	// Receipts are receipt templates by name (devices/receipt line
+	// markup, Go text/template; <name>.tmpl in a package directory): a
+	// transaction of the package whose "receipt" names one prints with
+	// it.
+	Receipts map[string]string
 }
 
 // Menu is where a form stands in the teller's navigator: a category key
@@ -193,6 +198,7 @@ type wire struct {
 	Txns     []json.RawMessage `json:"txns"`
 	Messages map[string]text   `json:"messages,omitempty"`
 	Menu     map[string]Menu   `json:"menu,omitempty"`
+	Receipts map[string]string `json:"receipts,omitempty"`
 }
 
 // Canonical returns p's canonical bytes: compact JSON, keys in a fixed
@@ -239,6 +245,9 @@ func (p *Package) Canonical() ([]byte, error) {
 	}
 	if len(q.Menu) > 0 {
 		w.Menu = q.Menu
+	}
+	if len(q.Receipts) > 0 {
+		w.Receipts = q.Receipts
 	}
 	return marshal(w)
 }
@@ -307,6 +316,9 @@ func Decode(data []byte) (*Package, error) {
 	}
 	if len(w.Menu) > 0 {
 		p.Menu = w.Menu
+	}
+	if len(w.Receipts) > 0 {
+		p.Receipts = w.Receipts
 	}
 	p.sort()
 	return p, nil
@@ -400,6 +412,17 @@ func LoadFS(fsys fs.FS) (*Package, error) {
 			return nil, fmt.Errorf("%s: id %q does not match the file name", name, t.ID)
 		}
 		p.Txns = append(p.Txns, t)
+	}
+	tmpls, _ := fs.Glob(fsys, "*.tmpl")
+	for _, name := range tmpls {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		if p.Receipts == nil {
+			p.Receipts = map[string]string{}
+		}
+		p.Receipts[strings.TrimSuffix(path.Base(name), ".tmpl")] = string(data)
 	}
 	data, err := fs.ReadFile(fsys, ManifestFile)
 	switch {

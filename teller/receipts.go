@@ -78,6 +78,10 @@ type Receipts struct {
 	// Titles names transactions by code (1401 → 现金存款 Cash deposit), for
 	// the day-end lines and receipts without a template of their own.
 	Titles map[string]dsl.Text
+	// Templates gives the receipt template name of the release package
+	// whose digest is packageDigest (the entry's), or "" and false when
+	// it carries none; nil: the built-in templates only.
+	Templates func(packageDigest, name string) (string, bool, error)
 
 	mu     sync.Mutex
 	typed  map[string]map[string]any // serial → values the teller typed (this session)
@@ -262,6 +266,13 @@ func templateOf(name string) string {
 func (r *Receipts) render(q ledger.QueuedReceipt, e ledger.JournalEntry, typed map[string]any) (receipt.Doc, error) {
 	d := ReceiptData(q, e, typed, r.Titles)
 	d.Bank, d.Branch = r.Bank, r.Branch
+	if t, ok, err := r.packageTemplate(e, q.Template); err != nil || ok {
+		if err != nil {
+			return nil, err
+		}
+		d.Title = r.title(e.TxnCode)
+		return t.Render(d)
+	}
 	kind := templateOf(q.Template)
 	if kind != "" {
 		if !slices.Contains(receipt.Kinds, kind) {
@@ -270,6 +281,21 @@ func (r *Receipts) render(q ledger.QueuedReceipt, e ledger.JournalEntry, typed m
 		return receipt.Render(kind, d)
 	}
 	return receipt.Parse(genericMarkup(d, q, r.title(e.TxnCode)))
+}
+
+// packageTemplate is the template name of the release package entry e
+// was posted with, when the package carries one; a template that does
+// not parse (the ledger checked it at submit) is an error.
+func (r *Receipts) packageTemplate(e ledger.JournalEntry, name string) (*receipt.Template, bool, error) {
+	if r.Templates == nil || e.PackageDigest == "" || name == "" {
+		return nil, false, nil
+	}
+	text, ok, err := r.Templates(e.PackageDigest, name)
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	t, err := receipt.ParseTemplate(name, text)
+	return t, err == nil, err
 }
 
 func (r *Receipts) title(code string) string {
@@ -456,7 +482,8 @@ func (s *Shell) receiptService() *Receipts {
 		if bank == "" {
 			bank = "柜台银行 Guitai Bank"
 		}
-		s.rx.rec = &Receipts{Store: s.cfg.Journal, Printer: s.cfg.Printer, Bank: bank, Branch: s.cfg.Branch, Titles: titles}
+		s.rx.rec = &Receipts{Store: s.cfg.Journal, Printer: s.cfg.Printer, Bank: bank, Branch: s.cfg.Branch, Titles: titles,
+			Templates: s.cfg.ReceiptTemplate}
 	}
 	return s.rx.rec
 }

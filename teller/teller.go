@@ -39,6 +39,11 @@ type Config struct {
 	// (ledger.Releases.FormOf). Nil: only entries posted with the
 	// window's own version of a built-in form reopen.
 	FormOf func(formID, version, packageDigest string) (*dsl.Form, error)
+	// ReceiptTemplate gives the receipt template name of the release
+	// package whose digest is packageDigest, when the package carries one
+	// (ledger.Releases.ReceiptTemplate): an entry posted with a package
+	// prints with its template. Nil: the built-in templates only.
+	ReceiptTemplate func(packageDigest, name string) (string, bool, error)
 	// FormsChanged, when not nil, receives when the forms may have
 	// changed (the ledger's notification of an activation or rollback):
 	// FormSource is read at once rather than at its next poll.

@@ -276,6 +276,9 @@ func (ws *workstation) openShell() {
 		FormOf: func(id, version, digest string) (*dsl.Form, error) {
 			return ws.rel.FormOf(ctx, id, version, digest)
 		},
+		ReceiptTemplate: func(digest, name string) (string, bool, error) {
+			return ws.rel.ReceiptTemplate(ctx, digest, name)
+		},
 		Bus:    ws.bus,
 		Lang:   lang,
 		Seal:   teller.DemoSeal,

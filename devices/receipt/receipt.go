@@ -108,6 +108,38 @@ func Render(kind string, d Data) (Doc, error) {
 	return Parse(buf.String())
 }
 
+// Template is a receipt template that came with its text rather than
+// from assets/receipts: a release package's. It may use the built-in
+// templates' "header" and "footer" and their functions.
+type Template struct {
+	name string
+	t    *template.Template
+}
+
+// ParseTemplate parses text as the receipt template name, beside the
+// built-in ones; a template that does not parse is an error that names
+// it. A package's template of a built-in name replaces it there only.
+func ParseTemplate(name, text string) (*Template, error) {
+	t, err := templates.Clone()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := t.New(name + ".tmpl").Parse(text); err != nil {
+		return nil, fmt.Errorf("receipt: template %s: %w", name, err)
+	}
+	return &Template{name: name, t: t}, nil
+}
+
+// Render fills the template with d and lays it out, as the package-level
+// Render does a built-in one.
+func (t *Template) Render(d Data) (Doc, error) {
+	var buf bytes.Buffer
+	if err := t.t.ExecuteTemplate(&buf, t.name+".tmpl", d); err != nil {
+		return nil, fmt.Errorf("receipt: %s: %w", t.name, err)
+	}
+	return Parse(buf.String())
+}
+
 // Parse lays out receipt markup.
 func Parse(markup string) (Doc, error) {
 	var doc Doc
