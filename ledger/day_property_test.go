@@ -48,8 +48,11 @@ func TestPropertyWholeDay(t *testing.T) {
 		{seed: 18, concurrent: false},
 	}
 	steps := 120 // per teller
-	if testing.Short() {
+	switch {
+	case testing.Short():
 		steps = 20
+	case raceEnabled:
+		steps = 40
 	}
 	for _, run := range runs {
 		mode := "interleaved"

@@ -22,7 +22,14 @@ import (
 // step's arguments by name, already read from the posting's values, and
 // returns every result of the function's signature. A refusal is an
 // *Error with a code (its field is the step's).
-type builtin func(args map[string]any) (map[string]any, error)
+type builtin func(env funcEnv, args map[string]any) (map[string]any, error)
+
+// funcEnv is what a built-in function may know of the ledger it runs in:
+// the rounds of a new PIN hash (the ledger's password iterations,
+// Options.PasswordIterations; 0 is pinIterations).
+type funcEnv struct {
+	pinRounds int
+}
 
 // builtins implement catalog.Funcs, by name (TestBuiltinsImplementFuncs
 // keeps the two in step).
@@ -46,7 +53,7 @@ func (x *Executor) call(st catalog.Step, p map[string]any, res *Result) error {
 	for a, src := range st.Args {
 		args[a] = p[src]
 	}
-	out, err := f(args)
+	out, err := f(funcEnv{pinRounds: x.store.iter}, args)
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) && e.Field == "" {
@@ -111,7 +118,7 @@ func interestError(err error) error {
 
 // interestSettle is interest.settle: interest.Settle of the deposit on
 // closed at the demand rate.
-func interestSettle(args map[string]any) (map[string]any, error) {
+func interestSettle(_ funcEnv, args map[string]any) (map[string]any, error) {
 	d, err := deposit(args)
 	if err != nil {
 		return nil, err
@@ -135,7 +142,7 @@ func interestSettle(args map[string]any) (map[string]any, error) {
 
 // interestPartial is interest.partial: interest.PartialEarly of
 // withdrawn from the deposit on closed.
-func interestPartial(args map[string]any) (map[string]any, error) {
+func interestPartial(_ funcEnv, args map[string]any) (map[string]any, error) {
 	d, err := deposit(args)
 	if err != nil {
 		return nil, err
@@ -157,7 +164,7 @@ func interestPartial(args map[string]any) (map[string]any, error) {
 }
 
 // interestMaturity is interest.maturity.
-func interestMaturity(args map[string]any) (map[string]any, error) {
+func interestMaturity(_ funcEnv, args map[string]any) (map[string]any, error) {
 	opened, err := argDate(args, "opened")
 	if err != nil {
 		return nil, err
@@ -170,12 +177,13 @@ func interestMaturity(args map[string]any) (map[string]any, error) {
 }
 
 // PIN hashing: PBKDF2 (RFC 8018) with HMAC-SM3, a 16-byte random salt
-// and pinIterations rounds, stored as
+// and the ledger's password iterations (funcEnv; pinIterations when it
+// gives none), stored as
 // "pbkdf2-sm3$<rounds>$<salt>$<key>" (base64url). The rounds are in the
 // stored value, so raising them later leaves old hashes verifiable.
 const (
 	pinScheme     = "pbkdf2-sm3"
-	pinIterations = 100_000 // about 50 ms on the reference machine
+	pinIterations = DefaultIterations // about 60 ms on the reference machine
 	pinKeyLen     = 32
 )
 
@@ -189,25 +197,29 @@ func checkPIN(pin string) error {
 }
 
 // pinHash is pin.hash.
-func pinHash(args map[string]any) (map[string]any, error) {
+func pinHash(env funcEnv, args map[string]any) (map[string]any, error) {
 	pin, _ := args["pin"].(string)
 	if err := checkPIN(pin); err != nil {
 		return nil, err
 	}
 	salt := make([]byte, 16)
 	rand.Read(salt)
-	key, err := pbkdf2.Key(sm3.New, pin, salt, pinIterations, pinKeyLen)
+	rounds := env.pinRounds
+	if rounds <= 0 {
+		rounds = pinIterations
+	}
+	key, err := pbkdf2.Key(sm3.New, pin, salt, rounds, pinKeyLen)
 	if err != nil {
 		return nil, err
 	}
 	enc := base64.RawURLEncoding
-	return map[string]any{"hash": fmt.Sprintf("%s$%d$%s$%s", pinScheme, pinIterations, enc.EncodeToString(salt), enc.EncodeToString(key))}, nil
+	return map[string]any{"hash": fmt.Sprintf("%s$%d$%s$%s", pinScheme, rounds, enc.EncodeToString(salt), enc.EncodeToString(key))}, nil
 }
 
 // pinVerify is pin.verify: ok is 1 when pin hashes to the stored hash.
 // A stored value that is not a hash of this scheme is an error, not a
 // mismatch.
-func pinVerify(args map[string]any) (map[string]any, error) {
+func pinVerify(_ funcEnv, args map[string]any) (map[string]any, error) {
 	pin, _ := args["pin"].(string)
 	if err := checkPIN(pin); err != nil {
 		return nil, err

@@ -89,7 +89,7 @@ func (s *Store) seedHolder(ctx context.Context, tx *sqlx.Tx, d seedDay) (string,
 
 // seedPIN sets DemoPIN on acct, hashed by pin.hash.
 func (s *Store) seedPIN(ctx context.Context, tx *sqlx.Tx, acct, date string) error {
-	out, err := pinHash(map[string]any{"pin": DemoPIN})
+	out, err := pinHash(funcEnv{pinRounds: s.iter}, map[string]any{"pin": DemoPIN})
 	if err != nil {
 		return err
 	}
