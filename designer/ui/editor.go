@@ -77,6 +77,7 @@ type Editor struct {
 	redoBtn  *widget.Button
 	lastErr  error
 	lastMsg  string
+	draft    *draftDialog // the draft transaction editor last opened
 	onChange []func()
 	// repair is the path of a file that does not read as a form, open as
 	// text in the JSON source until it does; "" otherwise.
@@ -355,6 +356,7 @@ func (ed *Editor) shortcuts() {
 	add(fyne.KeyP, ctrl|fyne.KeyModifierShift, ed.Publish)
 	if ed.cfg.Ledger != nil {
 		add(fyne.KeyR, ctrl|fyne.KeyModifierShift, ed.ShowReleases)
+		add(fyne.KeyT, ctrl|fyne.KeyModifierShift, ed.EditDraft)
 	}
 	c.AddShortcut(&fyne.ShortcutCopy{}, func(fyne.Shortcut) { ed.Copy(false) })
 	c.AddShortcut(&fyne.ShortcutCut{}, func(fyne.Shortcut) { ed.Copy(true) })
@@ -737,7 +739,8 @@ func (ed *Editor) MainMenu() *fyne.MainMenu {
 		fyne.NewMenuItem("发布 Publish…  Ctrl+Shift+P", ed.Publish),
 	)
 	if ed.cfg.Ledger != nil {
-		file.Items = append(file.Items, fyne.NewMenuItem("发布记录 Releases…  Ctrl+Shift+R", ed.ShowReleases))
+		file.Items = append(file.Items, fyne.NewMenuItem("发布记录 Releases…  Ctrl+Shift+R", ed.ShowReleases),
+			fyne.NewMenuItem("交易草稿 Draft transaction…  Ctrl+Shift+T", ed.EditDraft))
 	}
 	edit := fyne.NewMenu("编辑 Edit",
 		fyne.NewMenuItem("撤销 Undo  Ctrl+Z", func() { ed.doc.Undo() }),

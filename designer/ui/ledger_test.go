@@ -167,3 +167,63 @@ func TestSubmitWithADraftTransaction(t *testing.T) {
 		t.Fatalf("a form with no draft: %+v %v", res, err)
 	}
 }
+
+// TestDraftTransactionEditedCheckedSaved: for a form whose transaction
+// the catalog lacks, the draft editor starts from a skeleton of the
+// form's fields; a draft whose SQL the schema refuses fails its check and
+// is not saved; the right one checks, is saved beside the form and the
+// form's bindings are checked against it; Publish then submits both.
+func TestDraftTransactionEditedCheckedSaved(t *testing.T) {
+	ctx := context.Background()
+	led, cat := demoLedger(t)
+	src := filepath.Join("..", "..", "release", "testdata", "status_freeze")
+	b, err := os.ReadFile(filepath.Join(src, "status_freeze.form.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := dsl.Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	txn, err := os.ReadFile(filepath.Join(src, "status_freeze.txn.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	led.Drafts = t.TempDir()
+	ed, _ := newEditorCfg(t, designer.New(f), Config{Catalog: cat, Ledger: led})
+
+	ed.EditDraft()
+	d := ed.draft
+	if d == nil {
+		t.Fatal("no draft editor")
+	}
+	for _, want := range []string{`"id": "status_freeze"`, `"name": "account"`, `"type": "account"`, `"steps": []`} {
+		if !strings.Contains(d.text.Text, want) {
+			t.Errorf("the skeleton lacks %s:\n%s", want, d.text.Text)
+		}
+	}
+	d.text.SetText(strings.Replace(string(txn), "UPDATE accounts SET status", "UPDATE accounts SET no_such_column = 1, status", 1))
+	if d.check() || !strings.Contains(d.result.Text, "no_such_column") {
+		t.Fatalf("a draft the schema refuses: %q", d.result.Text)
+	}
+	if d.save() {
+		t.Fatal("saved a draft that does not check")
+	}
+	if _, err := os.Stat(d.path); !os.IsNotExist(err) {
+		t.Fatalf("the refused draft was written: %v", err)
+	}
+	d.text.SetText(string(txn))
+	if !d.check() || !d.save() {
+		t.Fatalf("the right draft: %q", d.result.Text)
+	}
+	if got, err := os.ReadFile(d.path); err != nil || string(got) != string(txn) {
+		t.Fatalf("saved %q (%v)", got, err)
+	}
+	if ed.doc.Catalog["status_freeze"] == nil {
+		t.Error("the form's bindings are not checked against the saved draft")
+	}
+	res, err := led.Submit(ctx, ed.doc.Form(), "010101", ledger.DemoPassword)
+	if err != nil || res.Txn != "status_freeze" {
+		t.Fatalf("submit: %+v %v", res, err)
+	}
+}
