@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -27,7 +28,65 @@ import (
 
 func TestMain(m *testing.M) {
 	background = func(f func()) { f() }
-	os.Exit(m.Run())
+	code := m.Run()
+	if demoTemplate.dir != "" {
+		os.RemoveAll(demoTemplate.dir)
+	}
+	os.Exit(code)
+}
+
+// demoTemplate is a seeded demo ledger of today's business date and the
+// terminal key that signed its audit log, made once for the test binary:
+// each window gets a copy of its file, as fresh as a new seed, without
+// seeding 500 accounts (and hashing keys) for every test.
+var demoTemplate struct {
+	sync.Mutex
+	date, dir string
+	key       crypto.Signer
+}
+
+// demoLedgerAt copies the demo template of today's business date (made
+// on first use) to path and returns the key that signs its audit log.
+func demoLedgerAt(t testing.TB, path string) crypto.Signer {
+	t.Helper()
+	d := &demoTemplate
+	d.Lock()
+	defer d.Unlock()
+	if today := ledger.Today(); d.date != today {
+		if d.dir != "" {
+			os.RemoveAll(d.dir)
+		}
+		dir, err := os.MkdirTemp("", "teller-demo-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		key, err := TerminalKey(filepath.Join(dir, "terminal.key"), []byte("test"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := ledger.OpenDemo(context.Background(), filepath.Join(dir, "l.db"),
+			ledger.Options{PasswordIterations: 1000, Signer: key, Origin: "guitai/test"}, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		d.date, d.dir, d.key = today, dir, key
+	}
+	for _, suffix := range []string{"", "-wal"} {
+		b, err := os.ReadFile(filepath.Join(d.dir, "l.db") + suffix)
+		if os.IsNotExist(err) && suffix != "" {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path+suffix, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return d.key
 }
 
 // lastKey is the terminal key of the last shellOnLedger.
@@ -44,10 +103,7 @@ func shellOnLedger(t testing.TB) (*Shell, fyne.Window, *ledger.Store) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	key, err := TerminalKey(filepath.Join(dir, "terminal.key"), []byte("test"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := demoLedgerAt(t, filepath.Join(dir, "l.db"))
 	lastKey = key
 	store, err := ledger.OpenDemo(ctx, filepath.Join(dir, "l.db"),
 		ledger.Options{PasswordIterations: 1000, Signer: key, Origin: "guitai/test"},
