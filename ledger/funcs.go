@@ -104,6 +104,24 @@ func deposit(args map[string]any) (interest.Deposit, error) {
 		Term: int(asInt(args["term"])), Opened: opened}, nil
 }
 
+// closing reads what closing a deposit (or a part of it) takes: the
+// deposit, the closing date and the demand rate posted that day.
+func closing(args map[string]any) (interest.Deposit, time.Time, interest.Rate, error) {
+	d, err := deposit(args)
+	if err != nil {
+		return interest.Deposit{}, time.Time{}, 0, err
+	}
+	closed, err := argDate(args, "closed")
+	if err != nil {
+		return interest.Deposit{}, time.Time{}, 0, err
+	}
+	demand, err := argRate(args, "demand_rate")
+	if err != nil {
+		return interest.Deposit{}, time.Time{}, 0, err
+	}
+	return d, closed, demand, nil
+}
+
 // interestError is the coded refusal of interest's errors.
 func interestError(err error) error {
 	switch {
@@ -119,15 +137,7 @@ func interestError(err error) error {
 // interestSettle is interest.settle: interest.Settle of the deposit on
 // closed at the demand rate.
 func interestSettle(_ funcEnv, args map[string]any) (map[string]any, error) {
-	d, err := deposit(args)
-	if err != nil {
-		return nil, err
-	}
-	closed, err := argDate(args, "closed")
-	if err != nil {
-		return nil, err
-	}
-	demand, err := argRate(args, "demand_rate")
+	d, closed, demand, err := closing(args)
 	if err != nil {
 		return nil, err
 	}
@@ -143,15 +153,7 @@ func interestSettle(_ funcEnv, args map[string]any) (map[string]any, error) {
 // interestPartial is interest.partial: interest.PartialEarly of
 // withdrawn from the deposit on closed.
 func interestPartial(_ funcEnv, args map[string]any) (map[string]any, error) {
-	d, err := deposit(args)
-	if err != nil {
-		return nil, err
-	}
-	closed, err := argDate(args, "closed")
-	if err != nil {
-		return nil, err
-	}
-	demand, err := argRate(args, "demand_rate")
+	d, closed, demand, err := closing(args)
 	if err != nil {
 		return nil, err
 	}

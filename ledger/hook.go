@@ -85,16 +85,10 @@ func (x *Executor) SubmitHook(session func() Session, authorize AuthorizeFunc, c
 			}
 			mu.Unlock()
 		}
-		// A form pinned from a FormSet posts with the package version it
-		// came from, even when a newer one was activated since it opened.
-		req := Request{Txn: f.Submit.Txn, Values: vals, Teller: sess.Teller, Terminal: sess.Terminal, Key: key, Package: x.pinOf(f)}
-		t := x.cat[f.Submit.Txn]
-		if req.Package != "" {
-			req.pkg = &pkgPosting{form: f}
-			var err error
-			if t, err = x.txnOf(context.Background(), &req); err != nil {
-				return nil, err
-			}
+		req := Request{Txn: f.Submit.Txn, Values: vals, Teller: sess.Teller, Terminal: sess.Terminal, Key: key}
+		t, err := x.formTxn(f, &req)
+		if err != nil {
+			return nil, err
 		}
 		if t != nil && authorize != nil {
 			need, err := x.authorizers(f, t, req.pkg, vals)
@@ -139,20 +133,29 @@ func (x *Executor) AuthorizersHook() func(f *dsl.Form, values map[string]any) (i
 		}
 		vals := Posted(f, values)
 		delete(vals, KeyField)
-		req := Request{Txn: f.Submit.Txn, Package: x.pinOf(f)}
-		t := x.cat[f.Submit.Txn]
-		if req.Package != "" {
-			req.pkg = &pkgPosting{form: f}
-			var err error
-			if t, err = x.txnOf(context.Background(), &req); err != nil {
-				return 0, err
-			}
+		req := Request{Txn: f.Submit.Txn}
+		t, err := x.formTxn(f, &req)
+		if err != nil {
+			return 0, err
 		}
 		if t == nil {
 			return 0, errf("E_UNKNOWN_TXN", "", fmt.Errorf("%q", f.Submit.Txn))
 		}
 		return x.authorizers(f, t, req.pkg, vals)
 	}
+}
+
+// formTxn sets req's package from form f and returns the transaction f
+// posts: a form pinned from a FormSet posts with the package version it
+// came from, even when a newer one was activated since it opened; any
+// other, the catalog's (nil when the catalog lacks it).
+func (x *Executor) formTxn(f *dsl.Form, req *Request) (*catalog.Txn, error) {
+	req.Package = x.pinOf(f)
+	if req.Package == "" {
+		return x.cat[f.Submit.Txn], nil
+	}
+	req.pkg = &pkgPosting{form: f}
+	return x.txnOf(context.Background(), req)
 }
 
 // authorizers is how many authorizers a posting of t from form f with

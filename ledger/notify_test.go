@@ -5,9 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"guitai/audit"
 	"guitai/internal/eventually"
-	"guitai/ledger"
 	"guitai/release"
 )
 
@@ -38,15 +36,7 @@ func TestReleaseChanges(t *testing.T) {
 		default:
 		}
 
-		k, err := audit.GenerateKey()
-		if err != nil {
-			t.Fatal(err)
-		}
-		e := openEnvWith(t, e0.name, e0.dsn, false, ledger.Options{Signer: k})
-		if err := e.store.AddUser(ctx, ledger.User{ID: "010198", Name: "second supervisor", Branch: "0101", Role: ledger.RoleSupervisor}, "long enough"); err != nil {
-			t.Fatal(err)
-		}
-		r := releasesOf(t, e)
+		_, r, k := releaseEnv(t, e0)
 		p, err := release.Load("../release/testdata/cash_deposit_v2")
 		if err != nil {
 			t.Fatal(err)

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/emmansun/gmsm/sm2"
+
 	"guitai/assets"
 	"guitai/audit"
 	"guitai/ledger"
@@ -25,6 +27,23 @@ func releasesOf(t *testing.T, e *env) *ledger.Releases {
 	return r
 }
 
+// releaseEnv opens e0's ledger again with a terminal key that signs its
+// audit log (and the packages submitted), adds a second supervisor of
+// 0101, 010198 (password "long enough"), and returns its release
+// packages and the key.
+func releaseEnv(t *testing.T, e0 *env) (*env, *ledger.Releases, *sm2.PrivateKey) {
+	t.Helper()
+	k, err := audit.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := openEnvWith(t, e0.name, e0.dsn, false, ledger.Options{Signer: k})
+	if err := e.store.AddUser(context.Background(), ledger.User{ID: "010198", Name: "second supervisor", Branch: "0101", Role: ledger.RoleSupervisor}, "long enough"); err != nil {
+		t.Fatal(err)
+	}
+	return e, releasesOf(t, e), k
+}
+
 // TestReleaseLifecycle: a v2 of cash_deposit with a new field goes through
 // maker-checker on both databases — submitted, pending (branch 0101 still
 // opens v1), refused to its submitter, approved by another supervisor,
@@ -32,15 +51,7 @@ func releasesOf(t *testing.T, e *env) *ledger.Releases {
 func TestReleaseLifecycle(t *testing.T) {
 	eachDB(t, func(t *testing.T, e0 *env) {
 		ctx := context.Background()
-		k, err := audit.GenerateKey()
-		if err != nil {
-			t.Fatal(err)
-		}
-		e := openEnvWith(t, e0.name, e0.dsn, false, ledger.Options{Signer: k})
-		if err := e.store.AddUser(ctx, ledger.User{ID: "010198", Name: "second supervisor", Branch: "0101", Role: ledger.RoleSupervisor}, "long enough"); err != nil {
-			t.Fatal(err)
-		}
-		r := releasesOf(t, e)
+		e, r, k := releaseEnv(t, e0)
 		v2, err := release.Load("../release/testdata/cash_deposit_v2")
 		if err != nil {
 			t.Fatal(err)

@@ -110,6 +110,24 @@ func TestPublishSubmitsToTheLedger(t *testing.T) {
 	}
 }
 
+// statusFreeze is release/testdata/status_freeze: its directory, its
+// form, and the text of the transaction drafted for it.
+func statusFreeze(t *testing.T) (dir string, f *dsl.Form, txn []byte) {
+	t.Helper()
+	dir = filepath.Join("..", "..", "release", "testdata", "status_freeze")
+	b, err := os.ReadFile(filepath.Join(dir, "status_freeze.form.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, err = dsl.Decode(b); err != nil {
+		t.Fatal(err)
+	}
+	if txn, err = os.ReadFile(filepath.Join(dir, "status_freeze.txn.json")); err != nil {
+		t.Fatal(err)
+	}
+	return dir, f, txn
+}
+
 // TestSubmitWithADraftTransaction: a form whose transaction branch IT
 // drafted beside it (Ledger.Drafts) is submitted with it in one package,
 // its SQL prepared against the ledger; a draft whose SQL names a column
@@ -118,19 +136,7 @@ func TestPublishSubmitsToTheLedger(t *testing.T) {
 func TestSubmitWithADraftTransaction(t *testing.T) {
 	ctx := context.Background()
 	led, _ := demoLedger(t)
-	src := filepath.Join("..", "..", "release", "testdata", "status_freeze")
-	b, err := os.ReadFile(filepath.Join(src, "status_freeze.form.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := dsl.Decode(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	txn, err := os.ReadFile(filepath.Join(src, "status_freeze.txn.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	src, f, txn := statusFreeze(t)
 
 	broken := t.TempDir()
 	bad := strings.Replace(string(txn), "UPDATE accounts SET status", "UPDATE accounts SET no_such_column = 1, status", 1)
@@ -176,19 +182,7 @@ func TestSubmitWithADraftTransaction(t *testing.T) {
 func TestDraftTransactionEditedCheckedSaved(t *testing.T) {
 	ctx := context.Background()
 	led, cat := demoLedger(t)
-	src := filepath.Join("..", "..", "release", "testdata", "status_freeze")
-	b, err := os.ReadFile(filepath.Join(src, "status_freeze.form.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := dsl.Decode(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	txn, err := os.ReadFile(filepath.Join(src, "status_freeze.txn.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, f, txn := statusFreeze(t)
 	led.Drafts = t.TempDir()
 	ed, _ := newEditorCfg(t, designer.New(f), Config{Catalog: cat, Ledger: led})
 
