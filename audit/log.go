@@ -555,14 +555,17 @@ func (l *Log) checkpoint(ctx context.Context, tx *sql.Tx, s crypto.Signer, f *Fr
 		return StoredCheckpoint{}, err
 	}
 	now := l.cfg.Now().UTC()
-	_, err = tx.ExecContext(ctx, l.q(`INSERT INTO audit_checkpoint (size, root, frontier, note, reason, created_ns)
-		VALUES (?,?,?,?,?,?) ON CONFLICT (size) DO NOTHING`),
+	_, err = tx.ExecContext(ctx, l.q(checkpointSQL),
 		int64(c.Size), c.Root.String(), encodeFrontier(*f), string(note), reason, now.UnixNano())
 	if err != nil {
 		return StoredCheckpoint{}, errf(CodeState, "checkpoint", err, "insert")
 	}
 	return StoredCheckpoint{Checkpoint: c, Note: note, Reason: reason, Created: now}, nil
 }
+
+// checkpointSQL stores a signed checkpoint.
+const checkpointSQL = `INSERT INTO audit_checkpoint (size, root, frontier, note, reason, created_ns)
+	VALUES (?,?,?,?,?,?) ON CONFLICT (size) DO NOTHING`
 
 // checkNotSmaller refuses to sign c when a stored checkpoint is larger
 // (records were cut: signing would make a second history under the same

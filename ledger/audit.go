@@ -91,9 +91,7 @@ func (h *auditHook) migrate(ctx context.Context, db *sql.DB, _ string) error {
 // append records e in tx, signs a checkpoint at a sign-on or sign-off
 // when it can, and tells the observer.
 func (h *auditHook) append(ctx context.Context, tx *sql.Tx, e AuditEvent) error {
-	_, err := h.log.Append(ctx, tx, audit.Record{Time: e.Time, Teller: e.Teller, Authorizer: e.Authorizer,
-		Terminal: e.Terminal, Branch: e.Branch, Action: e.Action, Object: e.Object, Result: e.Result,
-		PayloadDigest: sm3.Sum(e.Payload)})
+	_, err := h.log.Append(ctx, tx, h.recordOf(e))
 	if err == nil && h.signs {
 		now := time.Now()
 		if reason := e.Action; signsAt[reason] || now.Sub(time.Unix(0, h.lastSigned.Load())) >= CheckpointInterval {
@@ -110,6 +108,45 @@ func (h *auditHook) append(ctx context.Context, tx *sql.Tx, e AuditEvent) error 
 		err = h.observer.Append(ctx, tx, e)
 	}
 	return err
+}
+
+// recordOf is the audit record of the event e.
+func (h *auditHook) recordOf(e AuditEvent) audit.Record {
+	return audit.Record{Time: e.Time, Teller: e.Teller, Authorizer: e.Authorizer,
+		Terminal: e.Terminal, Branch: e.Branch, Action: e.Action, Object: e.Object, Result: e.Result,
+		PayloadDigest: sm3.Sum(e.Payload)}
+}
+
+// appended follows a pipelined posting (pipeline.go) whose transaction
+// committed c, appended through the log's Chain rather than append, and
+// which signed the checkpoint that fell due among its records, if one
+// did. A program that signs also signs one when CheckpointInterval has
+// passed since the last, in a transaction of its own right after; should
+// that fail, the posting stands and the next checkpoint (the next due,
+// the sign-off) covers its records.
+func (s *Store) appended(ctx context.Context, c audit.Chained) {
+	h := s.audit
+	h.log.Appended(c)
+	if !h.signs {
+		return
+	}
+	if c.Signed {
+		h.lastSigned.Store(time.Now().UnixNano())
+		s.kickWitness()
+		return
+	}
+	if time.Since(time.Unix(0, h.lastSigned.Load())) < CheckpointInterval {
+		return
+	}
+	ctx = context.WithoutCancel(ctx)
+	_ = s.inTx(ctx, nil, func(tx *sqlx.Tx) error {
+		if _, err := h.log.Checkpoint(ctx, tx.Tx, "interval"); err != nil {
+			return err
+		}
+		h.lastSigned.Store(time.Now().UnixNano())
+		h.signed.Store(true) // the commit kicks the witness
+		return nil
+	})
 }
 
 // AuditLog is the ledger's audit log, to read, verify or checkpoint it.

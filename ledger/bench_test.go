@@ -66,13 +66,20 @@ func BenchmarkDepositVsFsync(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer srv.Stop()
-		for _, w := range []int{1, benchWorkers} {
-			b.Run(mode(w), func(b *testing.B) {
+		// seq-unpipelined is seq one statement at a time, as every
+		// posting went before pipelining (issue 18 §3's "before").
+		for _, m := range []struct {
+			name    string
+			workers int
+			opt     ledger.Options
+		}{{mode(1), 1, ledger.Options{}}, {"seq-unpipelined", 1, ledger.Options{NoPipeline: true}}, {mode(benchWorkers), benchWorkers, ledger.Options{}}} {
+			w := m.workers
+			b.Run(m.name, func(b *testing.B) {
 				dsn, err := srv.NewDatabase(context.Background())
 				if err != nil {
 					b.Fatal(err)
 				}
-				e := openAudited(b, "postgres", dsn)
+				e := openAuditedWith(b, "postgres", dsn, m.opt)
 				rawDSN, err := srv.NewDatabase(context.Background())
 				if err != nil {
 					b.Fatal(err)
@@ -101,11 +108,18 @@ func BenchmarkDepositVsFsync(b *testing.B) {
 // DefaultCheckpointEvery records).
 func openAudited(tb testing.TB, name, dsn string) *env {
 	tb.Helper()
+	return openAuditedWith(tb, name, dsn, ledger.Options{})
+}
+
+// openAuditedWith is openAudited with more options.
+func openAuditedWith(tb testing.TB, name, dsn string, opt ledger.Options) *env {
+	tb.Helper()
 	key, err := audit.GenerateKey()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return openEnvWith(tb, name, dsn, true, ledger.Options{Signer: key, Origin: "guitai/bench"})
+	opt.Signer, opt.Origin = key, "guitai/bench"
+	return openEnvWith(tb, name, dsn, true, opt)
 }
 
 func mode(workers int) string {

@@ -42,7 +42,7 @@ func (x *Executor) CheckSchema(ctx context.Context) error {
 				if st.Call != "" {
 					continue // a built-in function, checked by catalog.Check
 				}
-				q, _, err := named(tx, st.SQL, arg)
+				q, _, err := named(tx.DriverName(), st.SQL, arg)
 				if err == nil {
 					var stmt *sqlx.Stmt
 					if stmt, err = tx.PreparexContext(ctx, q); err == nil {

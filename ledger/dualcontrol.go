@@ -100,8 +100,17 @@ func asField(err error, f string) error {
 // at its own field first, and rolls them back when it refuses.
 func (ps *posting) checkDualControl(ctx context.Context, tx *sqlx.Tx) error {
 	param, err := counterpartParam(ctx, tx, ps.t.ID)
-	if err != nil || param == "" {
+	if err != nil {
 		return err
+	}
+	return ps.confirmedBy(param)
+}
+
+// confirmedBy checks the handover's counterpart against the user the
+// param names ("" when the transaction is not under dual control).
+func (ps *posting) confirmedBy(param string) error {
+	if param == "" {
+		return nil
 	}
 	want, _ := ps.p[param].(string)
 	switch c := ps.counterpart; {

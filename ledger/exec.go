@@ -385,15 +385,18 @@ type tellerRow struct {
 	Date string
 }
 
+// tellerSQL reads a teller's user row and the business date of the
+// teller's branch. A scalar subquery, not a join: SQLite runs this form
+// several times faster, and users.branch references branches.
+const tellerSQL = `SELECT id, name, branch, role, failed, locked,
+	(SELECT b.business_date FROM branches b WHERE b.code = users.branch) AS business_date FROM users WHERE id = ?`
+
 // loadTeller reads the teller with id and the business date of the
 // teller's branch in one statement; an unknown teller is E_USER_UNKNOWN,
 // a locked one E_USER_LOCKED.
 func loadTeller(ctx context.Context, tx *sqlx.Tx, id string) (tellerRow, error) {
 	var teller tellerRow
-	// A scalar subquery, not a join: SQLite runs this form several times
-	// faster, and users.branch references branches.
-	err := tx.QueryRowContext(ctx, tx.Rebind(`SELECT id, name, branch, role, failed, locked,
-		(SELECT b.business_date FROM branches b WHERE b.code = users.branch) FROM users WHERE id = ?`), id).
+	err := tx.QueryRowContext(ctx, tx.Rebind(tellerSQL), id).
 		Scan(&teller.ID, &teller.Name, &teller.Branch, &teller.Role, &teller.Failed, &teller.Locked, &teller.Date)
 	if errors.Is(err, sql.ErrNoRows) {
 		return tellerRow{}, errf("E_USER_UNKNOWN", "teller", nil)
@@ -513,12 +516,24 @@ func (ps *posting) allocateNumbers(ctx context.Context, tx *sqlx.Tx) error {
 // its figures and result still empty (writeResult fills them). The
 // idempotency key's unique index makes a repeated key fail here.
 func (ps *posting) openJournal(ctx context.Context, tx *sqlx.Tx) error {
-	s, t, p, teller := ps.x.store, ps.t, ps.p, ps.teller
+	s, teller := ps.x.store, ps.teller
 	serial, err := s.nextSerial(ctx, tx, teller.Branch, teller.Date)
 	if err != nil {
 		return err
 	}
-	p["serial"], ps.res.Serial = serial, serial
+	ps.setSerial(serial)
+	insert, args := ps.journalRow()
+	_, err = s.exec(ctx, tx, insert, args)
+	return err
+}
+
+// setSerial gives the posting its journal serial.
+func (ps *posting) setSerial(serial string) { ps.p["serial"], ps.res.Serial = serial, serial }
+
+// journalRow is the statement that inserts the posting's journal row,
+// and its arguments.
+func (ps *posting) journalRow() (string, map[string]any) {
+	t, p, teller := ps.t, ps.p, ps.teller
 	var authArg any
 	if ps.authID != "" {
 		authArg = ps.authID
@@ -530,7 +545,7 @@ func (ps *posting) openJournal(ctx context.Context, tx *sqlx.Tx) error {
 	insert := `INSERT INTO journal (serial, business_date, branch, teller, authorizer, terminal,
 			txn_code, form_id, form_version, reversible, idem_key, request_digest, created_at%s)
 			VALUES (:serial, :date, :branch, :teller, :auth, :terminal, :code, :form, :version, :rev, :key, :digest, :now%s)`
-	args := map[string]any{"serial": serial, "date": teller.Date, "branch": teller.Branch, "teller": teller.ID, "auth": authArg,
+	args := map[string]any{"serial": ps.res.Serial, "date": teller.Date, "branch": teller.Branch, "teller": teller.ID, "auth": authArg,
 		"terminal": ps.req.Terminal, "code": t.Code, "form": ps.formID, "version": ps.formVersion, "rev": rev,
 		"key": ps.req.Key, "digest": ps.digest, "now": p["now"]}
 	// A built-in posting names the package columns not at all: their
@@ -541,8 +556,7 @@ func (ps *posting) openJournal(ctx context.Context, tx *sqlx.Tx) error {
 	} else {
 		insert = fmt.Sprintf(insert, "", "")
 	}
-	_, err = s.exec(ctx, tx, insert, args)
-	return err
+	return insert, args
 }
 
 // checkPolicy applies the four-eyes rule: the authorizers the ledger's
@@ -622,19 +636,30 @@ func balancedPostings(ctx context.Context, tx *sqlx.Tx, serial string) ([]postin
 // was inserted with NULL, and assigning the column, a foreign key, costs
 // SQLite a check even when the value is NULL. Exactly one row must change.
 func (ps *posting) writeResult(ctx context.Context, tx *sqlx.Tx, fig journalFigures, result string) error {
-	serial := ps.res.Serial
-	upd := map[string]any{"serial": serial, "result": result, "amount": fig.amount, "account": fig.account}
-	update := `UPDATE journal SET amount = :amount, account = :account, result = :result WHERE serial = :serial`
-	if ps.t.ReversalOf != "" {
-		upd["rev"] = ps.p[ps.t.ReversalOf]
-		update = `UPDATE journal SET amount = :amount, account = :account, reversal_of = :rev, result = :result WHERE serial = :serial`
-	}
+	update, upd := ps.resultRow(fig, result)
 	n, err := ps.x.store.exec(ctx, tx, update, upd)
 	if err != nil {
 		return err
 	}
+	return ps.resultWritten(n)
+}
+
+// resultRow is the statement that completes the journal row, and its
+// arguments.
+func (ps *posting) resultRow(fig journalFigures, result string) (string, map[string]any) {
+	upd := map[string]any{"serial": ps.res.Serial, "result": result, "amount": fig.amount, "account": fig.account}
+	if ps.t.ReversalOf != "" {
+		upd["rev"] = ps.p[ps.t.ReversalOf]
+		return `UPDATE journal SET amount = :amount, account = :account, reversal_of = :rev, result = :result WHERE serial = :serial`, upd
+	}
+	return `UPDATE journal SET amount = :amount, account = :account, result = :result WHERE serial = :serial`, upd
+}
+
+// resultWritten checks that completing the journal row changed it, and
+// it alone (n rows).
+func (ps *posting) resultWritten(n int64) error {
 	if n != 1 {
-		return fmt.Errorf("ledger: journal %s: %d rows updated", serial, n)
+		return fmt.Errorf("ledger: journal %s: %d rows updated", ps.res.Serial, n)
 	}
 	return nil
 }
@@ -642,12 +667,22 @@ func (ps *posting) writeResult(ctx context.Context, tx *sqlx.Tx, fig journalFigu
 // writeReceipt stores the receipt of a transaction that prints one, its
 // payload the posting's result.
 func (ps *posting) writeReceipt(ctx context.Context, tx *sqlx.Tx, result string) error {
-	if ps.t.Receipt == "" {
+	insert, args := ps.receiptRow(result)
+	if insert == "" {
 		return nil
 	}
-	_, err := ps.x.store.exec(ctx, tx, `INSERT INTO receipts (serial, teller, template, payload, created_at) VALUES (:serial, :teller, :template, :payload, :now)`,
-		map[string]any{"serial": ps.res.Serial, "teller": ps.teller.ID, "template": ps.t.Receipt, "payload": result, "now": ps.p["now"]})
+	_, err := ps.x.store.exec(ctx, tx, insert, args)
 	return err
+}
+
+// receiptRow is the statement that stores the posting's receipt, and its
+// arguments; "" for a transaction that prints none.
+func (ps *posting) receiptRow(result string) (string, map[string]any) {
+	if ps.t.Receipt == "" {
+		return "", nil
+	}
+	return `INSERT INTO receipts (serial, teller, template, payload, created_at) VALUES (:serial, :teller, :template, :payload, :now)`,
+		map[string]any{"serial": ps.res.Serial, "teller": ps.teller.ID, "template": ps.t.Receipt, "payload": result, "now": ps.p["now"]}
 }
 
 // recordAudit appends the posting's audit records in its transaction: one
@@ -656,7 +691,21 @@ func (ps *posting) writeReceipt(ctx context.Context, tx *sqlx.Tx, result string)
 // carrying the digest of its journal row, its postings (lines) and its
 // result (body), which auditctl verify --db recomputes from the tables.
 func (ps *posting) recordAudit(ctx context.Context, tx *sqlx.Tx, fig journalFigures, body []byte, lines []postingLine) error {
-	s, t, res, teller := ps.x.store, ps.t, ps.res, ps.teller
+	evs, err := ps.auditEvents(fig, body, lines)
+	if err != nil {
+		return err
+	}
+	for _, ev := range evs {
+		if err := ps.x.store.record(ctx, tx, ev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// auditEvents are the posting's audit records, in order (recordAudit).
+func (ps *posting) auditEvents(fig journalFigures, body []byte, lines []postingLine) ([]AuditEvent, error) {
+	t, res, teller := ps.t, ps.res, ps.teller
 	doc := postingDoc{V: payloadVersion, Serial: res.Serial, Date: teller.Date, Branch: teller.Branch, Teller: teller.ID,
 		Authorizer: ps.authID, Terminal: ps.req.Terminal, Txn: t.Code, Form: ps.formID, FormVersion: ps.formVersion,
 		Package: ps.packageRef, PackageDigest: ps.packageDigest, Account: fig.account, Amount: fig.amount, Request: ps.digest, Result: sm3Hex(body)}
@@ -666,34 +715,31 @@ func (ps *posting) recordAudit(ctx context.Context, tx *sqlx.Tx, fig journalFigu
 	doc.Postings = lines
 	payload, err := json.Marshal(&doc)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	ev := AuditEvent{Teller: teller.ID, Authorizer: ps.authID, Terminal: ps.req.Terminal, Branch: teller.Branch,
 		Action: audit.ActionPosting, Object: res.Serial, Result: "ok", Payload: payload}
 	if t.ReversalOf != "" {
 		ev.Action = audit.ActionReversal
 	}
+	var evs []AuditEvent
 	for _, u := range ps.auth {
 		a := ev
 		a.Action, a.Authorizer = audit.ActionAuthorization, u.ID
 		if a.Payload, err = authorizationPayload(res.Serial, ps.digest, u.ID); err != nil {
-			return err
+			return nil, err
 		}
-		if err := s.record(ctx, tx, a); err != nil {
-			return err
-		}
+		evs = append(evs, a)
 	}
 	if c := ps.counterpart; c != nil {
 		a := ev
 		a.Action, a.Authorizer = audit.ActionCounterpart, c.ID
 		if a.Payload, err = counterpartPayload(res.Serial, ps.digest, c.ID); err != nil {
-			return err
+			return nil, err
 		}
-		if err := s.record(ctx, tx, a); err != nil {
-			return err
-		}
+		evs = append(evs, a)
 	}
-	return s.record(ctx, tx, ev)
+	return append(evs, ev), nil
 }
 
 // step runs one statement and applies its guard.
@@ -703,32 +749,12 @@ func (x *Executor) step(ctx context.Context, tx *sqlx.Tx, st catalog.Step, p map
 	}
 	s := x.store
 	var n int64
-	isQuery := len(st.Returning) > 0 || st.Into != "" || isSelect(st.SQL)
-	if isQuery {
+	if isQuery(st) {
 		rows, err := s.query(ctx, tx, st.SQL, p)
 		if err != nil {
 			return err
 		}
-		n = int64(len(rows))
-		if len(rows) > 0 {
-			for name, typ := range st.Returning {
-				v := rows[0][name]
-				if typ == "money" || typ == "int" {
-					v = asInt(v)
-				}
-				p[name] = v
-				keep(res, name, typ, v)
-			}
-		}
-		if st.Into != "" {
-			if res.Rows == nil {
-				res.Rows = map[string][]map[string]any{}
-			}
-			if rows == nil {
-				rows = []map[string]any{}
-			}
-			res.Rows[st.Into] = rows
-		}
+		n = applyRows(st, rows, p, res)
 	} else {
 		var err error
 		if n, err = s.exec(ctx, tx, st.SQL, p); err != nil {
@@ -746,6 +772,38 @@ func (x *Executor) step(ctx context.Context, tx *sqlx.Tx, st catalog.Step, p map
 		return errf(Code(st.Error), st.Field, nil)
 	}
 	return nil
+}
+
+// isQuery reports whether the step st reads rows (it returns values,
+// fills a result table or is a SELECT) rather than counting them.
+func isQuery(st catalog.Step) bool {
+	return len(st.Returning) > 0 || st.Into != "" || isSelect(st.SQL)
+}
+
+// applyRows takes what the query step st read: its returned values into
+// the params p and the result, its rows into the result's table. It
+// returns how many rows it read, for the step's guard.
+func applyRows(st catalog.Step, rows []map[string]any, p map[string]any, res *Result) int64 {
+	if len(rows) > 0 {
+		for name, typ := range st.Returning {
+			v := rows[0][name]
+			if typ == "money" || typ == "int" {
+				v = asInt(v)
+			}
+			p[name] = v
+			keep(res, name, typ, v)
+		}
+	}
+	if st.Into != "" {
+		if res.Rows == nil {
+			res.Rows = map[string][]map[string]any{}
+		}
+		if rows == nil {
+			rows = []map[string]any{}
+		}
+		res.Rows[st.Into] = rows
+	}
+	return int64(len(rows))
 }
 
 // keep records the returned value v of type typ under name in the
@@ -819,11 +877,7 @@ func (s *Store) nextNumber(ctx context.Context, tx *sqlx.Tx, name string) (int64
 // less per posting). On PostgreSQL, where writers run side by side, the
 // counter row's lock serializes them.
 func (s *Store) nextSerial(ctx context.Context, tx *sqlx.Tx, branch, date string) (string, error) {
-	b := branch
-	if len(b) > 4 {
-		b = b[len(b)-4:]
-	}
-	prefix := fmt.Sprintf("%s%04s", strings.ReplaceAll(date, "-", ""), b)
+	prefix := serialPrefix(branch, date)
 	var n int64
 	if s.driver == SQLite {
 		var last sql.NullString
@@ -845,8 +899,21 @@ func (s *Store) nextSerial(ctx context.Context, tx *sqlx.Tx, branch, date string
 			return "", err
 		}
 	}
-	return fmt.Sprintf("%s%06d", prefix, n), nil
+	return serialOf(prefix, n), nil
 }
+
+// serialPrefix is the part of a journal serial before its sequence: the
+// business date (8 digits) and the branch (4).
+func serialPrefix(branch, date string) string {
+	b := branch
+	if len(b) > 4 {
+		b = b[len(b)-4:]
+	}
+	return fmt.Sprintf("%s%04s", strings.ReplaceAll(date, "-", ""), b)
+}
+
+// serialOf is the journal serial of sequence n after prefix.
+func serialOf(prefix string, n int64) string { return fmt.Sprintf("%s%06d", prefix, n) }
 
 // postedParams are the transaction's params that carry a value, ID
 // numbers masked (their plain text never leaves the encrypted column),

@@ -18,3 +18,9 @@ func (s *Store) Queued() int { return s.group.queued() }
 func (s *Store) GroupStats() (groups, members int64) {
 	return s.group.groups.Load(), s.group.grouped.Load()
 }
+
+// PipelineStats returns how many postings went pipelined, and how many
+// were tried so and then ran one statement at a time.
+func (s *Store) PipelineStats() (posted, fallbacks int64) {
+	return s.pipelined.posted.Load(), s.pipelined.fallbacks.Load()
+}

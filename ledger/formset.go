@@ -418,12 +418,30 @@ func (ps *posting) checkPackage(ctx context.Context, tx *sqlx.Tx) error {
 		return nil
 	}
 	var all, here int64
-	err := tx.QueryRowxContext(ctx, tx.Rebind(`SELECT COUNT(*), COALESCE(SUM(CASE WHEN target_kind = 'all'
-		OR (target_kind = 'branch' AND target = ?) OR (target_kind = 'terminal' AND target = ?) THEN 1 ELSE 0 END), 0)
-		FROM release_activations WHERE package_id = ? AND version = ?`), ps.teller.Branch, ps.req.Terminal, pk.ref.ID, pk.ref.Version).Scan(&all, &here)
-	switch {
-	case err != nil:
+	if err := tx.QueryRowxContext(ctx, tx.Rebind(packageSQL), ps.packageArgs()...).Scan(&all, &here); err != nil {
 		return err
+	}
+	return ps.packageActive(all, here)
+}
+
+// packageSQL counts the activations of a package version: in all, and
+// those for the teller's branch (first argument), terminal (second) or
+// all branches.
+const packageSQL = `SELECT COUNT(*) AS activations, COALESCE(SUM(CASE WHEN target_kind = 'all'
+	OR (target_kind = 'branch' AND target = ?) OR (target_kind = 'terminal' AND target = ?) THEN 1 ELSE 0 END), 0) AS here
+	FROM release_activations WHERE package_id = ? AND version = ?`
+
+// packageArgs are packageSQL's arguments for the posting's package.
+func (ps *posting) packageArgs() []any {
+	pk := ps.req.pkg
+	return []any{ps.teller.Branch, ps.req.Terminal, pk.ref.ID, pk.ref.Version}
+}
+
+// packageActive refuses a package version never active (all == 0) or
+// never for this terminal or branch (here == 0).
+func (ps *posting) packageActive(all, here int64) error {
+	pk := ps.req.pkg
+	switch {
 	case all == 0:
 		return errf("E_RELEASE_NOT_ACTIVE", "package", fmt.Errorf("%s has never been active", pk.ref))
 	case here == 0:

@@ -206,8 +206,14 @@ func (s *Store) commitGroup(batch []*member) {
 	s.group.grouped.Add(int64(len(live)))
 }
 
-// solo posts m in a transaction of its own.
+// solo posts m in a transaction of its own: pipelined where it can
+// (pipeline.go), else one statement at a time.
 func (s *Store) solo(m *member) (*Result, error) {
+	if s.pipelines(m) {
+		if res, ok := s.postPipelined(m); ok {
+			return res, nil
+		}
+	}
 	var res *Result
 	err := s.inTx(m.ctx, m.opts, func(tx *sqlx.Tx) error {
 		var err error

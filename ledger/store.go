@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -18,8 +19,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
+	"github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
 	"github.com/jmoiron/sqlx"
 	"github.com/mattn/go-sqlite3"
 	"github.com/pressly/goose/v3"
@@ -106,6 +108,15 @@ type Options struct {
 	// transaction (group commit, each in its own savepoint); 0 means
 	// DefaultMaxGroup and 1 turns group commit off.
 	MaxGroup int
+	// Dial, if set, opens PostgreSQL's network connections in place of
+	// the driver's own dialer (tests count a posting's round trips
+	// through it).
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// NoPipeline posts on PostgreSQL one statement at a time, as on
+	// SQLite, instead of in pipelined batches (pipeline.go): the
+	// benchmark's "before", and a way around a server or proxy that
+	// mishandles pipelining.
+	NoPipeline bool
 }
 
 // Store is an open ledger database.
@@ -127,6 +138,10 @@ type Store struct {
 	maxGroup int
 	group    committer
 	boxes    sync.Map // "teller/date" of cash boxes known to exist (rows are never deleted)
+	// pipeline is whether postings on PostgreSQL go in pipelined batches
+	// (pipeline.go).
+	pipeline  bool
+	pipelined pipelineStats
 }
 
 // DefaultPath is the ledger every program opens when none is named:
@@ -161,10 +176,14 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	driver := SQLite
 	if IsPostgres(dsn) {
 		driver = Postgres
-		var err error
-		if db, err = sqlx.Open(driver, dsn); err != nil {
-			return nil, err
+		cfg, err := pgx.ParseConfig(dsn)
+		if err != nil {
+			return nil, errf("E_DB_UNREACHABLE", "", fmt.Errorf("open %s: %w", redact(dsn), err))
 		}
+		if opt.Dial != nil {
+			cfg.DialFunc = pgconn.DialFunc(opt.Dial)
+		}
+		db = sqlx.NewDb(stdlib.OpenDB(*cfg), driver)
 	} else {
 		if err := createPrivate(sqlitePath(dsn)); err != nil {
 			return nil, fmt.Errorf("ledger: open %s: %w", dsn, err)
@@ -197,6 +216,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		s.retries = 8
 	}
 	s.maxGroup = opt.MaxGroup
+	s.pipeline = driver == Postgres && !opt.NoPipeline && opt.Observer == nil
 	if s.maxGroup == 0 {
 		s.maxGroup = DefaultMaxGroup
 	}
@@ -346,10 +366,15 @@ func (s *Store) Driver() string { return s.driver }
 // record is the one place every audited action passes through, inside the
 // transaction that performs it.
 func (s *Store) record(ctx context.Context, tx *sqlx.Tx, e AuditEvent) error {
+	return s.audit.append(ctx, tx.Tx, s.stamped(e))
+}
+
+// stamped is e with the store's clock's time when it has none.
+func (s *Store) stamped(e AuditEvent) AuditEvent {
 	if e.Time.IsZero() {
 		e.Time = s.now()
 	}
-	return s.audit.append(ctx, tx.Tx, e)
+	return e
 }
 
 // inTx runs fn in one transaction, retrying the whole of it when the
@@ -441,8 +466,8 @@ func isUnique(err error) bool {
 // named binds a named-parameter statement: sqlx.Named then Rebind. The
 // compiled form (the rebound text and the order of names) is cached per
 // statement text, since catalog statements repeat all day.
-func named(tx *sqlx.Tx, query string, arg map[string]any) (string, []any, error) {
-	key := compiledKey{tx.DriverName(), query}
+func named(driver string, query string, arg map[string]any) (string, []any, error) {
+	key := compiledKey{driver, query}
 	c, ok := compiled.Load(key)
 	if !ok {
 		// Bind a map whose values are the names themselves: the args sqlx
@@ -455,7 +480,7 @@ func named(tx *sqlx.Tx, query string, arg map[string]any) (string, []any, error)
 		if err != nil {
 			return "", nil, err
 		}
-		c, _ = compiled.LoadOrStore(key, compiledQuery{text: tx.Rebind(q), names: order})
+		c, _ = compiled.LoadOrStore(key, compiledQuery{text: sqlx.Rebind(sqlx.BindType(driver), q), names: order})
 	}
 	cq := c.(compiledQuery)
 	args := make([]any, len(cq.names))
@@ -480,7 +505,7 @@ type compiledKey struct{ driver, query string }
 var compiled sync.Map // compiledKey -> compiledQuery
 
 func (s *Store) exec(ctx context.Context, tx *sqlx.Tx, query string, arg map[string]any) (int64, error) {
-	q, args, err := named(tx, query, arg)
+	q, args, err := named(tx.DriverName(), query, arg)
 	if err != nil {
 		return 0, err
 	}
@@ -492,7 +517,7 @@ func (s *Store) exec(ctx context.Context, tx *sqlx.Tx, query string, arg map[str
 }
 
 func (s *Store) query(ctx context.Context, tx *sqlx.Tx, query string, arg map[string]any) ([]map[string]any, error) {
-	q, args, err := named(tx, query, arg)
+	q, args, err := named(tx.DriverName(), query, arg)
 	if err != nil {
 		return nil, err
 	}

@@ -165,16 +165,38 @@ func (s *Store) GetUser(ctx context.Context, id string) (User, error) {
 	return u, wrapDB(err)
 }
 
+// userSQL reads a user's row with the password hash.
+const userSQL = `SELECT id, name, branch, role, failed, locked, pw_hash, pw_salt, pw_iter FROM users WHERE id = ?`
+
 // Authenticate checks a password in its own transaction: a failure is
 // counted (and audited) even when the caller's posting later rolls back, and
 // the MaxFailures-th failure in a row locks the user.
 func (s *Store) Authenticate(ctx context.Context, id, password, terminal string) (User, error) {
+	// The common case, the right password of an unlocked user with no
+	// failures to reset, writes nothing: one read, outside a transaction.
+	// Otherwise the read is made again in the transaction that counts
+	// the failure, and the (slow) password check is not repeated unless
+	// the password changed in between.
+	var seen userRow
+	var seenOK bool
+	if err := s.db.GetContext(ctx, &seen, s.db.Rebind(userSQL), id); err == nil {
+		seenOK = checkPassword(password, seen.Hash, seen.Salt, seen.Iter)
+		if seenOK && !seen.Locked && seen.Failed == 0 {
+			return seen.User, nil
+		}
+	}
+	matches := func(u userRow) bool {
+		if u.Hash == seen.Hash && u.Salt == seen.Salt && u.Iter == seen.Iter {
+			return seenOK
+		}
+		return checkPassword(password, u.Hash, u.Salt, u.Iter)
+	}
 	var out User
 	var refused Code // "", E_BAD_CREDENTIALS or E_USER_LOCKED
 	err := s.inTx(ctx, nil, func(tx *sqlx.Tx) error {
 		refused = ""
 		var u userRow
-		err := tx.GetContext(ctx, &u, tx.Rebind(`SELECT id, name, branch, role, failed, locked, pw_hash, pw_salt, pw_iter FROM users WHERE id = ?`), id)
+		err := tx.GetContext(ctx, &u, tx.Rebind(userSQL), id)
 		if errors.Is(err, sql.ErrNoRows) {
 			// Same answer as a wrong password: do not reveal which ids exist.
 			refused = "E_BAD_CREDENTIALS"
@@ -188,7 +210,7 @@ func (s *Store) Authenticate(ctx context.Context, id, password, terminal string)
 			refused, ev.Result = "E_USER_LOCKED", "locked"
 			return s.record(ctx, tx, ev)
 		}
-		if checkPassword(password, u.Hash, u.Salt, u.Iter) {
+		if matches(u) {
 			if u.Failed > 0 {
 				if _, err := s.exec(ctx, tx, `UPDATE users SET failed = 0 WHERE id = :id`, map[string]any{"id": id}); err != nil {
 					return err
