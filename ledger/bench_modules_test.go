@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"guitai/internal/pgtest"
 	"guitai/ledger"
 )
@@ -17,7 +19,9 @@ import (
 // new tables take part in, on a ledger audited as cmd/teller's is:
 //
 //   - term_open: a one-year term deposit of 100.00 in cash (a new account,
-//     a contract row, the rate looked up, interest.maturity called);
+//     a contract row, the rate looked up, interest.maturity called, the
+//     next certificate (存单) in the box used: the setup stocks the box
+//     with b.N of them);
 //   - held_withdrawal: 1.00 out of the demo account under a partial
 //     freeze (the available balance read against its holds).
 //
@@ -64,6 +68,9 @@ func benchModules(b *testing.B, open func(b *testing.B) *env) {
 		b.Run(c.name, func(b *testing.B) {
 			e := open(b)
 			e.must(b, "cashbox_allocate", T1, nil, map[string]any{"amount": "100000", "handover_id": T2, "n100": "1000"})
+			if c.txn == "term_open" {
+				stockBox(b, e, T1, "certificate", b.N)
+			}
 			lat := make([]time.Duration, b.N)
 			b.ResetTimer()
 			start := time.Now()
@@ -83,5 +90,28 @@ func benchModules(b *testing.B, open func(b *testing.B) *env) {
 			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 			e.books(b)
 		})
+	}
+}
+
+// stockBox puts n more unused vouchers of kind in teller's cash box,
+// numbered after every voucher of that kind there is, as a voucher issue
+// (3201) would, without the vault's limit of stock.
+func stockBox(tb testing.TB, e *env, teller, kind string, n int) {
+	tb.Helper()
+	db := e.store.DB()
+	var last int64
+	if err := db.Get(&last, db.Rebind(`SELECT COALESCE(MAX(serial_no), 0) FROM vouchers WHERE kind = ?`), kind); err != nil {
+		tb.Fatal(err)
+	}
+	q, args, err := sqlx.Named(`WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < :n)
+		INSERT INTO vouchers (id, kind, serial_no, branch, location, teller, issue_serial)
+		SELECT CAST(:kind AS TEXT) || '-' || CAST(CAST(:after AS BIGINT) + i AS TEXT), :kind, CAST(:after AS BIGINT) + i,
+		       '0101', :location, :teller, 'bench' FROM seq`,
+		map[string]any{"n": n, "kind": kind, "after": last, "location": "BOX-" + teller, "teller": teller})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := db.Exec(db.Rebind(q), args...); err != nil {
+		tb.Fatal(err)
 	}
 }

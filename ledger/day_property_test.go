@@ -120,6 +120,7 @@ type wdTeller struct {
 	boxVouch int64             // unused vouchers in the box (model)
 	sold     int64             // vouchers sold
 	voided   int64             // vouchers voided
+	used     int64             // certificates (存单) used by term openings
 	pinAcct  string
 	pin      string
 	pinFails int
@@ -586,9 +587,20 @@ func (d *wholeDay) termOpen(tl *wdTeller) {
 	a := tl.accts[tl.rng.IntN(len(tl.accts)-1)]
 	amt := tl.amount(20000) + 5000 // at least 50.00
 	vals := map[string]any{"account": a, "product": wdProducts[tl.rng.IntN(len(wdProducts))], "amount": money.Fen(amt).String(), "source": "cash"}
-	var r *ledger.Result
-	if tl.rng.IntN(2) == 0 {
+	transfer := tl.rng.IntN(2) == 0
+	if transfer {
 		vals["source"] = "transfer"
+	}
+	// Printed on the next certificate (存单) in the box: none left, it is
+	// refused, and the teller takes some from the vault.
+	cert := d.nextVoucher(tl, "certificate")
+	if cert == 0 {
+		d.refused(tl, "term_open", nil, vals, "E_VOUCHER_NONE", "E_ACCOUNT_HELD", "E_AVAILABLE_INSUFFICIENT", "E_INSUFFICIENT_FUNDS")
+		d.issueVouchers(tl, "certificate")
+		return
+	}
+	var r *ledger.Result
+	if transfer {
 		r = d.debit(tl, "term_open", a, amt, nil, vals)
 	} else if r = d.post(tl, "term_open", nil, vals); r != nil {
 		tl.cash[r.Serial] = wdCash{cust: tl.cust[a], in: amt}
@@ -596,9 +608,11 @@ func (d *wholeDay) termOpen(tl *wdTeller) {
 	if r == nil {
 		return
 	}
+	tl.used++
+	tl.boxVouch--
 	no, _ := r.Values["account_no"].(string)
-	if no == "" || d.state(no).bal != amt {
-		d.errorf(tl, "term_open %v returned %v", vals, r.Values)
+	if no == "" || d.state(no).bal != amt || r.Values["voucher_no"] != cert {
+		d.errorf(tl, "term_open %v returned %v; the box's next certificate was %d", vals, r.Values, cert)
 		return
 	}
 	tl.terms = append(tl.terms, &wdTerm{account: no, cust: tl.cust[a], principal: amt})
@@ -675,7 +689,12 @@ func (d *wholeDay) cashTransfer(tl *wdTeller) {
 // voucherIssue takes the next few vouchers of a kind of tl's share of the
 // vault into tl's box.
 func (d *wholeDay) voucherIssue(tl *wdTeller) {
-	kind := ledger.VoucherKinds[tl.rng.IntN(len(ledger.VoucherKinds))]
+	d.issueVouchers(tl, ledger.VoucherKinds[tl.rng.IntN(len(ledger.VoucherKinds))])
+}
+
+// issueVouchers takes the next few vouchers of kind of tl's share of the
+// vault into tl's box.
+func (d *wholeDay) issueVouchers(tl *wdTeller, kind string) {
 	from := tl.vaultNo[kind]
 	to := min(from+int64(tl.rng.IntN(4)), tl.vaultEnd)
 	if from > tl.vaultEnd {
@@ -960,9 +979,16 @@ func (d *wholeDay) checkEnd() {
 		in := count("box vouchers", `SELECT COUNT(*) FROM vouchers WHERE location = ? AND status = 'unused'`, "BOX-"+tl.id)
 		sold := count("sold", `SELECT COUNT(*) FROM vouchers v JOIN journal j ON j.serial = v.used_serial WHERE v.status = 'sold' AND j.teller = ?`, tl.id)
 		void := count("void", `SELECT COUNT(*) FROM vouchers v JOIN journal j ON j.serial = v.used_serial WHERE v.status = 'void' AND j.teller = ?`, tl.id)
-		if in != tl.boxVouch || sold != tl.sold || void != tl.voided {
-			d.errorf(tl, "box %s: %d unused, %d sold, %d void; the model says %d, %d, %d", tl.id, in, sold, void, tl.boxVouch, tl.sold, tl.voided)
+		used := count("used", `SELECT COUNT(*) FROM vouchers v JOIN journal j ON j.serial = v.used_serial WHERE v.status = 'used' AND j.teller = ?`, tl.id)
+		if in != tl.boxVouch || sold != tl.sold || void != tl.voided || used != tl.used {
+			d.errorf(tl, "box %s: %d unused, %d sold, %d void, %d used; the model says %d, %d, %d, %d", tl.id, in, sold, void, used, tl.boxVouch, tl.sold, tl.voided, tl.used)
 		}
+	}
+	// Every used voucher is the certificate of the term deposit its entry opened, from the opener's box.
+	if n := count("used certificates", `SELECT COUNT(*) FROM vouchers v WHERE v.status = 'used' AND NOT (v.kind = 'certificate' AND EXISTS (
+		SELECT 1 FROM term_deposits d JOIN journal j ON j.serial = d.open_serial WHERE d.voucher_no = v.serial_no AND d.open_serial = v.used_serial
+		AND d.account = v.account AND v.location = 'BOX-' || j.teller))`); n != 0 {
+		d.errorf(nil, "%d used vouchers are no opened term deposit's certificate", n)
 	}
 	d.checkLargeCash()
 }

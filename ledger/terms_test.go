@@ -2,9 +2,12 @@ package ledger_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
+	"guitai/assets"
 	"guitai/interest"
 	"guitai/ledger"
 	"guitai/money"
@@ -20,6 +23,7 @@ type termRow struct {
 	Carried   int64  `db:"carried_interest"`
 	Rollovers int    `db:"rollovers"`
 	Status    string `db:"status"`
+	Voucher   int64  `db:"voucher_no"`
 }
 
 // term reads the contract of term deposit acct.
@@ -27,7 +31,7 @@ func (e *env) term(t *testing.T, acct string) termRow {
 	t.Helper()
 	var r termRow
 	db := e.store.DB()
-	if err := db.Get(&r, db.Rebind(`SELECT principal, rate, opened_on, maturity, partly_withdrawn, carried_interest, rollovers, status
+	if err := db.Get(&r, db.Rebind(`SELECT principal, rate, opened_on, maturity, partly_withdrawn, carried_interest, rollovers, status, voucher_no
 		FROM term_deposits WHERE account = ?`), acct); err != nil {
 		t.Fatal(err)
 	}
@@ -80,6 +84,8 @@ func TestTermDeposits(t *testing.T) {
 		e.must(t, "cash_deposit", T1, nil, map[string]any{"account": A3, "amount": "40000.00"})
 		e.must(t, "cash_deposit", T1, sup(), map[string]any{"account": A3, "amount": "200000.00"})
 		intexp := e.termBook(t, "INTEXP-0101")
+		// T1's box holds the branch's first demo certificates (存单).
+		cert := ledger.DemoVoucherBase("0101") + 1
 
 		t.Run("1501 open from cash", func(t *testing.T) {
 			r := e.must(t, "term_open", T1, nil, map[string]any{"account": A1, "product": "Y1", "amount": "10000.00", "source": "cash"})
@@ -93,9 +99,11 @@ func TestTermDeposits(t *testing.T) {
 			if e.balance(t, no) != 1_000_000 {
 				t.Fatalf("term account balance %d", e.balance(t, no))
 			}
+			e.certificateUsed(t, r, no, cert)
 			// Over 50,000.00 the ledger asks for a supervisor.
 			e.termRefused(t, "term_open", nil, map[string]any{"account": A1, "product": "Y3", "amount": "60000.00", "source": "cash"}, "E_AUTH_REQUIRED", "authorizer")
-			e.must(t, "term_open", T1, sup(), map[string]any{"account": A1, "product": "Y3", "amount": "60000.00", "source": "cash"})
+			r = e.must(t, "term_open", T1, sup(), map[string]any{"account": A1, "product": "Y3", "amount": "60000.00", "source": "cash"})
+			e.certificateUsed(t, r, r.Values["account_no"].(string), cert+1)
 			// A term deposit does not fund another; nor a product that is not a term.
 			e.termRefused(t, "term_open", nil, map[string]any{"account": no, "product": "Y1", "amount": "100.00", "source": "transfer"}, "E_TERM_SETTLE_ACCOUNT", "account")
 			e.termRefused(t, "term_open", nil, map[string]any{"account": A1, "product": "N7", "amount": "100.00", "source": "cash"}, "E_TERM_PRODUCT", "product")
@@ -114,8 +122,33 @@ func TestTermDeposits(t *testing.T) {
 			if e.balance(t, A2) != before-10_000 || e.balance(t, no) != 10_000 || r.Values["rate"] != "0.85" || r.Values["maturity"] != "2027-05-23" {
 				t.Fatalf("transfer: %s %d -> %d, %v", A2, before, e.balance(t, A2), r.Values)
 			}
+			// The refusals before it used none: the next certificate in serial order.
+			e.certificateUsed(t, r, no, cert+2)
 			e.termRefused(t, "term_open", nil, map[string]any{"account": ledger.DemoFrozenAccount, "product": "Y1", "amount": "100.00", "source": "transfer"}, "E_ACCOUNT_HELD", "account")
 			e.termRefused(t, "term_open", nil, map[string]any{"account": A2, "product": "Y1", "amount": money.Fen(before + 1).String(), "source": "transfer"}, "E_INSUFFICIENT_FUNDS", "amount")
+		})
+
+		t.Run("1501 without a certificate in the box refused", func(t *testing.T) {
+			// T1 hands the two certificates left back to the vault.
+			left := map[string]any{"action": "return", "kind": "certificate", "from_no": fmt.Sprint(cert + 3), "to_no": fmt.Sprint(cert + ledger.DemoBoxVouchers - 1)}
+			if r := e.must(t, "voucher_void", T1, nil, left); r.Values["voucher_count"] != int64(ledger.DemoBoxVouchers-3) {
+				t.Fatalf("return of the certificates left: %v", r.Values)
+			}
+			box, bal, terms := e.termBox(t), e.balance(t, A2), e.termCount(t)
+			e.termRefused(t, "term_open", nil, map[string]any{"account": A1, "product": "Y1", "amount": "100.00", "source": "cash"}, "E_VOUCHER_NONE", "voucher_no")
+			e.termRefused(t, "term_open", nil, map[string]any{"account": A2, "product": "Y1", "amount": "100.00", "source": "transfer"}, "E_VOUCHER_NONE", "voucher_no")
+			if e.termBox(t) != box || e.balance(t, A2) != bal || e.termCount(t) != terms {
+				t.Fatalf("a refused opening moved the box %d -> %d, %s %d -> %d, or opened a deposit (%d -> %d)",
+					box, e.termBox(t), A2, bal, e.balance(t, A2), terms, e.termCount(t))
+			}
+			// Issued a range from the vault, the lowest of it is used.
+			first := ledger.DemoVoucherBase("0101") + 2*ledger.DemoBoxVouchers + 1
+			e.must(t, "voucher_issue", T1, nil, map[string]any{"kind": "certificate", "from_no": fmt.Sprint(first + 1), "to_no": fmt.Sprint(first + 2), "handover_id": T2})
+			r := e.must(t, "term_open", T1, nil, map[string]any{"account": A1, "product": "Y1", "amount": "100.00", "source": "cash"})
+			e.certificateUsed(t, r, r.Values["account_no"].(string), first+1)
+			if v := e.voucher(t, "certificate", first+2); v.Status != "unused" || v.Location != "BOX-"+T1 {
+				t.Fatalf("the next certificate %+v", v)
+			}
 		})
 
 		t.Run("1502 full at maturity", func(t *testing.T) {
@@ -212,6 +245,52 @@ func TestTermDeposits(t *testing.T) {
 			t.Fatalf("books: %+v", b)
 		}
 	})
+}
+
+// certificateUsed asserts that term opening r (of deposit no) used the
+// certificate (存单) numbered want: returned for the receipt, kept on the
+// contract, and the voucher marked used by r for the deposit.
+func (e *env) certificateUsed(t *testing.T, r *ledger.Result, no string, want int64) {
+	t.Helper()
+	if r.Values["voucher_no"] != want {
+		t.Fatalf("term_open %s used certificate %v, want %d", r.Serial, r.Values["voucher_no"], want)
+	}
+	if c := e.term(t, no); c.Voucher != want {
+		t.Fatalf("contract of %s names certificate %d, want %d", no, c.Voucher, want)
+	}
+	if v := e.voucher(t, "certificate", want); v.Status != "used" || v.UsedSerial != r.Serial || v.Account != no || v.Location != "BOX-"+T1 {
+		t.Fatalf("certificate %d after %s: %+v", want, r.Serial, v)
+	}
+}
+
+// termCount is how many term and notice deposits there are.
+func (e *env) termCount(t *testing.T) int {
+	t.Helper()
+	var n int
+	if err := e.store.DB().Get(&n, `SELECT COUNT(*) FROM term_deposits`); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestTermOpenConsumesLikeConsumeVoucherSQL: term_open's certificate
+// step is ledger.ConsumeVoucherSQL("certificate"), but for the account
+// it names: the new term deposit's, not the customer's demand account.
+func TestTermOpenConsumesLikeConsumeVoucherSQL(t *testing.T) {
+	cat, err := ledger.LoadCatalog(assets.Txns())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Replace(ledger.ConsumeVoucherSQL("certificate"), "account = :account,", "account = :new_account,", 1)
+	for _, st := range cat["term_open"].Steps {
+		if st.Error == "E_VOUCHER_NONE" {
+			if st.SQL != want || st.ExpectRows == nil || *st.ExpectRows != 1 || st.Field != "voucher_no" {
+				t.Fatalf("term_open's certificate step %+v,\nwant SQL %s", st, want)
+			}
+			return
+		}
+	}
+	t.Fatal("term_open consumes no certificate")
 }
 
 // termBox is teller T1's cash box balance on the business date.

@@ -17,7 +17,8 @@ import (
 // teller-to-teller transfer confirmed by the receiver, 3106 over/short
 // authorized by a supervisor, 3105 box handover confirmed by the receiver
 // and witnessed by a supervisor, 3201 voucher issue confirmed by the vault
-// keeper, 3202 cheque book sale, 3203 void and return. The cases are
+// keeper, 3202 cheque book sale, 3203 void and return; 1402 using the
+// day's large-cash reservation (1407), given back by its reversal (1901). The cases are
 // functions so TestE2E's table (every form has a case) can name them.
 func TestCashE2E(t *testing.T) {
 	for _, tt := range cashE2ECases {
@@ -35,6 +36,7 @@ var cashE2ECases = []e2eCase{
 	{"3201 voucher issue from the vault confirmed by the keeper", voucherIssueE2E},
 	{"3202 cheque book sale in serial order with a fee", voucherSaleE2E},
 	{"3203 voucher void authorized, then a return to the vault", voucherVoidE2E},
+	{"1402 withdrawal uses the day's 1407 reservation once, its reversal books it again", reservedWithdrawalE2E},
 }
 
 // typeAll types each key's text into form f, in order.
@@ -308,5 +310,72 @@ func voucherVoidE2E(t *testing.T, e *e2e) {
 	}
 	if n := e.count(`SELECT COUNT(*) FROM vouchers WHERE kind = 'passbook' AND location = 'BOX-010101' AND status = 'unused'`); n != 0 {
 		t.Errorf("%d passbooks left unused in the box", n)
+	}
+}
+
+// reservationOf is the status of reservation id and the serial that used it.
+func (e *e2e) reservationOf(id string) (status, usedSerial string) {
+	e.t.Helper()
+	row := e.store.DB().QueryRowx(e.store.DB().Rebind(`SELECT status, used_serial FROM cash_reservations WHERE id = ?`), id)
+	if err := row.Scan(&status, &usedSerial); err != nil {
+		e.t.Fatalf("reservation %s: %v", id, err)
+	}
+	return
+}
+
+func reservedWithdrawalE2E(t *testing.T, e *e2e) {
+	e.allocate(200000)
+	// The demo books 80,000.00 of this account for the business date.
+	acct, booking := ledger.DemoReservedAccount, "seed-"+ledger.DemoReservedAccount
+	withdrawal := func(amount string) *widgets.Form {
+		t.Helper()
+		f := e.openCode("1402", "cash_withdrawal")
+		e.typeAll(f, "account", acct, "amount", amount)
+		return f
+	}
+	f := withdrawal("80000")
+	if v, _ := f.Scope.Get("reserved_amount"); v != money.Fen(ledger.DemoReservedAmount) {
+		t.Fatalf("reserved amount shown %v, want %s", v, money.Fen(ledger.DemoReservedAmount).Grouped())
+	}
+	if l := f.NodeObject("reservation_used"); l == nil || !l.Visible() {
+		t.Error("the withdrawal form does not say it uses the reservation")
+	}
+	e.typeIn(f, "idcard", "11010519491231002X")
+	f.Scope.Set("id_verified", true)
+	o := e.submit(false)
+	e.checkPosted(o, want{code: "1402", authorizer: "010199", account: acct, amount: yuan("80000"),
+		receipt: []string{o.serial, "80,000.00", "大额取现预约 Reserved", "已使用 used"}})
+	used := o.serial
+	if st, by := e.reservationOf(booking); st != "used" || by != used {
+		t.Errorf("reservation %s: %s by %q, want used by %s", booking, st, by, used)
+	}
+
+	// Used once: the form shows none for the next withdrawal and warns.
+	f = withdrawal("60000")
+	if v, _ := f.Scope.Get("reserved_amount"); v != money.Fen(0) {
+		t.Errorf("reserved amount shown %v after it was used, want 0", v)
+	}
+	if l := f.NodeObject("no_reservation"); l == nil || !l.Visible() {
+		t.Error("the withdrawal form does not warn that no reservation is left")
+	}
+	if l := f.NodeObject("reservation_used"); l == nil || l.Visible() {
+		t.Error("the withdrawal form says it uses a reservation already used")
+	}
+
+	// The withdrawal reversed: the reservation is booked again.
+	f = e.openCode("1901", "reversal")
+	e.typeIn(f, "orig_serial", used)
+	if v, _ := f.Scope.Get("orig_date"); v != e.date {
+		e.typeIn(f, "orig_date", e.date)
+	}
+	e.typeIn(f, "reason", "客户取消取款")
+	o = e.submit(false)
+	e.checkPosted(o, want{code: "1901", authorizer: "010199", account: acct, amount: yuan("80000"), receipt: []string{used}})
+	if st, by := e.reservationOf(booking); st != "booked" || by != "" {
+		t.Errorf("reservation %s after the reversal: %s by %q, want booked", booking, st, by)
+	}
+	f = withdrawal("80000")
+	if v, _ := f.Scope.Get("reserved_amount"); v != money.Fen(ledger.DemoReservedAmount) {
+		t.Errorf("reserved amount shown %v after the reversal, want %s", v, money.Fen(ledger.DemoReservedAmount).Grouped())
 	}
 }

@@ -1,12 +1,14 @@
 package teller
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"guitai/dsl"
 	"guitai/interest"
+	"guitai/ledger"
 	"guitai/money"
 )
 
@@ -25,7 +27,7 @@ func TestTermE2E(t *testing.T) {
 func init() { moduleE2ECases = append(moduleE2ECases, termE2ECases...) }
 
 var termE2ECases = []e2eCase{
-	{"1501 term deposit opening from cash, certificate printed", termOpenE2E},
+	{"1501 term deposit opening from cash on the box's next certificate, refused with none left", termOpenE2E},
 	{"1502 term withdrawal at maturity, then a partial early one authorized", termWithdrawE2E},
 	{"1408 interest trial of a certificate, tellerctl's figure", interestTrialE2E},
 	{"1503 notice deposit opening by transfer", noticeOpenE2E},
@@ -110,6 +112,42 @@ func termOpenE2E(t *testing.T, e *e2e) {
 	}
 	if b := e.box(); b.Balance-box.Balance != 1_000_000 {
 		t.Errorf("box %+v after %+v", b, box)
+	}
+	// Printed on the lowest certificate (存单) in 010101's box: used by
+	// the opening, for the deposit, named on the contract and the receipt.
+	cert := ledger.DemoVoucherBase("0101") + 1
+	if !strings.Contains(o.printed, "存单凭证号 Voucher serial") || !strings.Contains(o.printed, fmt.Sprint(cert)) {
+		t.Errorf("the certificate lacks its voucher serial %d:\n%s", cert, o.printed)
+	}
+	if loc, st, used := e.voucherAt("certificate", cert); loc != "BOX-010101" || st != "used" || used != o.serial {
+		t.Errorf("certificate %d: %s %s %s, want used by %s", cert, loc, st, used, o.serial)
+	}
+	if n := e.count(`SELECT COUNT(*) FROM term_deposits d JOIN vouchers v ON v.kind = 'certificate' AND v.serial_no = d.voucher_no
+		WHERE d.account = ? AND d.voucher_no = ? AND v.account = d.account`, no, cert); n != 1 {
+		t.Errorf("contract %s does not name certificate %d", no, cert)
+	}
+	if n := e.count(`SELECT COUNT(*) FROM vouchers WHERE kind = 'certificate' AND location = 'BOX-010101' AND status = 'unused'`); n != ledger.DemoBoxVouchers-1 {
+		t.Errorf("%d certificates left in the box, want %d", n, ledger.DemoBoxVouchers-1)
+	}
+
+	// No certificate left in the box (handed back to the vault): refused,
+	// the window says to take some first, nothing posted.
+	if _, err := e.store.DB().Exec(`UPDATE vouchers SET location = 'VAULT-0101', teller = '' WHERE kind = 'certificate' AND location = 'BOX-010101' AND status = 'unused'`); err != nil {
+		t.Fatal(err)
+	}
+	box = e.box()
+	f = e.openCode("1501", "term_open")
+	e.typeIn(f, "account", acct)
+	f.Scope.Set("product", "Y1")
+	e.typeIn(f, "amount", "500")
+	f.Scope.Set("source", "cash")
+	o = e.submit(false)
+	e.checkRefused(o, f, "", "E_VOUCHER_NONE")
+	if b := e.box(); b != box {
+		t.Errorf("box %+v after a refusal, was %+v", b, box)
+	}
+	if n := e.count(`SELECT COUNT(*) FROM term_deposits WHERE settle_account = ?`, acct); n != 1 {
+		t.Errorf("%d term deposits of %s after the refusal, want 1", n, acct)
 	}
 }
 
