@@ -94,17 +94,11 @@ func asField(err error, f string) error {
 }
 
 // checkDualControl applies the dual-control rule read in the posting's
-// own transaction: the posting of a transaction under dual control needs
+// own transaction (checkPolicy, which read it with the policy): the posting of a transaction under dual control needs
 // a counterpart, and the counterpart must be the user its param names.
 // It runs after the steps, which refuse a handover naming no valid user
 // at its own field first, and rolls them back when it refuses.
-func (ps *posting) checkDualControl(ctx context.Context, tx *sqlx.Tx) error {
-	param, err := counterpartParam(ctx, tx, ps.t.ID)
-	if err != nil {
-		return err
-	}
-	return ps.confirmedBy(param)
-}
+func (ps *posting) checkDualControl() error { return ps.confirmedBy(ps.dual) }
 
 // confirmedBy checks the handover's counterpart against the user the
 // param names ("" when the transaction is not under dual control).

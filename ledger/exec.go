@@ -352,7 +352,7 @@ func (x *Executor) run(ctx context.Context, tx *sqlx.Tx, t *catalog.Txn, req Req
 	if !t.Journal {
 		return ps.res, nil
 	}
-	if err := ps.checkDualControl(ctx, tx); err != nil {
+	if err := ps.checkDualControl(); err != nil {
 		return nil, err
 	}
 	ps.res.Params = postedParams(t, p)
@@ -443,6 +443,7 @@ type posting struct {
 	// authenticated one.
 	counterpart *User
 	selfOffered bool           // see approvals
+	dual        string         // the param naming the counterpart under dual control (checkPolicy read it), or ""
 	authID      string         // the first of them, or ""
 	digest      string         // the request's digest (requestDigest)
 	p           map[string]any // the statements' params: coerced values and context
@@ -564,11 +565,38 @@ func (ps *posting) journalRow() (string, map[string]any) {
 // posting must be among those given. It runs after openJournal, so that
 // a replayed key is answered as a replay (or a conflict) first.
 func (ps *posting) checkPolicy(ctx context.Context, tx *sqlx.Tx) error {
-	pol, had, err := rule(ctx, tx, ps.t.ID)
-	if err != nil {
+	var c controls
+	var th, n sql.NullInt64
+	var role, dual sql.NullString
+	if err := tx.QueryRowContext(ctx, tx.Rebind(controlsSQL), ps.t.ID, ps.t.ID).Scan(&th, &role, &n, &dual); err != nil {
 		return err
 	}
-	return checkAuthorizers(requires(ps.x.policyTxn(ps.t, ps.req.pkg), pol, had, ps.p), ps.auth)
+	c.set(ps.t.ID, th, role, n, dual)
+	ps.dual = c.dual
+	return checkAuthorizers(requires(ps.x.policyTxn(ps.t, ps.req.pkg), c.policy, c.had, ps.p), ps.auth)
+}
+
+// controlsSQL reads a transaction's controls in one statement (its id is
+// both arguments): its four-eyes policy (NULLs when it has none) and the
+// param that names the counterpart of a handover under dual control
+// (NULL when it is not).
+const controlsSQL = `SELECT p.threshold, p.role, p.authorizers, (SELECT d.param FROM dual_control d WHERE d.txn = ?) AS dual
+	FROM (SELECT 1 AS one) o LEFT JOIN auth_policy p ON p.txn = ?`
+
+// controls are what controlsSQL read.
+type controls struct {
+	policy Policy
+	had    bool   // the transaction has a policy row
+	dual   string // the counterpart's param, "" when not under dual control
+}
+
+// set fills c from controlsSQL's columns for transaction txn.
+func (c *controls) set(txn string, th sql.NullInt64, role sql.NullString, n sql.NullInt64, dual sql.NullString) {
+	c.had = role.Valid
+	if c.had {
+		c.policy = Policy{Txn: txn, Threshold: money.Fen(th.Int64), Role: role.String, Authorizers: int(n.Int64)}
+	}
+	c.dual = dual.String
 }
 
 // runSteps runs the catalog's steps in order. An error that is not coded,

@@ -144,12 +144,10 @@ const serialSQL = `INSERT INTO counters (name, value)
 
 // started is what the first batch read.
 type started struct {
-	teller tellerRow
-	found  bool  // the teller exists
-	seq    int64 // the journal serial's sequence
-	policy Policy
-	had    bool   // the transaction has a policy row
-	dual   string // the param naming the counterpart, "" when not under dual control
+	teller   tellerRow
+	found    bool  // the teller exists
+	seq      int64 // the journal serial's sequence
+	controls controls
 }
 
 // queueStart queues the first batch: BEGIN, the teller, the serial, the
@@ -176,18 +174,16 @@ func (x *Executor) queueStart(b *batch, m *member) (*started, error) {
 		}
 		return nil
 	})
-	b.queue(`SELECT threshold, role, authorizers FROM auth_policy WHERE txn = $1`, []any{m.t.ID}, func(rows []map[string]any) error {
-		if len(rows) == 1 {
-			r := rows[0]
-			st.had = true
-			st.policy = Policy{Txn: m.t.ID, Threshold: money.Fen(asInt(r["threshold"])), Role: str(r["role"]), Authorizers: int(asInt(r["authorizers"]))}
+	b.queue(sqlx.Rebind(sqlx.DOLLAR, controlsSQL), []any{m.t.ID, m.t.ID}, func(rows []map[string]any) error {
+		if len(rows) != 1 {
+			return errNotPipelined
 		}
-		return nil
-	})
-	b.queue(`SELECT param FROM dual_control WHERE txn = $1`, []any{m.t.ID}, func(rows []map[string]any) error {
-		if len(rows) == 1 {
-			st.dual = str(rows[0]["param"])
+		r := rows[0]
+		st.controls.had = r["role"] != nil
+		if st.controls.had {
+			st.controls.policy = Policy{Txn: m.t.ID, Threshold: money.Fen(asInt(r["threshold"])), Role: str(r["role"]), Authorizers: int(asInt(r["authorizers"]))}
 		}
+		st.controls.dual = str(r["dual"])
 		return nil
 	})
 	return st, nil
@@ -207,10 +203,10 @@ func (x *Executor) startPosting(m *member, st *started) (*posting, error) {
 	ps := x.newPosting(m.t, m.req, m.ap, m.digest, maps.Clone(m.params), st.teller)
 	ps.setContextParams(s.stamp())
 	ps.setSerial(serialOf(serialPrefix(st.teller.Branch, st.teller.Date), st.seq))
-	if checkAuthorizers(requires(x.policyTxn(m.t, m.req.pkg), st.policy, st.had, ps.p), ps.auth) != nil {
+	if checkAuthorizers(requires(x.policyTxn(m.t, m.req.pkg), st.controls.policy, st.controls.had, ps.p), ps.auth) != nil {
 		return nil, errNotPipelined
 	}
-	if ps.confirmedBy(st.dual) != nil {
+	if ps.dual = st.controls.dual; ps.checkDualControl() != nil {
 		return nil, errNotPipelined
 	}
 	return ps, nil
