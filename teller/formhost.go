@@ -44,15 +44,16 @@ type formHost struct {
 
 // formHooks are how the form host reaches the session around it.
 type formHooks struct {
-	key      func(k *fyne.KeyEvent) bool // a key the form passes on: the function keys
-	submit   func()                      // Submit (or Search) pressed
-	cancel   func()                      // Close pressed
-	readCard func()                      // Read card pressed
-	changed  func()                      // a value of the open form changed
-	cleared  func()                      // the open form was emptied
-	touch    func()                      // the teller did something
-	trace    func(event string)          // Config.Trace
-	refused  func(err error)             // a lookup refused, with no field to show it at
+	key      func(k *fyne.KeyEvent) bool    // a key the form passes on: the function keys
+	submit   func()                         // Submit (or Search) pressed
+	cancel   func()                         // Close pressed
+	readCard func()                         // Read card pressed
+	pinPad   func() func(widgets.PINTarget) // the PIN pad's reader for the form's PIN fields, or nil
+	changed  func()                         // a value of the open form changed
+	cleared  func()                         // the open form was emptied
+	touch    func()                         // the teller did something
+	trace    func(event string)             // Config.Trace
+	refused  func(err error)                // a lookup refused, with no field to show it at
 }
 
 // newFormHost makes the host of the forms cfg lists, byCode, for win.
@@ -103,6 +104,7 @@ func (h *formHost) render(def *dsl.Form, scope *state.Scope) (*widgets.Form, err
 		Seal:     h.seal,
 		OnKey:    h.hooks.key,
 		OnChange: h.hooks.changed,
+		PinPad:   h.pinPad(),
 		OnAction: func(action string) {
 			switch action {
 			case "submit", "query":
@@ -117,6 +119,14 @@ func (h *formHost) render(def *dsl.Form, scope *state.Scope) (*widgets.Form, err
 		},
 	})
 	return live, err
+}
+
+// pinPad is the PIN pad's reader for a form about to render, or nil.
+func (h *formHost) pinPad() func(widgets.PINTarget) {
+	if h.hooks.pinPad == nil {
+		return nil
+	}
+	return h.hooks.pinPad()
 }
 
 // watch watches the open form f in place of the last one: each change is

@@ -100,6 +100,9 @@ type Config struct {
 	Finger FingerScan
 	// DemoFingers lists the fingers enrolled on a simulated module.
 	DemoFingers []DemoFinger
+	// PinPad is the customer's PIN pad: a PIN field of a form is filled
+	// from it (its button, or F7); nil without one, and PINs are typed.
+	PinPad PinPad
 	// CardReader is the IC card reader: inserting a card fills the
 	// form's account field; nil without one.
 	CardReader CardReader
@@ -190,6 +193,7 @@ type Shell struct {
 	lock       *lockScreen  // non-nil while the session is locked
 	stopIdle   func()
 	card       *CardWatcher
+	padRead    *padReading // the PIN pad entry under way (pinpad.go)
 	// modals are the shell's dialogs on screen, the top one last: it
 	// takes Enter and Esc (dialogs.go).
 	modals []*modal
@@ -217,6 +221,7 @@ func New(win fyne.Window, cfg Config) *Shell {
 	s.watchIdle()
 	s.watchCard()
 	s.watchForms()
+	s.bindPinPad()
 	s.trace("ready")
 	return s
 }
@@ -248,6 +253,7 @@ func (s *Shell) formHooks() formHooks {
 				s.card.Read()
 			}
 		},
+		pinPad:  s.pinPadReader,
 		changed: func() { s.summary.recount(s.form.current) },
 		cleared: func() { s.summary.resetStatus() },
 		touch:   s.touch,
@@ -419,6 +425,7 @@ func (s *Shell) signedOff() {
 // lock, the card reader and the reading of Config.FormSource. Signing off
 // does it; a window closed without a sign-off calls it.
 func (s *Shell) Close() {
+	s.stopPinPad()
 	s.summary.stop()
 	if s.stopIdle != nil {
 		s.stopIdle()

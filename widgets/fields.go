@@ -311,9 +311,10 @@ func (e *keyEntry) FocusLost() {
 type textField struct {
 	hooks
 	*errorLine
-	entry *keyEntry
-	kind  string
-	box   *fyne.Container
+	entry   *keyEntry
+	kind    string
+	caption string // the caption, for the PIN pad's dialog
+	box     *fyne.Container
 }
 
 func newTextField(c *Context, n *dsl.Node) *textField {
@@ -325,6 +326,11 @@ func newTextField(c *Context, n *dsl.Node) *textField {
 		e.SetMinRowsVisible(n.PropInt("rows", 3))
 	}
 	e.Password = n.Type == "password"
+	if e.Password {
+		// Never Fyne's eye: the PIN pad's button or nothing (pin.go).
+		f.caption = c.T(n.PropText("label"))
+		e.ActionItem = pinAction(c, f)
+	}
 	e.accept = textAccept[n.Type]
 	if n.Type == "date" {
 		e.SetPlaceHolder("YYYY-MM-DD")

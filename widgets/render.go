@@ -86,6 +86,10 @@ type Options struct {
 	// teller's edit, a change of its scope (a lookup's answer), a Clear.
 	// The form's values and expressions are up to date when it runs.
 	OnChange func()
+	// PinPad, if set, reads a PIN from the customer's PIN pad into a
+	// password field: each such field shows the pad's button, which
+	// calls it. Nil: no pad, the PIN is typed.
+	PinPad func(t PINTarget)
 }
 
 // Form is a dsl form rendered as a live Fyne tree bound to a state scope:

@@ -60,6 +60,7 @@ func parseArgs(args []string) (options, error) {
 	fs.StringVar(&o.witness, "witness", "", "the branch's witness (C2SP tlog-witness, cmd/witness) URL: every checkpoint the terminal signs is cosigned there")
 	fs.StringVar(&o.witnessKey, "witness-key", "", "the witness's verifier key (name+keyid+base64), with -witness")
 	fs.BoolVar(&o.trace, "trace", false, "print what the window does (a form opened, a dialog shown, a key set, a posting) on stderr, each line \"teller: trace <ms since start> <event>\", for scripts and tests to wait on")
+	fs.StringVar(&o.pinpad, "pinpad", "", "customer PIN pad: off (PINs are typed), sim (the simulated pad), or the serial port of a real one, its master key in $"+pinPadKeyEnv+"; default: the device configuration's \"pinpad\"")
 	fs.BoolVar(&o.customerDisplay, "customer-display", false, "open the customer-facing display (on the second monitor when there is one)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -74,6 +75,7 @@ func parseArgs(args []string) (options, error) {
 type options struct {
 	lang, open, shots, db, user, terminal, devices, forms, theme, bank string
 	witness, witnessKey                                                string
+	pinpad                                                             string
 	scale                                                              float64
 	idleLock                                                           time.Duration
 	customerDisplay, exitWhenReady, trace                              bool
@@ -135,6 +137,9 @@ func (o *options) configure(path string, set map[string]bool) error {
 	}
 	if err != nil && !set["devices"] {
 		err = fmt.Errorf("%s: devices: %w", path, err)
+	}
+	if err == nil {
+		o.devCfg, err = pinPadDevice(o.devCfg, o.pinpad, os.Getenv)
 	}
 	return err
 }

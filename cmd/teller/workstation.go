@@ -305,6 +305,7 @@ func (ws *workstation) openShell() {
 		Finger:      ws.finger,
 		DemoFingers: ws.fingers,
 		CardReader:  ws.card,
+		PinPad:      pinPadOf(ws.devs),
 		Display:     ws.display,
 		IdleLock:    ws.o.idleLock,
 		Unlock: func(password string) error {

@@ -8,7 +8,7 @@ import (
 //go:embed demo.json
 var demoJSON []byte
 
-// DemoConfig returns the demo configuration: the three in-process
+// DemoConfig returns the demo configuration: the in-process
 // simulators, so the teller runs on a laptop with nothing plugged in.
 func DemoConfig() Config {
 	c, err := Load(bytes.NewReader(demoJSON))
