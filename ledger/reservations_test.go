@@ -45,7 +45,7 @@ func (e *env) reservedToday(t *testing.T, acct string) any {
 // be cancelled.
 func TestWithdrawalUsesReservation(t *testing.T) {
 	eachDB(t, func(t *testing.T, e *env) {
-		acct, seeded := ledger.DemoReservedAccount, "seed-"+ledger.DemoReservedAccount
+		acct, seeded := ledger.DemoReservedAccount, ledger.DemoReservation
 		e.must(t, "cashbox_allocate", T1, nil, allocate("300000", 3000))
 		if got := e.reservedToday(t, acct); got != money.Fen(ledger.DemoReservedAmount) {
 			t.Fatalf("the demo reservation %v", got)

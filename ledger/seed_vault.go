@@ -14,6 +14,10 @@ func init() { moduleSeeds = append(moduleSeeds, seedReservation) }
 // the withdrawal form (1402) shows a reservation on a fresh demo ledger.
 var DemoReservedAccount = AccountNumber("0101", 217)
 
+// DemoReservation is the demo reservation's booking number: a word, not
+// the account's number, which a receipt prints only masked.
+const DemoReservation = "seed-reservation"
+
 // DemoReservedAmount is the demo reservation's amount: 80,000.00 yuan.
 const DemoReservedAmount = 8_000_000
 
@@ -25,7 +29,7 @@ func seedReservation(ctx context.Context, s *Store, tx *sqlx.Tx, d seedDay) erro
 	}
 	_, err := s.exec(ctx, tx, `INSERT INTO cash_reservations (id, branch, account, amount, withdraw_on, booked_by, booked_on)
 		VALUES (:id, :branch, :account, :amount, :date, :teller, :date)`,
-		map[string]any{"id": "seed-" + DemoReservedAccount, "branch": d.branch, "account": DemoReservedAccount,
+		map[string]any{"id": DemoReservation, "branch": d.branch, "account": DemoReservedAccount,
 			"amount": DemoReservedAmount, "date": d.date, "teller": "010101"})
 	return err
 }

@@ -326,7 +326,7 @@ func (e *e2e) reservationOf(id string) (status, usedSerial string) {
 func reservedWithdrawalE2E(t *testing.T, e *e2e) {
 	e.allocate(200000)
 	// The demo books 80,000.00 of this account for the business date.
-	acct, booking := ledger.DemoReservedAccount, "seed-"+ledger.DemoReservedAccount
+	acct, booking := ledger.DemoReservedAccount, ledger.DemoReservation
 	withdrawal := func(amount string) *widgets.Form {
 		t.Helper()
 		f := e.openCode("1402", "cash_withdrawal")
