@@ -1,6 +1,8 @@
 // Package devices is the common model of the teller's peripherals: the
-// receipt printer, the IC-card reader and the fingerprint module. It follows
-// UnifiedPOS and CEN/XFS in spirit.
+// receipt printer, the IC-card reader, the fingerprint module and the PIN
+// pad (密码键盘, package pinpad: the customer's PIN leaves it only as an
+// SM4-encrypted ISO 9564 format-0 block). It follows UnifiedPOS and CEN/XFS
+// in spirit.
 //
 // # Lifecycle
 //
