@@ -174,7 +174,7 @@ func (x *Executor) queueStart(b *batch, m *member) (*started, error) {
 		}
 		return nil
 	})
-	b.queue(sqlx.Rebind(sqlx.DOLLAR, controlsSQL), []any{m.t.ID, m.t.ID}, func(rows []map[string]any) error {
+	b.queue(sqlx.Rebind(sqlx.DOLLAR, controlsSQL), []any{m.t.ID, m.t.ID, m.t.ID, m.t.ID}, func(rows []map[string]any) error {
 		if len(rows) != 1 {
 			return errNotPipelined
 		}
