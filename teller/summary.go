@@ -160,6 +160,16 @@ var deviceNames = map[string][2]string{
 	"printer":    {"打印机", "Printer"},
 	"cardreader": {"读卡器", "Card reader"},
 	"finger":     {"指纹仪", "Fingerprint"},
+	"pinpad":     {"密码键盘", "PIN pad"},
+}
+
+// deviceStates are the words for a device's state in the status bar.
+var deviceStates = map[string][2]string{
+	"busy":       {"使用中", "busy"},
+	"error":      {"故障", "error"},
+	"connecting": {"连接中", "connecting"},
+	"offline":    {"离线", "offline"},
+	"closed":     {"未连接", "closed"},
 }
 
 // watchDevices shows the devices scope of the StateBus in the status bar:
@@ -197,14 +207,14 @@ func (p *summaryPane) deviceLine(snap map[string]any) string {
 		if c, ok := deviceNames[n]; ok {
 			caption = p.t(c[0], c[1])
 		}
-		parts = append(parts, caption+" "+deviceMark(snap[n]))
+		parts = append(parts, caption+" "+p.deviceMark(snap[n]))
 	}
 	return strings.Join(parts, "  ")
 }
 
 // deviceMark is ✓ for a ready device, its state (and detail) otherwise,
 // and ? when the StateBus holds no status for it.
-func deviceMark(v any) string {
+func (p *summaryPane) deviceMark(v any) string {
 	st, ok := v.(manager.Status)
 	if !ok {
 		return "?"
@@ -213,6 +223,9 @@ func deviceMark(v any) string {
 		return "✓"
 	}
 	mark := st.State
+	if w, ok := deviceStates[st.State]; ok {
+		mark = p.t(w[0], w[1])
+	}
 	if st.Detail != "" {
 		mark += " " + st.Detail
 	}
