@@ -408,7 +408,7 @@ func TestBindingEditor(t *testing.T) {
 		t.Fatal("choosing the transaction did not set submit.txn")
 	}
 	// The context values its steps read come from the session, not the form.
-	if got := ed.inspector.contextLine; !strings.HasSuffix(got, ": teller, business_date, serial, authorizer, cashbox") {
+	if got := ed.inspector.contextLine; !strings.HasSuffix(got, ": teller, branch, business_date, serial, authorizer, cashbox") {
 		t.Errorf("context line %q", got)
 	}
 	unbound := 0
