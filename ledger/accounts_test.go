@@ -2,6 +2,8 @@ package ledger_test
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -454,5 +456,112 @@ func TestAccountsCustomerUpdate(t *testing.T) {
 		if n := e.leaks(t, "13911112222"); n != 0 {
 			t.Errorf("%d journal or receipt rows show the whole phone", n)
 		}
+	})
+}
+
+// TestAccountsOneClassIPerPerson: a person (one customer, found by the ID
+// number's blind index) holds one class I account that is not closed
+// (个人银行账户分类管理). 2101 refuses a second at the ID number, whatever
+// the product, and whoever asks at once: of concurrent openings for one
+// new person one posts. The partial unique index holds the rule against
+// a statement that skips the guard. Class II and III accounts still open
+// (2104); a closed class I account does not count.
+func TestAccountsOneClassIPerPerson(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		id := "11010119900315902"
+		id += string(checkChar(id))
+		first := e.must(t, "open_account", T1, nil, openVals("林晓雪", id))
+		acct, cust := first.Values["account_no"].(string), first.Values["customer_id"]
+		accounts := func() int {
+			var n int
+			db := e.store.DB()
+			if err := db.Get(&n, db.Rebind(`SELECT COUNT(*) FROM accounts WHERE customer_id = ?`), cust); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		e.refusedWith(t, "open_account", nil, openVals("林晓雪", id), "E_CLASS_I_EXISTS", "idcard")
+		fixed := openVals("林晓雪", id)
+		fixed["product"], fixed["initial_deposit"] = "fixed_1y", "100.00"
+		e.refusedWith(t, "open_account", nil, fixed, "E_CLASS_I_EXISTS", "idcard")
+		// The demo holder has DemoPINAccount, the seed's people one each.
+		e.refusedWith(t, "open_account", nil, openVals(ledger.DemoHolderName, ledger.DemoHolderID), "E_CLASS_I_EXISTS", "idcard")
+		if n := accounts(); n != 1 {
+			t.Fatalf("%d accounts after refusals, want 1", n)
+		}
+
+		// Class II and III still open, bound to the class I account.
+		for _, class := range []string{"II", "III"} {
+			e.must(t, "class_account_open", T1, nil, map[string]any{"cust_name": "林晓雪", "idcard": id, "class": class,
+				"bound_account": acct, "new_pin": "246813", "confirm_pin": "246813"})
+		}
+		if n := accounts(); n != 3 {
+			t.Fatalf("%d accounts after class II and III, want 3", n)
+		}
+
+		// The index holds the rule without the guard.
+		db := e.store.DB()
+		if _, err := db.Exec(db.Rebind(`INSERT INTO accounts (number, customer_id, branch, opened_on) VALUES (?, ?, '0101', ?)`),
+			ledger.AccountNumber("0101", 9999), cust, bizDate); err == nil {
+			t.Fatal("a second class I account inserted past the index")
+		}
+
+		// Closed, it no longer counts: the same person opens another, as
+		// the same customer.
+		e.must(t, "close_account", T1, sup(), map[string]any{"account": acct, "idcard": id, "reason": "moving"})
+		again := e.must(t, "open_account", T1, nil, openVals("林晓雪", id))
+		if again.Values["customer_id"] != cust || again.Values["account_no"] == acct {
+			t.Fatalf("reopened %v, first %v", again.Values, first.Values)
+		}
+
+		// Openings for one customer (of a closed class I account) at
+		// once from two workstations (two stores: one store's postings
+		// queue for its group commit), one at each branch (each numbers
+		// its accounts apart): one posts, the others are refused at the
+		// ID number, round after round.
+		ws := []*env{e, openEnv(t, e.name, e.dsn, false)}
+		for i, w := range ws { // the second store's connection, 010201's box of the day
+			if _, err := w.post("cashbox_summary", []string{T1, "010201"}[i], nil, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for round := range 5 {
+			pid := fmt.Sprintf("110101199003159%02d", 20+round)
+			pid += string(checkChar(pid))
+			o := e.must(t, "open_account", T1, nil, openVals("林晓霜", pid))
+			e.must(t, "close_account", T1, sup(), map[string]any{"account": o.Values["account_no"], "idcard": pid, "reason": "moving"})
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			errs := make([]error, 4)
+			for i := range errs {
+				teller := []string{T1, "010201"}[i%2] // branch 0101 on one store, 0102 on the other
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					_, errs[i] = ws[i%2].post("open_account", teller, nil, openVals("林晓霜", pid))
+				}()
+			}
+			close(start)
+			wg.Wait()
+			won := 0
+			for _, err := range errs {
+				switch {
+				case err == nil:
+					won++
+				case ledger.CodeOf(err) != "E_CLASS_I_EXISTS" || fieldOf(err) != "idcard":
+					t.Fatalf("round %d: concurrent opening: %v", round, err)
+				}
+			}
+			if won != 1 {
+				t.Fatalf("round %d: %d concurrent openings posted, want 1", round, won)
+			}
+		}
+		var n int
+		if err := db.Get(&n, `SELECT COUNT(*) FROM (SELECT customer_id FROM accounts WHERE class = 'I' AND status <> 'closed'
+			AND product NOT IN ('term', 'notice') GROUP BY customer_id HAVING COUNT(*) > 1) x`); err != nil || n != 0 {
+			t.Fatalf("%d people with two class I accounts (%v)", n, err)
+		}
+		e.books(t)
 	})
 }

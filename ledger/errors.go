@@ -251,6 +251,12 @@ var Messages = map[Code]dsl.Text{
 	"E_VAULT_BOX_NOT_OPEN": {Zh: "尾箱今日尚未调入开箱或已轧账：开箱请用3101调入，轧账后上缴请用3102", En: "your box has not been opened today or is balanced: open it with 3101, hand in a balanced box with 3102"},
 	// 3901 day-end counts the box's vouchers with the cash.
 	"E_VOUCHER_COUNT": {Zh: "重要空白凭证实点份数与尾箱账面不符：请查明，短缺须报告主管，不能轧账", En: "the vouchers counted differ from the box's book: find them, report a missing one to a supervisor; the box cannot be balanced"},
+	// One class I account per person (2101); 3108 clears a 3106 over/short (migration 00017).
+	"E_CLASS_I_EXISTS":          {Zh: "该客户在本行已有正常Ⅰ类户，同一人只能开立一个Ⅰ类户：可开立Ⅱ、Ⅲ类户（2104）", En: "this person already has an open class I account at the bank (one per person): open a class II or III account (2104)"},
+	"E_OVER_SHORT_ITEM":         {Zh: "本网点没有该流水号的长短款挂账（3106）", En: "no over/short of this branch was booked (3106) under that serial"},
+	"E_OVER_SHORT_CLEARED":      {Zh: "该笔长短款已处理完毕，不能重复处理", En: "that over/short is already cleared in full"},
+	"E_OVER_SHORT_CLEAR_ACTION": {Zh: "长款可转收入或退还客户，短款可由柜员赔补或报损核销", En: "an overage goes to income or back to the customer; a shortage is recovered from the teller or written off"},
+	"E_OVER_SHORT_EXCEEDS":      {Zh: "处理金额超过该笔长短款未处理余额", En: "amount: more than is outstanding on that over/short"},
 }
 
 // errf returns the *Error of code for field, wrapping cause.

@@ -57,9 +57,10 @@ func (s *Store) Init(ctx context.Context, businessDate string) error {
 // SeedDemo fills an empty ledger with the demo: 2 branches, 4 tellers, 1
 // supervisor, 1 admin, 200 customers and 500 accounts with balances, every
 // opening balance posted against the branch's equity so the books balance
-// from the first entry. The data are the same on every run. It marks the
-// ledger a demo ledger (IsDemo), where the demo keys and passwords may be
-// used.
+// from the first entry. A customer's first account is class I, any other
+// class II (one class I account per person). The data are the same on
+// every run. It marks the ledger a demo ledger (IsDemo), where the demo
+// keys and passwords may be used.
 func (s *Store) SeedDemo(ctx context.Context, businessDate string) error {
 	for _, b := range [][2]string{{"0101", "总行营业部"}, {"0102", "城东支行"}} {
 		if err := s.AddBranch(ctx, b[0], b[1], businessDate); err != nil {
@@ -106,6 +107,9 @@ func (s *Store) SeedDemo(ctx context.Context, businessDate string) error {
 		if err := s.markDemo(ctx, tx, now); err != nil {
 			return err
 		}
+		// One class I account per person (migration 00017): a customer's
+		// first demo account is class I, the others class II.
+		classI := map[string]bool{}
 		for bi, branch := range []string{"0101", "0102"} {
 			teller := DemoUsers[len(DemoUsers)-1].ID // the admin
 			serial, err := s.nextSerial(ctx, tx, branch, businessDate)
@@ -139,9 +143,14 @@ func (s *Store) SeedDemo(ctx context.Context, businessDate string) error {
 					bal = 10_000_000 + bal*38
 					limit = int64(DemoRichDailyLimit)
 				}
-				if _, err := s.exec(ctx, tx, `INSERT INTO accounts (number, customer_id, branch, balance, daily_limit, opened_on)
-					VALUES (:number, :cust, :branch, :balance, :limit, :date)`, map[string]any{"number": number,
-					"cust": custIDs[(bi*250+n-1)%200], "branch": branch, "balance": bal, "limit": limit, "date": businessDate}); err != nil {
+				cust, class := custIDs[(bi*250+n-1)%200], "I"
+				if classI[cust] {
+					class = "II"
+				}
+				classI[cust] = true
+				if _, err := s.exec(ctx, tx, `INSERT INTO accounts (number, customer_id, branch, balance, daily_limit, class, opened_on)
+					VALUES (:number, :cust, :branch, :balance, :limit, :class, :date)`, map[string]any{"number": number,
+					"cust": cust, "branch": branch, "balance": bal, "limit": limit, "class": class, "date": businessDate}); err != nil {
 					return err
 				}
 				if bal != 0 {

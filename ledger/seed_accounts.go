@@ -13,7 +13,8 @@ func init() { moduleSeeds = append(moduleSeeds, seedAccounts) }
 
 // Demo accounts of the account modules (migration 00012), all of branch
 // 0101 and held by one demo customer whose ID number tests and the demo
-// know (DemoHolderID, DemoHolderName): DemoPINAccount has the PIN
+// know (DemoHolderID, DemoHolderName), DemoPINAccount the holder's one
+// class I account, the other two class II: DemoPINAccount has the PIN
 // DemoPIN (2203 changes it), DemoLostAccount has DemoPIN and a loss
 // report in force (2202 lifts it, hold id "seed-loss-" and the number),
 // DemoDormantAccount is dormant (2214 wakes it). High numbers no test
@@ -49,9 +50,15 @@ func seedAccounts(ctx context.Context, s *Store, tx *sqlx.Tx, d seedDay) error {
 	if err != nil {
 		return err
 	}
-	for _, acct := range []string{DemoPINAccount, DemoDormantAccount, DemoLostAccount} {
-		if _, err := s.exec(ctx, tx, `UPDATE accounts SET customer_id = :cust, version = version + 1 WHERE number = :acct`,
-			map[string]any{"cust": cust, "acct": acct}); err != nil {
+	// One class I account per person: DemoPINAccount is the holder's
+	// (what 2104 binds class II and III accounts to), the others class II.
+	for i, acct := range []string{DemoPINAccount, DemoDormantAccount, DemoLostAccount} {
+		class := "II"
+		if i == 0 {
+			class = "I"
+		}
+		if _, err := s.exec(ctx, tx, `UPDATE accounts SET customer_id = :cust, class = :class, version = version + 1 WHERE number = :acct`,
+			map[string]any{"cust": cust, "class": class, "acct": acct}); err != nil {
 			return err
 		}
 	}
