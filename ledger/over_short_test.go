@@ -248,3 +248,38 @@ func openVals(name, id string) map[string]any {
 	return map[string]any{"cust_name": name, "idcard": id, "gender": "f", "birth_date": id[6:10] + "-" + id[10:12] + "-" + id[12:14],
 		"phone": "13800003333", "occupation": "clerk", "address": "北京", "product": "demand"}
 }
+
+// TestDayEndDifferenceIsAnItem: a day-end balancing that counts less cash
+// than the books books the shortage to suspense as an over/short item,
+// which 3108 then clears like one of 3106's.
+func TestDayEndDifferenceIsAnItem(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		susp := e.glBalance(t, "SUSP-0101")
+		e.must(t, "cashbox_allocate", T1, nil, allocate("1000", 10))
+		r := e.must(t, "day_end_balance", T1, sup(), map[string]any{"n100": "9", "diff_reason": "点钞差错短款"})
+		if r.Values["over_short"] != money.Fen(-10000) {
+			t.Fatalf("day end: %+v", r.Values)
+		}
+		if it := e.item(t, r.Serial); it.Kind != "short" || it.Amount != 10000 || it.Outstanding != 10000 {
+			t.Fatalf("item of the day end: %+v", it)
+		}
+		if s := e.glBalance(t, "SUSP-0101"); s != susp+10000 {
+			t.Fatalf("suspense %d after a shortage of 100.00, was %d", s, susp)
+		}
+		e.must(t, "over_short_clear", T1, sup(), clearing(r.Serial, "writeoff", "100.00"))
+		if it := e.item(t, r.Serial); it.Outstanding != 0 {
+			t.Fatalf("item after the write-off: %+v", it)
+		}
+		if s := e.glBalance(t, "SUSP-0101"); s != susp {
+			t.Fatalf("suspense %d after the write-off, want %d", s, susp)
+		}
+		// A balanced day end makes no item.
+		e.must(t, "cashbox_allocate", T2, nil, map[string]any{"amount": "1000", "handover_id": T1, "n100": "10"})
+		r = e.must(t, "day_end_balance", T2, nil, map[string]any{"n100": "10"})
+		var n int
+		db := e.store.DB()
+		if err := db.Get(&n, db.Rebind(`SELECT COUNT(*) FROM over_short_items WHERE serial = ?`), r.Serial); err != nil || n != 0 {
+			t.Fatalf("a balanced day end made %d items (%v)", n, err)
+		}
+	})
+}
