@@ -179,7 +179,9 @@ func (t *Txn) Check(codes func(code string) bool) error {
 	for _, n := range ContextNames {
 		known[n] = true
 	}
+	pins := map[string]bool{} // params of type pin: the built-in functions' only
 	for _, p := range t.Params {
+		pins[p.Name] = p.Type == "pin"
 		if _, ok := ParamTypes[p.Type]; !ok {
 			errs = append(errs, fmt.Errorf("param %s: unknown type %q", p.Name, p.Type))
 		}
@@ -216,8 +218,11 @@ func (t *Txn) Check(codes func(code string) bool) error {
 			errs = append(errs, fmt.Errorf("step %d: expectRows without an error code", i+1))
 		}
 		for _, n := range NamesIn(st.SQL) {
-			if !known[n] {
+			switch {
+			case !known[n]:
 				errs = append(errs, fmt.Errorf("step %d: :%s is neither a param, a context value nor returned earlier", i+1, n))
+			case pins[n]:
+				errs = append(errs, fmt.Errorf("step %d: :%s is a PIN, which no SQL may name: check it with pin.check, hash it with pin.hash, compare it with pin.verify", i+1, n))
 			}
 		}
 		for n, typ := range st.Returning {

@@ -29,9 +29,11 @@
 // # PINs and secrets
 //
 // A param of type "pin" is a 6-digit PIN: the ledger refuses any other
-// text (E_PIN_SYNTAX at the param), and the value reaches the steps only,
-// never the journal's result, the receipt or the request digest of the
-// audit log. A returned value of type "secret" (pin.hash's hash, a stored
+// text (E_PIN_SYNTAX at the param), and the value reaches the built-in
+// functions only (pin.check, pin.hash, pin.verify): no SQL step may name
+// it (Check refuses one that does), so a PIN is never sent to the
+// database, not even to compare it, and never reaches the journal's
+// result, the receipt or the request digest of the audit log. A returned value of type "secret" (pin.hash's hash, a stored
 // hash a step reads for pin.verify, pin.verify's ok) is kept for the later
 // steps only. A wrong PIN is refused with E_PIN_MISMATCH, and the ledger
 // counts it against the transaction's account (accounts.pin_failures) in

@@ -12,9 +12,10 @@ import (
 // step may keep any result as "secret" (ParamTypes): for its later steps
 // only, never in the posting's result.
 type Func struct {
-	Doc     string
-	Args    map[string]string
-	Results map[string]string
+	Doc      string
+	Args     map[string]string
+	Optional map[string]string // arguments a step may leave out
+	Results  map[string]string
 }
 
 // Funcs are the built-in functions of the catalog, by name.
@@ -27,7 +28,16 @@ type Func struct {
 //   - interest.maturity: a term's maturity date.
 //   - pin.hash: a PIN's salted slow hash (PBKDF2 with HMAC-SM3), the only
 //     form in which a PIN is stored; never reversible.
-//   - pin.verify: 1 when pin matches a stored hash, else 0.
+//   - pin.verify: 1 when pin matches a stored hash, else 0; 1 without
+//     looking when unless is given and not 0 (a reset: no old PIN).
+//   - pin.check: a new PIN's rules, refused at the argument's param: 6
+//     digits (E_PIN_SYNTAX), its confirmation the same (E_PIN_CONFIRM),
+//     not one digit six times or a run (E_PIN_WEAK); with action
+//     "change", the old PIN given (E_REQUIRED) and another (E_PIN_SAME).
+//
+// A PIN (a param of type pin) is read by these functions only: no SQL
+// step may name one (Check), so no PIN is ever sent to the database, not
+// even to compare it.
 var Funcs = map[string]Func{
 	"interest.settle": {
 		Doc:     "interest of closing a term deposit on a date (PBOC rules)",
@@ -50,9 +60,16 @@ var Funcs = map[string]Func{
 		Results: map[string]string{"hash": "secret"},
 	},
 	"pin.verify": {
-		Doc:     "1 when a PIN matches its stored hash, else 0",
-		Args:    map[string]string{"pin": "string", "hash": "string"},
-		Results: map[string]string{"ok": "int"},
+		Doc:      "1 when a PIN matches its stored hash, else 0 (1 when unless is not 0)",
+		Args:     map[string]string{"pin": "string", "hash": "string"},
+		Optional: map[string]string{"unless": "int"},
+		Results:  map[string]string{"ok": "int"},
+	},
+	"pin.check": {
+		Doc:      "a new PIN's rules: 6 digits, confirmed, not weak; with action change, the old one given and another",
+		Args:     map[string]string{"pin": "string", "confirm": "string"},
+		Optional: map[string]string{"old": "string", "action": "string"},
+		Results:  map[string]string{},
 	},
 }
 
@@ -95,8 +112,13 @@ func (st Step) checkCall(n int, known map[string]bool) []error {
 		}
 	}
 	for _, a := range sortedKeys(st.Args) {
-		if _, ok := f.Args[a]; !ok {
+		_, required := f.Args[a]
+		_, optional := f.Optional[a]
+		switch {
+		case !required && !optional:
 			errs = append(errs, fmt.Errorf("step %d: %s has no argument %s", n, st.Call, a))
+		case optional && !known[st.Args[a]]:
+			errs = append(errs, fmt.Errorf("step %d: %s: argument %s = :%s is neither a param, a context value nor returned earlier", n, st.Call, a, st.Args[a]))
 		}
 	}
 	for _, r := range sortedKeys(st.Returning) {

@@ -26,6 +26,14 @@ func TestSecretResults(t *testing.T) {
 		{"ok kept as a secret", []Step{verify("secret"), {SQL: "SELECT 1 WHERE :ok = 1"}}, ""},
 		{"ok as its own type", []Step{verify("int")}, ""},
 		{"ok as money refused", []Step{verify("money")}, "result ok is int, not money"},
+		// No SQL names a PIN, not even to compare it.
+		{"a PIN in SQL refused", []Step{{SQL: "SELECT 1 WHERE CAST(:new_pin AS TEXT) <> ''"}}, ":new_pin is a PIN"},
+		{"a PIN in a diagnose refused", []Step{{SQL: "SELECT 1", ExpectRows: ptr(1), Error: "E_X",
+			Diagnose: []Step{{SQL: "SELECT :new_pin", ExpectRows: ptr(1), Error: "E_Y"}}}}, ":new_pin is a PIN"},
+		{"pin.check with its optional arguments", []Step{{Call: "pin.check", Args: map[string]string{"pin": "new_pin", "confirm": "new_pin", "old": "stored", "action": "stored"}}}, ""},
+		{"pin.check without them", []Step{{Call: "pin.check", Args: map[string]string{"pin": "new_pin", "confirm": "new_pin"}}}, ""},
+		{"an optional argument from nowhere", []Step{{Call: "pin.check", Args: map[string]string{"pin": "new_pin", "confirm": "new_pin", "old": "nowhere"}}}, "argument old = :nowhere"},
+		{"pin.verify unless", []Step{{Call: "pin.verify", Args: map[string]string{"pin": "new_pin", "hash": "stored", "unless": "stored"}}}, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -42,3 +50,5 @@ func TestSecretResults(t *testing.T) {
 		t.Fatal("Secret")
 	}
 }
+
+func ptr(n int) *int { return &n }

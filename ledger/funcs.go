@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/pbkdf2"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -39,6 +40,7 @@ var builtins = map[string]builtin{
 	"interest.maturity": interestMaturity,
 	"pin.hash":          pinHash,
 	"pin.verify":        pinVerify,
+	"pin.check":         pinCheck,
 }
 
 // call runs step st's built-in function on the posting's values p and
@@ -55,9 +57,16 @@ func (x *Executor) call(st catalog.Step, p map[string]any, res *Result) error {
 	}
 	out, err := f(funcEnv{pinRounds: x.store.iter}, args)
 	if err != nil {
+		// A function's error names the argument at fault, or none: the
+		// field is the param the step gives that argument, else the
+		// step's own field.
 		var e *Error
-		if errors.As(err, &e) && e.Field == "" {
-			e.Field = st.Field
+		if errors.As(err, &e) {
+			if src, ok := st.Args[e.Field]; ok && e.Field != "" {
+				e.Field = src
+			} else if e.Field == "" {
+				e.Field = st.Field
+			}
 		}
 		return err
 	}
@@ -222,6 +231,9 @@ func pinHash(env funcEnv, args map[string]any) (map[string]any, error) {
 // A stored value that is not a hash of this scheme is an error, not a
 // mismatch.
 func pinVerify(_ funcEnv, args map[string]any) (map[string]any, error) {
+	if asInt(args["unless"]) != 0 {
+		return map[string]any{"ok": int64(1)}, nil
+	}
 	pin, _ := args["pin"].(string)
 	if err := checkPIN(pin); err != nil {
 		return nil, err
@@ -240,6 +252,54 @@ func pinVerify(_ funcEnv, args map[string]any) (map[string]any, error) {
 		ok = 1
 	}
 	return map[string]any{"ok": ok}, nil
+}
+
+// pinCheck is pin.check: the rules of a new PIN (pin, and confirm, its
+// second entry) and, with action "change", of the old one. Its errors
+// name the argument at fault and never carry a PIN.
+func pinCheck(_ funcEnv, args map[string]any) (map[string]any, error) {
+	pin, _ := args["pin"].(string)
+	confirm, _ := args["confirm"].(string)
+	old, _ := args["old"].(string)
+	if action, _ := args["action"].(string); action == "change" {
+		if old == "" {
+			return nil, errf("E_REQUIRED", "old", nil)
+		}
+		if err := checkPIN(old); err != nil {
+			return nil, at(err, "old")
+		}
+	}
+	switch {
+	case checkPIN(pin) != nil:
+		return nil, at(checkPIN(pin), "pin")
+	case subtle.ConstantTimeCompare([]byte(pin), []byte(confirm)) != 1:
+		return nil, errf("E_PIN_CONFIRM", "confirm", nil)
+	case weakPIN(pin):
+		return nil, errf("E_PIN_WEAK", "pin", nil)
+	case old != "" && subtle.ConstantTimeCompare([]byte(pin), []byte(old)) == 1:
+		return nil, errf("E_PIN_SAME", "pin", nil)
+	}
+	return map[string]any{}, nil
+}
+
+// at is the coded error err at field.
+func at(err error, field string) error {
+	var e *Error
+	if errors.As(err, &e) {
+		e.Field = field
+	}
+	return err
+}
+
+// weakPIN reports whether a 6-digit PIN is one digit six times (111111)
+// or a run up or down (123456, 654321): the first guesses.
+func weakPIN(pin string) bool {
+	same, up, down := true, true, true
+	for i := 1; i < len(pin); i++ {
+		d := int(pin[i]) - int(pin[i-1])
+		same, up, down = same && d == 0, up && d == 1, down && d == -1
+	}
+	return same || up || down
 }
 
 // parsePINHash splits a stored PIN hash into its rounds, salt and key.

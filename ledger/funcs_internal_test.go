@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -22,6 +23,7 @@ func TestBuiltinsImplementFuncs(t *testing.T) {
 		"interest.maturity": {"opened": "2024-01-31", "term": int64(1)},
 		"pin.hash":          {"pin": "135790"},
 		"pin.verify":        {"pin": "135790", "hash": mustHash(t, "135790")},
+		"pin.check":         {"pin": "246813", "confirm": "246813", "old": "135790", "action": "change"},
 	}
 	for name, f := range catalog.Funcs {
 		out, err := builtins[name](funcEnv{}, args[name])
@@ -101,5 +103,67 @@ func TestPINHashSalted(t *testing.T) {
 	}
 	if strings.Contains(a, "000000") || !strings.HasPrefix(a, "pbkdf2-sm3$1000$") {
 		t.Fatalf("stored form %q", a)
+	}
+}
+
+// TestPINCheck: pin.check's rules, each refusal at the argument at fault
+// (call maps it to the step's param), and the weak PINs are exactly the
+// twenty the counter refused before (one digit six times, a run up or
+// down).
+func TestPINCheck(t *testing.T) {
+	cases := []struct {
+		name                      string
+		pin, confirm, old, action string
+		code                      Code
+		field                     string
+	}{
+		{"a good new PIN", "246813", "246813", "", "", "", ""},
+		{"a good change", "246813", "246813", "135790", "change", "", ""},
+		{"a reset ignores the old", "246813", "246813", "", "reset", "", ""},
+		{"five digits", "24681", "24681", "", "", "E_PIN_SYNTAX", "pin"},
+		{"a letter", "24681a", "24681a", "", "", "E_PIN_SYNTAX", "pin"},
+		{"not confirmed", "246813", "246831", "", "", "E_PIN_CONFIRM", "confirm"},
+		{"weak", "123456", "123456", "", "", "E_PIN_WEAK", "pin"},
+		{"change without the old", "246813", "246813", "", "change", "E_REQUIRED", "old"},
+		{"change with a bad old", "246813", "246813", "13579", "change", "E_PIN_SYNTAX", "old"},
+		{"the same as the old", "246813", "246813", "246813", "change", "E_PIN_SAME", "pin"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := pinCheck(funcEnv{}, map[string]any{"pin": c.pin, "confirm": c.confirm, "old": c.old, "action": c.action})
+			if CodeOf(err) != c.code || fieldOf(err) != c.field {
+				t.Fatalf("%v, want %s at %q", err, c.code, c.field)
+			}
+			if err != nil && (strings.Contains(err.Error(), c.pin) || c.old != "" && strings.Contains(err.Error(), c.old)) {
+				t.Fatalf("the error shows a PIN: %v", err)
+			}
+		})
+	}
+	var weak []string
+	for n := range 1_000_000 {
+		if p := fmt.Sprintf("%06d", n); weakPIN(p) {
+			weak = append(weak, p)
+		}
+	}
+	want := []string{"000000", "012345", "111111", "123456", "222222", "234567", "333333", "345678", "444444", "456789",
+		"543210", "555555", "654321", "666666", "765432", "777777", "876543", "888888", "987654", "999999"}
+	if !slices.Equal(weak, want) {
+		t.Fatalf("weak PINs %v, want %v", weak, want)
+	}
+}
+
+// TestCallNamesTheParam: a function's refusal at an argument is the
+// step's param's; one that names none is the step's field.
+func TestCallNamesTheParam(t *testing.T) {
+	x := &Executor{store: &Store{}}
+	st := catalog.Step{Call: "pin.check", Args: map[string]string{"pin": "new_pin", "confirm": "confirm_pin"}, Field: "new_pin"}
+	err := x.call(st, map[string]any{"new_pin": "246813", "confirm_pin": "246831"}, &Result{Values: map[string]any{}})
+	if CodeOf(err) != "E_PIN_CONFIRM" || fieldOf(err) != "confirm_pin" {
+		t.Fatalf("%v, want E_PIN_CONFIRM at confirm_pin", err)
+	}
+	st = catalog.Step{Call: "pin.hash", Args: map[string]string{"pin": "new_pin"}, Field: "new_pin"}
+	err = x.call(st, map[string]any{"new_pin": "1"}, &Result{Values: map[string]any{}})
+	if CodeOf(err) != "E_PIN_SYNTAX" || fieldOf(err) != "new_pin" {
+		t.Fatalf("%v, want E_PIN_SYNTAX at new_pin", err)
 	}
 }
