@@ -85,9 +85,15 @@ func (p *summaryPane) unsay(msg string) {
 func (p *summaryPane) text() string { return p.status.Text }
 
 // baseStatus is the status line with no message in it (who, where, the
-// ledger), with the demo-card hint in the window's language.
+// ledger), with the business date's caption and the demo-card hint in the
+// window's language, whichever language the line was made in.
 func (p *summaryPane) baseStatus() string {
-	return strings.Replace(p.base, DemoCardHint(), DemoCardHintIn(p.lang), 1)
+	other := "en"
+	if p.lang == "en" {
+		other = "zh"
+	}
+	s := strings.Replace(p.base, BusinessDateCaption(other)+" ", BusinessDateCaption(p.lang)+" ", 1)
+	return strings.Replace(s, DemoCardHint(), DemoCardHintIn(p.lang), 1)
 }
 
 // refuse shows that a submit was refused for n fields to fix.

@@ -25,3 +25,18 @@ func TestDeviceLineSpeaksTheLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestStatusLineFollowsTheLanguage: the status line made in one language
+// names the business date in the window's, after a switch either way.
+func TestStatusLineFollowsTheLanguage(t *testing.T) {
+	for _, tc := range []struct{ made, shown, want string }{
+		{"en", "zh", "010101 张敏 · 0101 T01 · 营业日 2026-12-06 · g.db"},
+		{"zh", "en", "010101 张敏 · 0101 T01 · business date 2026-12-06 · g.db"},
+		{"zh", "zh", "010101 张敏 · 0101 T01 · 营业日 2026-12-06 · g.db"},
+	} {
+		p := &summaryPane{lang: tc.shown, base: "010101 张敏 · 0101 T01 · " + BusinessDateCaption(tc.made) + " 2026-12-06 · g.db"}
+		if got := p.baseStatus(); got != tc.want {
+			t.Errorf("made in %s, shown in %s: %q, want %q", tc.made, tc.shown, got, tc.want)
+		}
+	}
+}
