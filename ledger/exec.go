@@ -508,7 +508,7 @@ func (ps *posting) allocateNumbers(ctx context.Context, tx *sqlx.Tx) error {
 		if err != nil {
 			return err
 		}
-		ps.p["new_customer"] = fmt.Sprintf("C%s%08d", branch, n)
+		ps.p["new_customer"] = customerNumber(branch, n)
 	}
 	return nil
 }
@@ -879,6 +879,9 @@ func (x *Executor) uses(t *catalog.Txn) txnUses {
 	x.used.Store(t, u)
 	return u
 }
+
+// customerNumber is the customer number of sequence n at branch.
+func customerNumber(branch string, n int64) string { return fmt.Sprintf("C%s%08d", branch, n) }
 
 // AccountNumber builds the 16-digit account number of sequence n at branch:
 // "62", the branch code (4 digits), n (9 digits) and a Luhn check digit.

@@ -60,14 +60,8 @@ type pipelineStats struct {
 var errNotPipelined = errors.New("ledger: posting not pipelined")
 
 // pipelines reports whether m may be posted in batches: a journaled
-// posting on PostgreSQL that allocates no account or customer numbers.
-func (s *Store) pipelines(m *member) bool {
-	if !s.pipeline || !m.t.Journal {
-		return false
-	}
-	u := m.x.uses(m.t)
-	return !u.newAccount && !u.newCustomer
-}
+// posting on PostgreSQL.
+func (s *Store) pipelines(m *member) bool { return s.pipeline && m.t.Journal }
 
 // postPipelined posts m in batches on one connection of the pool. ok is
 // false when it did not post it (nothing of it is in the database then).
@@ -136,6 +130,12 @@ func (x *Executor) runPipelined(ctx context.Context, conn *pgx.Conn, m *member) 
 	return ps.res, chained, nil
 }
 
+// numberSQL allocates the next number of the counter named prefix and
+// the teller's branch, as allocateNumbers names it.
+const numberSQL = `INSERT INTO counters (name, value)
+	SELECT $2 || u.branch, 1 FROM users u WHERE u.id = $1
+	ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value`
+
 // serialSQL allocates the journal serial's sequence from the counter of
 // the teller's branch and business day, named as nextSerial names it.
 const serialSQL = `INSERT INTO counters (name, value)
@@ -147,6 +147,8 @@ type started struct {
 	teller   tellerRow
 	found    bool  // the teller exists
 	seq      int64 // the journal serial's sequence
+	account  int64 // the new account's sequence, when the steps name :new_account
+	customer int64 // the new customer's, when they name :new_customer
 	controls controls
 }
 
@@ -174,6 +176,21 @@ func (x *Executor) queueStart(b *batch, m *member) (*started, error) {
 		}
 		return nil
 	})
+	uses := x.uses(m.t)
+	for _, n := range []struct {
+		use    bool
+		prefix string
+		to     *int64
+	}{{uses.newAccount, "account/", &st.account}, {uses.newCustomer, "customer/", &st.customer}} {
+		if n.use {
+			b.queue(numberSQL, []any{m.req.Teller, n.prefix}, func(rows []map[string]any) error {
+				if len(rows) == 1 {
+					*n.to = asInt(rows[0]["value"])
+				}
+				return nil
+			})
+		}
+	}
 	b.queue(sqlx.Rebind(sqlx.DOLLAR, controlsSQL), []any{m.t.ID, m.t.ID, m.t.ID, m.t.ID}, func(rows []map[string]any) error {
 		if len(rows) != 1 {
 			return errNotPipelined
@@ -203,6 +220,12 @@ func (x *Executor) startPosting(m *member, st *started) (*posting, error) {
 	ps := x.newPosting(m.t, m.req, m.ap, m.digest, maps.Clone(m.params), st.teller)
 	ps.setContextParams(s.stamp())
 	ps.setSerial(serialOf(serialPrefix(st.teller.Branch, st.teller.Date), st.seq))
+	if st.account != 0 {
+		ps.p["new_account"] = AccountNumber(st.teller.Branch, st.account)
+	}
+	if st.customer != 0 {
+		ps.p["new_customer"] = customerNumber(st.teller.Branch, st.customer)
+	}
 	if checkAuthorizers(requires(x.policyTxn(m.t, m.req.pkg), st.controls.policy, st.controls.had, ps.p), ps.auth) != nil {
 		return nil, errNotPipelined
 	}

@@ -85,6 +85,11 @@ func TestPipelineRoundTrips(t *testing.T) {
 			return map[string]any{"from_account": A1, "to_account": A2, "payee_name": "李四", "purpose": "货款", "amount": "10.00"}
 		}, most: 4},
 		{name: "authorized deposit", txn: "cash_deposit", auth: true, vals: func() map[string]any { return map[string]any{"account": A1, "amount": "60000.00"} }, most: 4},
+		// Steps that need what earlier ones returned, and a built-in
+		// function between them: more batches, still far fewer trips.
+		{name: "term opening", txn: "term_open", vals: func() map[string]any {
+			return map[string]any{"account": A1, "product": "Y1", "amount": "100.00", "source": "transfer"}
+		}, most: 8},
 	}
 	trips := map[bool]map[string]int{}
 	for _, pipelined := range []bool{false, true} {
