@@ -96,6 +96,7 @@ type wholeDay struct {
 	seed    uint64
 	tellers []*wdTeller
 	stock0  map[string]int64 // vouchers by kind at the start
+	susp0   int64            // the branch's suspense at the start
 
 	mu      sync.Mutex
 	outcome map[string]int // "txn code" → count
@@ -126,6 +127,14 @@ type wdTeller struct {
 	pinFails int
 	cash     map[string]wdCash // serial → cash moved for a customer
 	posted   int               // journaled postings that succeeded
+	items    []*wdItem         // over/short items this teller booked (3106)
+	boxDiff  int64             // the box's over/short of the day: what 3106 booked
+}
+
+// wdItem is an over/short item (3106) and what of it is outstanding.
+type wdItem struct {
+	serial, kind string
+	amount, open int64
 }
 
 type wdHold struct{ id, account, txn, authority string }
@@ -191,6 +200,7 @@ func newWholeDay(t *testing.T, e *env, seed uint64) *wholeDay {
 		}
 	}
 	d.stock0 = d.voucherTotals()
+	d.susp0 = e.glBalance(t, "SUSP-0101")
 	return d
 }
 
@@ -243,6 +253,7 @@ var wdOps = []wdOp{
 	{"voucher return", 2, (*wholeDay).voucherReturn},
 	{"reversal", 6, (*wholeDay).reversal},
 	{"pin", 4, (*wholeDay).pinChange},
+	{"over/short", 3, (*wholeDay).overShort},
 	{"invalid", 8, (*wholeDay).invalid},
 }
 
@@ -991,6 +1002,7 @@ func (d *wholeDay) checkEnd() {
 		d.errorf(nil, "%d used vouchers are no opened term deposit's certificate", n)
 	}
 	d.checkLargeCash()
+	d.checkOverShort()
 }
 
 // checkLargeCash compares the large-cash report with the cash the model
@@ -1048,7 +1060,7 @@ func (d *wholeDay) dayEnd() {
 		if r.Values["over_short"] != money.Fen(0) || r.Values["counted"] != money.Fen(keep) || r.Values["box_vouchers"] != tl.boxVouch {
 			d.errorf(tl, "day_end_balance of %s counted %s: %v", tl.id, money.Fen(keep), r.Values)
 		}
-		if b := d.e.box(t, tl.id); b.Balance != keep || b.OverShort != 0 {
+		if b := d.e.box(t, tl.id); b.Balance != keep || b.OverShort != tl.boxDiff {
 			d.errorf(tl, "box of %s after day-end %+v", tl.id, b)
 		}
 	}
@@ -1059,6 +1071,82 @@ func (d *wholeDay) dayEnd() {
 	}
 	if _, err := d.e.store.LargeCash(context.Background(), bizDate, ledger.LargeCashThreshold); err != nil {
 		t.Fatalf("seed %d: large-cash report after day-end: %v", d.seed, err)
+	}
+}
+
+// overShort books a cash over or short (3106) to suspense, or clears
+// part or all of one this teller booked (3108): an overage to income or
+// back to the customer, a shortage recovered from the teller or written
+// off; or tries to clear more than is outstanding, which is refused.
+func (d *wholeDay) overShort(tl *wdTeller) {
+	var open []*wdItem
+	for _, it := range tl.items {
+		if it.open > 0 {
+			open = append(open, it)
+		}
+	}
+	if len(open) == 0 || tl.rng.IntN(3) == 0 {
+		kind := []string{"over", "short"}[tl.rng.IntN(2)]
+		amt := int64(1+tl.rng.IntN(200)) * 10
+		r := d.post(tl, "cash_over_short", d.supervisor(tl), map[string]any{"action": kind, "amount": money.Fen(amt).String(), "reason": "点钞差错核实"})
+		if r == nil {
+			return
+		}
+		tl.items = append(tl.items, &wdItem{serial: r.Serial, kind: kind, amount: amt, open: amt})
+		if kind == "over" {
+			tl.boxDiff += amt
+		} else {
+			tl.boxDiff -= amt
+		}
+		return
+	}
+	it := open[tl.rng.IntN(len(open))]
+	action := map[string][]string{"over": {"income", "refund"}, "short": {"recover", "writeoff"}}[it.kind][tl.rng.IntN(2)]
+	vals := func(amt int64) map[string]any {
+		return map[string]any{"item": it.serial, "action": action, "amount": money.Fen(amt).String(), "reason": "长短款核实处理"}
+	}
+	if tl.rng.IntN(4) == 0 {
+		d.refused(tl, "over_short_clear", d.supervisor(tl), vals(it.open+10), "E_OVER_SHORT_EXCEEDS")
+		return
+	}
+	amt := it.open
+	if tl.rng.IntN(2) == 0 && amt > 10 {
+		amt = int64(1+tl.rng.IntN(int(amt/10-1))) * 10 // part of it
+	}
+	r := d.post(tl, "over_short_clear", d.supervisor(tl), vals(amt))
+	if r == nil {
+		return
+	}
+	it.open -= amt
+	if r.Values["outstanding_amount"] != money.Fen(it.open) {
+		d.errorf(tl, "3108 of %s left %v outstanding, the model %s", it.serial, r.Values["outstanding_amount"], money.Fen(it.open))
+	}
+}
+
+// checkOverShort: every item is outstanding as the model says, and the
+// branch's suspense moved by exactly what is outstanding (an overage is
+// owed, a shortage is due).
+func (d *wholeDay) checkOverShort() {
+	db := d.e.store.DB()
+	want := d.susp0
+	for _, tl := range d.tellers {
+		for _, it := range tl.items {
+			var open int64
+			if err := db.Get(&open, db.Rebind(`SELECT outstanding FROM over_short_items WHERE serial = ?`), it.serial); err != nil || open != it.open {
+				d.errorf(tl, "item %s: %d outstanding (%v), the model %d", it.serial, open, err, it.open)
+			}
+			if it.kind == "over" {
+				want -= it.open
+			} else {
+				want += it.open
+			}
+		}
+		if b := d.e.box(d.t, tl.id); b.OverShort != tl.boxDiff {
+			d.errorf(tl, "box %s over/short %d, the model %d", tl.id, b.OverShort, tl.boxDiff)
+		}
+	}
+	if got := d.e.glBalance(d.t, "SUSP-0101"); got != want {
+		d.errorf(nil, "suspense %d, the model %d", got, want)
 	}
 }
 
