@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -129,6 +130,7 @@ type wdTeller struct {
 	posted   int               // journaled postings that succeeded
 	items    []*wdItem         // over/short items this teller booked (3106)
 	boxDiff  int64             // the box's over/short of the day: what 3106 booked
+	opened   int               // people this teller opened a class I account for
 }
 
 // wdItem is an over/short item (3106) and what of it is outstanding.
@@ -254,6 +256,7 @@ var wdOps = []wdOp{
 	{"reversal", 6, (*wholeDay).reversal},
 	{"pin", 4, (*wholeDay).pinChange},
 	{"over/short", 3, (*wholeDay).overShort},
+	{"open account", 2, (*wholeDay).openAccount},
 	{"invalid", 8, (*wholeDay).invalid},
 }
 
@@ -1121,6 +1124,18 @@ func (d *wholeDay) overShort(tl *wdTeller) {
 	if r.Values["outstanding_amount"] != money.Fen(it.open) {
 		d.errorf(tl, "3108 of %s left %v outstanding, the model %s", it.serial, r.Values["outstanding_amount"], money.Fen(it.open))
 	}
+}
+
+// openAccount opens a class I account for a new person, and refuses
+// them a second one (one class I account per person).
+func (d *wholeDay) openAccount(tl *wdTeller) {
+	tl.opened++
+	id := fmt.Sprintf("11010119770707%03d", (slices.Index(d.tellers, tl)*500+2*tl.opened)%1000) // even: 女
+	id += string(checkChar(id))
+	if d.post(tl, "open_account", nil, openVals("周晓雯", id)) == nil {
+		return
+	}
+	d.refused(tl, "open_account", nil, openVals("周晓雯", id), "E_CLASS_I_EXISTS")
 }
 
 // checkOverShort: every item is outstanding as the model says, and the
