@@ -124,6 +124,10 @@ func (x *Executor) runPipelined(ctx context.Context, conn *pgx.Conn, m *member) 
 	if err != nil {
 		return nil, none, err
 	}
+	// Sent, the COMMIT is not interrupted by the caller's cancellation,
+	// which would leave it unknown whether the posting stands (as
+	// database/sql's Commit, which checks the context before it sends).
+	b.ctx = context.WithoutCancel(ctx)
 	if err := b.flush(); err != nil {
 		return nil, none, err
 	}
