@@ -2,7 +2,9 @@
 // receipt printer, the IC-card reader, the fingerprint module and the PIN
 // pad (密码键盘, package pinpad: the customer's PIN leaves it only as an
 // SM4-encrypted ISO 9564 format-0 block). It follows UnifiedPOS and CEN/XFS
-// in spirit.
+// in spirit. The serial ones (finger, pinpad) share package serialline:
+// the port, opening it, reads bounded by a deadline, and their
+// simulators' raw pty.
 //
 // # Lifecycle
 //

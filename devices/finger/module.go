@@ -5,14 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"sync"
 	"time"
 
-	"go.bug.st/serial"
-
 	"guitai/devices"
+	"guitai/devices/serialline"
 )
 
 // AckError is a confirmation code other than OK from the module. It is
@@ -64,13 +61,8 @@ func ackCode(err error) int {
 	return -1
 }
 
-// Port is the serial line a Module talks over; go.bug.st/serial ports
-// satisfy it.
-type Port interface {
-	io.ReadWriteCloser
-	SetReadTimeout(time.Duration) error
-	ResetInputBuffer() error
-}
+// Port is the serial line a Module talks over.
+type Port = serialline.Port
 
 // Config is how to reach a module.
 type Config struct {
@@ -91,7 +83,7 @@ type Module struct {
 
 	mu   sync.Mutex // one exchange at a time
 	port Port
-	pr   *portReader
+	pr   *serialline.Reader
 	r    *bufio.Reader
 }
 
@@ -115,19 +107,12 @@ func NewModule(name string, cfg Config) *Module {
 	m := &Module{cfg: cfg}
 	m.Lifecycle = devices.NewLifecycle(name, devices.Hooks{
 		Open: func(ctx context.Context) error {
-			p, err := serial.Open(cfg.Port, &serial.Mode{BaudRate: cfg.Baud})
+			p, err := serialline.Open(cfg.Port, cfg.Baud)
 			if err != nil {
-				var pe *serial.PortError
-				code := devices.CodeOf(err)
-				if errors.As(err, &pe) && pe.Code() == serial.PortBusy {
-					code = devices.Busy
-				} else if code == devices.Failure {
-					code = devices.Offline
-				}
-				return &devices.Error{Code: code, Msg: "cannot open serial port " + cfg.Port, Err: err}
+				return err
 			}
 			m.mu.Lock()
-			m.pr = &portReader{p: p}
+			m.pr = &serialline.Reader{P: p}
 			m.port, m.r = p, bufio.NewReader(m.pr)
 			m.mu.Unlock()
 			return nil
@@ -145,33 +130,6 @@ func NewModule(name string, cfg Config) *Module {
 		},
 	})
 	return m
-}
-
-// portReader turns the (0, nil) of a serial read timeout into
-// os.ErrDeadlineExceeded once the deadline passes, and honours a context.
-type portReader struct {
-	p        Port
-	deadline time.Time
-	ctx      context.Context
-}
-
-func (r *portReader) Read(b []byte) (int, error) {
-	for {
-		if r.ctx != nil && r.ctx.Err() != nil {
-			return 0, r.ctx.Err()
-		}
-		left := time.Until(r.deadline)
-		if left <= 0 {
-			return 0, os.ErrDeadlineExceeded
-		}
-		if err := r.p.SetReadTimeout(min(left, 20*time.Millisecond)); err != nil {
-			return 0, err
-		}
-		n, err := r.p.Read(b)
-		if n > 0 || err != nil {
-			return n, err
-		}
-	}
 }
 
 // exchange sends a command and reads its acknowledgement. It returns the
@@ -208,14 +166,7 @@ func (m *Module) exchangeLocked(ctx context.Context, op string, cmd []byte) ([]b
 }
 
 // arm sets the deadline of the next reads from ctx or the configured timeout.
-func (m *Module) arm(ctx context.Context) {
-	pr := m.pr
-	pr.ctx = ctx
-	pr.deadline = time.Now().Add(m.cfg.Timeout)
-	if dl, ok := ctx.Deadline(); ok && dl.Before(pr.deadline) {
-		pr.deadline = dl
-	}
-}
+func (m *Module) arm(ctx context.Context) { m.pr.Arm(ctx, m.cfg.Timeout) }
 
 func (m *Module) readPacket(op string) (Packet, error) {
 	p, err := ReadPacket(m.r)

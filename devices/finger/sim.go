@@ -5,12 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
-	"io"
+	"guitai/devices/serialline"
 	"os"
 	"sync"
-
-	"github.com/creack/pty"
-	"golang.org/x/sys/unix"
 )
 
 // Faults a Sim can be told to inject into its next reply.
@@ -42,32 +39,9 @@ type Sim struct {
 
 // NewSim starts a simulator with no templates and no finger on the sensor.
 func NewSim() (*Sim, error) {
-	ptmx, tty, err := pty.Open()
+	master, tty, err := serialline.OpenPTY()
 	if err != nil {
 		return nil, err
-	}
-	// A non-blocking descriptor goes through Go's poller, so Close
-	// interrupts a pending Read.
-	fd, err := unix.Dup(int(ptmx.Fd()))
-	ptmx.Close()
-	if err != nil {
-		tty.Close()
-		return nil, err
-	}
-	if err := unix.SetNonblock(fd, true); err != nil {
-		unix.Close(fd)
-		tty.Close()
-		return nil, err
-	}
-	master := os.NewFile(uintptr(fd), "/dev/ptmx")
-	if t, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS); err == nil {
-		// cfmakeraw: no echo, no line editing, 8-bit clean.
-		t.Iflag &^= unix.IGNBRK | unix.BRKINT | unix.PARMRK | unix.ISTRIP | unix.INLCR | unix.IGNCR | unix.ICRNL | unix.IXON
-		t.Oflag &^= unix.OPOST
-		t.Lflag &^= unix.ECHO | unix.ECHONL | unix.ICANON | unix.ISIG | unix.IEXTEN
-		t.Cflag &^= unix.CSIZE | unix.PARENB
-		t.Cflag |= unix.CS8
-		_ = unix.IoctlSetTermios(int(tty.Fd()), unix.TCSETS, t)
 	}
 	s := &Sim{master: master, tty: tty, done: make(chan struct{}), pages: map[int][]byte{}}
 	go s.serve()
@@ -160,10 +134,7 @@ func (s *Sim) serve() {
 		case errors.As(err, &fe):
 			continue
 		case err != nil:
-			if err == io.EOF || errors.Is(err, os.ErrClosed) || errors.Is(err, unix.EIO) {
-				return
-			}
-			return
+			return // closed (EOF, EIO) or broken: the simulator ends
 		}
 		if p.PID != PIDCommand || len(p.Payload) == 0 {
 			continue

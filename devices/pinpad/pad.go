@@ -6,23 +6,15 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"sync"
 	"time"
 
-	"go.bug.st/serial"
-
 	"guitai/devices"
+	"guitai/devices/serialline"
 )
 
-// Port is the serial line a Pad talks over; go.bug.st/serial ports
-// satisfy it.
-type Port interface {
-	io.ReadWriteCloser
-	SetReadTimeout(time.Duration) error
-	ResetInputBuffer() error
-}
+// Port is the serial line a Pad talks over.
+type Port = serialline.Port
 
 // Config is how to reach a pad.
 type Config struct {
@@ -60,7 +52,7 @@ type Pad struct {
 	stop    context.CancelFunc // ends the entry under way, for Close
 	ended   chan struct{}      // closed when the entry under way has ended
 	port    Port
-	pr      *portReader
+	pr      *serialline.Reader
 	r       *bufio.Reader
 	working *Key
 }
@@ -76,19 +68,12 @@ func NewPad(name string, cfg Config) *Pad {
 	p := &Pad{cfg: cfg}
 	p.Lifecycle = devices.NewLifecycle(name, devices.Hooks{
 		Open: func(ctx context.Context) error {
-			sp, err := serial.Open(cfg.Port, &serial.Mode{BaudRate: cfg.Baud})
+			sp, err := serialline.Open(cfg.Port, cfg.Baud)
 			if err != nil {
-				var pe *serial.PortError
-				code := devices.CodeOf(err)
-				if errors.As(err, &pe) && pe.Code() == serial.PortBusy {
-					code = devices.Busy
-				} else if code == devices.Failure {
-					code = devices.Offline
-				}
-				return &devices.Error{Code: code, Msg: "cannot open serial port " + cfg.Port, Err: err}
+				return err
 			}
 			p.mu.Lock()
-			p.pr = &portReader{p: sp}
+			p.pr = &serialline.Reader{P: sp}
 			p.port, p.r = sp, bufio.NewReader(p.pr)
 			p.mu.Unlock()
 			return nil
@@ -151,42 +136,9 @@ func (p *Pad) claim(ctx context.Context) error {
 	return nil
 }
 
-// portReader turns the (0, nil) of a serial read timeout into
-// os.ErrDeadlineExceeded once the deadline passes, and honours a context.
-type portReader struct {
-	p        Port
-	deadline time.Time
-	ctx      context.Context
-}
-
-func (r *portReader) Read(b []byte) (int, error) {
-	for {
-		if r.ctx != nil && r.ctx.Err() != nil {
-			return 0, r.ctx.Err()
-		}
-		left := time.Until(r.deadline)
-		if left <= 0 {
-			return 0, os.ErrDeadlineExceeded
-		}
-		if err := r.p.SetReadTimeout(min(left, 20*time.Millisecond)); err != nil {
-			return 0, err
-		}
-		n, err := r.p.Read(b)
-		if n > 0 || err != nil {
-			return n, err
-		}
-	}
-}
-
 // arm sets the deadline of the next reads: d from now, or ctx's deadline
 // if sooner.
-func (p *Pad) arm(ctx context.Context, d time.Duration) {
-	p.pr.ctx = ctx
-	p.pr.deadline = time.Now().Add(d)
-	if dl, ok := ctx.Deadline(); ok && dl.Before(p.pr.deadline) {
-		p.pr.deadline = dl
-	}
-}
+func (p *Pad) arm(ctx context.Context, d time.Duration) { p.pr.Arm(ctx, d) }
 
 // exchangeLocked sends a command and reads its acknowledgement, skipping
 // events of an entry that ended meanwhile. It returns the ack's data after

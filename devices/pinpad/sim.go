@@ -4,13 +4,11 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"guitai/devices/serialline"
 	"os"
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/creack/pty"
-	"golang.org/x/sys/unix"
 )
 
 // Keys of the simulated pad, as Sim.Press and Sim.Script take them.
@@ -67,32 +65,9 @@ type Sim struct {
 
 // NewSim starts a simulated pad holding master key mk.
 func NewSim(mk Key) (*Sim, error) {
-	ptmx, tty, err := pty.Open()
+	master, tty, err := serialline.OpenPTY()
 	if err != nil {
 		return nil, err
-	}
-	// A non-blocking descriptor goes through Go's poller, so Close
-	// interrupts a pending Read.
-	fd, err := unix.Dup(int(ptmx.Fd()))
-	ptmx.Close()
-	if err != nil {
-		tty.Close()
-		return nil, err
-	}
-	if err := unix.SetNonblock(fd, true); err != nil {
-		unix.Close(fd)
-		tty.Close()
-		return nil, err
-	}
-	master := os.NewFile(uintptr(fd), "/dev/ptmx")
-	if t, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS); err == nil {
-		// cfmakeraw: no echo, no line editing, 8-bit clean.
-		t.Iflag &^= unix.IGNBRK | unix.BRKINT | unix.PARMRK | unix.ISTRIP | unix.INLCR | unix.IGNCR | unix.ICRNL | unix.IXON
-		t.Oflag &^= unix.OPOST
-		t.Lflag &^= unix.ECHO | unix.ECHONL | unix.ICANON | unix.ISIG | unix.IEXTEN
-		t.Cflag &^= unix.CSIZE | unix.PARENB
-		t.Cflag |= unix.CS8
-		_ = unix.IoctlSetTermios(int(tty.Fd()), unix.TCSETS, t)
 	}
 	s := &Sim{master: master, tty: tty, done: make(chan struct{}), key: mk, started: make(chan struct{})}
 	go s.serve()
