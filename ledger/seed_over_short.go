@@ -23,17 +23,11 @@ func seedOverShort(ctx context.Context, s *Store, tx *sqlx.Tx, d seedDay) error 
 	if d.branch != "0101" {
 		return nil
 	}
-	arg := map[string]any{"key": "seed/" + d.branch}
-	rows, err := s.query(ctx, tx, `SELECT j.serial AS serial, COALESCE((SELECT MAX(p.line) FROM postings p WHERE p.serial = j.serial), 0) AS line
-		FROM journal j WHERE j.idem_key = :key`, arg)
+	serial, line, err := seedEntry(ctx, s, tx, d.branch)
 	if err != nil {
 		return err
 	}
-	if len(rows) != 1 {
-		return fmt.Errorf("ledger: seed of branch %s: no seed entry", d.branch)
-	}
-	line := asInt(rows[0]["line"])
-	arg = map[string]any{"serial": fmt.Sprint(rows[0]["serial"]), "branch": d.branch, "date": d.date, "teller": "010101",
+	arg := map[string]any{"serial": serial, "branch": d.branch, "date": d.date, "teller": "010101",
 		"amount": int64(DemoOverage), "suspense": bookCode("suspense", d.branch), "vault": bookCode("vault", d.branch),
 		"l1": line + 1, "l2": line + 2}
 	for _, q := range []string{

@@ -49,6 +49,20 @@ var demoTerms = []demoTerm{
 // (and every account a test opens) is as SeedDemo left it.
 const demoTermNumbers = 800_000_000
 
+// seedEntry finds the seed's journal entry of branch and the last line
+// of its postings, for the seeds that add lines to it.
+func seedEntry(ctx context.Context, s *Store, tx *sqlx.Tx, branch string) (serial string, line int64, err error) {
+	rows, err := s.query(ctx, tx, `SELECT j.serial AS serial, COALESCE((SELECT MAX(p.line) FROM postings p WHERE p.serial = j.serial), 0) AS line
+		FROM journal j WHERE j.idem_key = :key`, map[string]any{"key": "seed/" + branch})
+	if err != nil {
+		return "", 0, err
+	}
+	if len(rows) != 1 {
+		return "", 0, fmt.Errorf("ledger: seed of branch %s: no seed entry", branch)
+	}
+	return fmt.Sprint(rows[0]["serial"]), asInt(rows[0]["line"]), nil
+}
+
 // seedTerms opens the demo term and notice deposits of a branch (migration 00011)
 // and its interest-expense book: accounts of product 'term' with their
 // contracts, at the rates the table posted on their opening days, each
@@ -56,7 +70,7 @@ const demoTermNumbers = 800_000_000
 // journal entry, so the customers' total and the equity stay as SeedDemo
 // left them.
 func seedTerms(ctx context.Context, s *Store, tx *sqlx.Tx, d seedDay) error {
-	arg := map[string]any{"branch": d.branch, "book": "INTEXP-" + d.branch, "key": "seed/" + d.branch}
+	arg := map[string]any{"branch": d.branch, "book": "INTEXP-" + d.branch}
 	if _, err := s.exec(ctx, tx, `INSERT INTO gl_books (code, branch, kind) VALUES (:book, :branch, 'equity') ON CONFLICT (code) DO NOTHING`, arg); err != nil {
 		return err
 	}
@@ -64,15 +78,11 @@ func seedTerms(ctx context.Context, s *Store, tx *sqlx.Tx, d seedDay) error {
 	if err != nil {
 		return errf("E_DATE_SYNTAX", "business_date", err)
 	}
-	rows, err := s.query(ctx, tx, `SELECT j.serial AS serial, COALESCE((SELECT MAX(p.line) FROM postings p WHERE p.serial = j.serial), 0) AS line
-		FROM journal j WHERE j.idem_key = :key`, arg)
+	serial, last, err := seedEntry(ctx, s, tx, d.branch)
 	if err != nil {
 		return err
 	}
-	if len(rows) != 1 {
-		return fmt.Errorf("ledger: seed of branch %s: no seed entry", d.branch)
-	}
-	serial, line := fmt.Sprint(rows[0]["serial"]), int(asInt(rows[0]["line"]))
+	line := int(last)
 	for i, t := range demoTerms {
 		opened := day.AddDate(t.back[0], t.back[1], t.back[2])
 		if err := s.seedTerm(ctx, tx, d, t, opened, serial, line, demoTermNumbers+int64(i)+1); err != nil {
